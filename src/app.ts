@@ -1,0 +1,115 @@
+// Builds the HTTP server from explicit dependencies. Every answer — including parse failures,
+// unknown paths and unexpected errors — carries an errorCode; no stack trace ever leaves.
+import { randomBytes } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppContext } from './app-context.js';
+import type { Catalog } from './catalog/catalog.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import { CredentialCache } from './customers/credential-cache.js';
+import { HasherBusyError, type Hasher } from './customers/hasher.js';
+import type { Store } from './db/store.js';
+import { Errors, fail } from './errors.js';
+import { placeOrderRoutes } from './place-order/routes.js';
+import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
+import { parsePairs, queryOf } from './wire/form.js';
+import { UNSUPPORTED_BODY } from './wire/routing.js';
+import { httpsCheck } from './wire/transport.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The errorCode answered, for the access log line. */
+    errorCode: number | undefined;
+  }
+}
+
+export interface AppDeps {
+  store: Store;
+  catalog: Catalog;
+  clock: Clock;
+  hasher: Hasher;
+  config: Config;
+  logger: Logger;
+  credentials?: CredentialCache;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const ctx: AppContext = {
+    store: deps.store,
+    catalog: deps.catalog,
+    clock: deps.clock,
+    hasher: deps.hasher,
+    config: deps.config,
+    credentials: deps.credentials ?? new CredentialCache(deps.config.credentialCacheEntries),
+    isHttps: httpsCheck(deps.config.trustedProxies),
+  };
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Fastify's own request lines log the full URL, query string (and so GET passwords)
+    // included. One access line per request is written below instead, path only.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.bodyLimitBytes,
+    genReqId: () => randomBytes(8).toString('hex'),
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    return503OnClosing: false,
+  });
+  app.decorateRequest('errorCode', undefined);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  // Any other media type: read (within the body limit) and refuse with -4 Content-Type.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, UNSUPPORTED_BODY));
+
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      {
+        method: req.method,
+        path: req.url.split('?')[0],
+        status: reply.statusCode,
+        errorCode: req.errorCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'answered',
+    );
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    const format = responseFormatOf(parsePairs(queryOf(req.url)).find((p) => p.name.toLowerCase() === 'responseformat')?.value);
+    let fields;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+      fields = errorFields(fail(Errors.INVALID_VALUE, 'requestBody'));
+    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_TYPE') {
+      fields = errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'));
+    } else if (error instanceof HasherBusyError) {
+      fields = errorFields(fail(Errors.CALL_LIMIT));
+    } else {
+      req.log.error({ err: error }, 'unexpected error');
+      fields = unknownErrorFields(req.id);
+    }
+    req.errorCode = Number(fields[0]![1]);
+    return sendAnswer(reply, { fields, format });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    req.errorCode = Errors.UNKNOWN_ERROR.code;
+    reply.code(404);
+    return sendAnswer(reply, {
+      fields: [
+        ['errorCode', Errors.UNKNOWN_ERROR.code],
+        ['errorMessage', `No endpoint at ${req.method} ${req.url.split('?')[0]!.slice(0, 100)}`],
+      ],
+      format: 1,
+    });
+  });
+
+  placeOrderRoutes(app, ctx);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,83 @@
+// What every command shares: flag parsing that explains itself, opening the store, and the
+// rule that a bad flag or value is a clear message and a non-zero exit, never a stack trace.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { pino, type Logger } from 'pino';
+import { parseCents } from '../money.js';
+import { loadConfig, type Config } from '../config.js';
+import { argon2Hasher, type Hasher } from '../customers/hasher.js';
+import { ensureSchema, openStore, type Store } from '../db/store.js';
+
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+};
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export const DB_OPTION: Options = { db: { type: 'string' } };
+
+export function parseFlags<O extends Options>(args: string[], options: O, usage: string) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\nusage: ${usage}`);
+  }
+}
+
+export function requireFlag(value: string | undefined, name: string, usage: string): string {
+  if (value === undefined || value === '') throw new CliError(`--${name} is required\nusage: ${usage}`);
+  return value;
+}
+
+/** "123.45" → 12345 cents, or a clear error naming the flag. */
+export function parseAmount(text: string, name = 'amount'): number {
+  const cents = parseCents(text);
+  if (cents === undefined) throw new CliError(`--${name} must be an amount like 123.45, got "${text}"`);
+  return cents;
+}
+
+/** Opens the configured store with the schema this build knows (a fresh one is migrated). */
+export async function openConfiguredStore(config: Config): Promise<Store> {
+  const store = await openStore(config.db, {
+    poolSize: config.pgPoolSize,
+    statementTimeoutMs: config.pgStatementTimeoutMs,
+  });
+  try {
+    await ensureSchema(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+export async function withStore<T>(db: string | undefined, fn: (store: Store, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig({ db });
+  const store = await openConfiguredStore(config);
+  try {
+    return await fn(store, config);
+  } finally {
+    await store.close();
+  }
+}
+
+export function hasherFor(config: Config): Hasher {
+  return argon2Hasher({
+    ...config.argon2,
+    maxConcurrent: config.maxConcurrentHashes,
+    maxQueued: config.maxQueuedHashes,
+  });
+}
+
+export function loggerFor(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { pid: process.pid } });
+}

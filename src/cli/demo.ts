@@ -1,0 +1,32 @@
+// Demo data for `serve --demo`: the brands the spec's own examples use, validated, so that the
+// curl sample, the URL example and the HTML form (pointed at localhost) succeed as written.
+import type { Clock } from '../clock.js';
+import type { Hasher } from '../customers/hasher.js';
+import type { Store } from '../db/store.js';
+import { resellerIdByAp } from '../resellers/resellers.repository.js';
+import { createReseller } from '../resellers/resellers.service.js';
+
+export const DEMO_PASSWORD = 'demo-password';
+
+export const DEMO_RESELLERS: ReadonlyArray<{ ap: string; login: string; origins: string[] }> = [
+  { ap: 'reseller_brand_name', login: 'reseller_brand_name-api', origins: [] },
+  { ap: 'myresellerbrand', login: 'myresellerbrand-api', origins: ['http://www.mydomain.com'] },
+  { ap: 'resellerbrand', login: 'resellerbrand-api', origins: [] },
+];
+
+/** Creates the demo resellers that do not exist yet; returns the brands it created. */
+export async function seedDemo(store: Store, hasher: Hasher, clock: Clock): Promise<string[]> {
+  const created: string[] = [];
+  for (const r of DEMO_RESELLERS) {
+    if ((await resellerIdByAp(store.db, r.ap)) !== undefined) continue;
+    await createReseller(store, hasher, clock, {
+      ap: r.ap,
+      login: r.login,
+      password: DEMO_PASSWORD,
+      validated: true,
+      redirectOrigins: r.origins,
+    });
+    created.push(r.ap);
+  }
+  return created;
+}

@@ -1,0 +1,57 @@
+// The operator's command line: `placeorder <command> …`. Failures the operator can fix are one
+// clear line and exit code 2; anything unexpected is one line and exit code 1. No stack traces.
+import { ConfigError } from '../config.js';
+import { SchemaError } from '../db/store.js';
+import { catalogCommand } from './catalog.js';
+import { CliError, processIo, type Io } from './common.js';
+import { migrateCommand } from './migrate.js';
+import { ordersCommand } from './orders.js';
+import { resellerCommand } from './reseller.js';
+import { serve } from './serve.js';
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  serve,
+  migrate: migrateCommand,
+  reseller: resellerCommand,
+  orders: ordersCommand,
+  catalog: catalogCommand,
+};
+
+const HELP = `placeorder — the !PlaceOrder ordering system for Web products
+
+usage: placeorder <command> [options]
+
+commands:
+  serve      run the HTTP server (--port, --host, --db, --allow-http, --demo, --trusted-proxy)
+  migrate    bring the database schema up to date
+  reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
+  orders     list orders (orders list [--ap BRAND] [--json])
+  catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
+
+--db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;
+
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`placeorder: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await command(args, io);
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof SchemaError) {
+      io.err(`placeorder ${name}: ${error.message}`);
+      return 2;
+    }
+    const e = error as { code?: string; message?: string };
+    io.err(`placeorder ${name}: ${e.code ? `${e.code}: ` : ''}${(e.message ?? String(error)).split('\n')[0]}`);
+    return 1;
+  }
+}

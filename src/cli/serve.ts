@@ -1,0 +1,56 @@
+import { defaultCatalog } from '../catalog/catalog.js';
+import { buildApp } from '../app.js';
+import { systemClock } from '../clock.js';
+import { loadConfig } from '../config.js';
+import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
+import { seedDemo } from './demo.js';
+
+const USAGE =
+  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL]';
+
+export async function serve(args: string[], _io: Io): Promise<number> {
+  const { values } = parseFlags(
+    args,
+    {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      'allow-http': { type: 'boolean' },
+      demo: { type: 'boolean' },
+      'trusted-proxy': { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+    },
+    USAGE,
+  );
+  const config = loadConfig({
+    port: values.port as string | undefined,
+    host: values.host as string | undefined,
+    db: values.db as string | undefined,
+    allowHttp: values['allow-http'] as boolean | undefined,
+    demo: values.demo as boolean | undefined,
+    trustedProxies: values['trusted-proxy'] as string[] | undefined,
+    logLevel: values['log-level'] as string | undefined,
+  });
+  const logger = loggerFor(config);
+  const store = await openConfiguredStore(config);
+  const hasher = hasherFor(config);
+  if (config.demo) {
+    const created = await seedDemo(store, hasher, systemClock);
+    if (created.length > 0) logger.info({ resellers: created }, 'demo data created');
+  }
+  const app = await buildApp({ store, catalog: defaultCatalog(), clock: systemClock, hasher, config, logger });
+  if (config.allowHttp) {
+    logger.warn('--allow-http: plain HTTP requests are accepted. Use this for local development only.');
+  }
+  const address = await app.listen({ port: config.port, host: config.host });
+  logger.info({ url: address, db: store.dialect }, `placeorder listening on ${address}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  logger.info('shutting down: finishing requests in flight');
+  await app.close();
+  await store.close();
+  return 0;
+}

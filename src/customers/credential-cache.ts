@@ -1,0 +1,40 @@
+// Remembers credentials this process has already proven, so a returning customer does not pay
+// for argon2id on every order. Keys are HMAC-SHA256(process secret, name NUL password): the
+// password itself is never kept. An entry is valid only while the stored hash is unchanged, so
+// a password change (or another process changing it) invalidates it at once.
+import { createHmac, randomBytes } from 'node:crypto';
+
+export class CredentialCache {
+  private readonly secret = randomBytes(32);
+  private readonly entries = new Map<string, string>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  private key(loginName: string, password: string): string {
+    return createHmac('sha256', this.secret).update(loginName).update('\0').update(password).digest('base64');
+  }
+
+  /** True when this name and password were proven against exactly this stored hash. */
+  proven(loginName: string, password: string, storedHash: string): boolean {
+    if (this.maxEntries === 0) return false;
+    const k = this.key(loginName, password);
+    const hash = this.entries.get(k);
+    if (hash === undefined) return false;
+    // Refresh recency (a Map iterates in insertion order: the first key is the oldest).
+    this.entries.delete(k);
+    this.entries.set(k, hash);
+    return hash === storedHash;
+  }
+
+  remember(loginName: string, password: string, storedHash: string): void {
+    if (this.maxEntries === 0) return;
+    const k = this.key(loginName, password);
+    this.entries.delete(k);
+    this.entries.set(k, storedHash);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

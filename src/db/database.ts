@@ -1,0 +1,15 @@
+// The whole schema as one type, assembled from each domain's table file.
+import type { CustomersTable } from '../customers/customers.table.js';
+import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
+import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
+
+export interface Database {
+  resellers: ResellersTable;
+  reseller_redirect_origins: RedirectOriginsTable;
+  api_users: ApiUsersTable;
+  customers: CustomersTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  audit_log: AuditTable;
+  price_overrides: PriceOverridesTable;
+}

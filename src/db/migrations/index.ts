@@ -1,0 +1,37 @@
+// The migrations, in order. Each is written once for both dialects; `types` supplies the few
+// column types that differ. A migration's name never changes once released.
+import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
+import type { Dialect } from '../store.js';
+import * as m001 from './001_foundation.js';
+
+interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
+}
+
+const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001]];
+
+export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of ALL) out[name] = { up: (db) => m.up(db, dialect) };
+      return out;
+    },
+  };
+}
+
+/** Column types that differ between SQLite and PostgreSQL. */
+export function types(dialect: Dialect) {
+  const pg = dialect === 'postgres';
+  return {
+    /** Surrogate keys and order numbers: 64-bit on PostgreSQL, SQLite's rowid otherwise. */
+    id: pg ? ('bigint' as const) : ('integer' as const),
+    idModifier: (c: ColumnDefinitionBuilder) =>
+      pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+    ref: pg ? ('bigint' as const) : ('integer' as const),
+    /** Integer cents. */
+    money: pg ? ('bigint' as const) : ('integer' as const),
+  };
+}

@@ -1,0 +1,252 @@
+// The storage seam. `db` serves reads; `write` runs a unit of work in a durable transaction.
+// On SQLite, units that arrive together share one transaction and so one fsync (group commit),
+// each inside its own savepoint so that one unit's failure undoes only that unit. On PostgreSQL
+// every unit is its own transaction, retried on serialization failures and deadlocks.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+/**
+ * A unit of work. It must only run queries on the handle it is given: no other awaits (no
+ * hashing, no network), because on SQLite it shares its transaction with other units.
+ */
+export type Unit<T> = (tx: Db) => Promise<T>;
+
+export interface Store {
+  readonly dialect: Dialect;
+  readonly db: Db;
+  write<T>(unit: Unit<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+  /** PostgreSQL statement timeout. */
+  statementTimeoutMs?: number;
+  /** SQLite: most units committed together. */
+  maxBatch?: number;
+}
+
+export function dialectOf(location: string): Dialect {
+  return /^postgres(ql)?:\/\//i.test(location) ? 'postgres' : 'sqlite';
+}
+
+export async function openStore(location: string, options: StoreOptions = {}): Promise<Store> {
+  return dialectOf(location) === 'postgres' ? openPostgres(location, options) : openSqlite(location, options);
+}
+
+function sqliteConnection(path: string): BetterSqlite3.Database {
+  const conn = new BetterSqlite3(path);
+  conn.pragma('journal_mode = WAL');
+  // better-sqlite3 leaves WAL at NORMAL, which can lose the last commits on power loss. An
+  // order is acknowledged only once durable, so FULL is set and then read back.
+  conn.pragma('synchronous = FULL');
+  conn.pragma('busy_timeout = 10000');
+  conn.pragma('foreign_keys = ON');
+  const sync = conn.pragma('synchronous', { simple: true });
+  if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
+  return conn;
+}
+
+async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const writer = sqliteConnection(path);
+  // A second connection for reads: in WAL mode readers never wait for the writer.
+  const reader = path === ':memory:' ? writer : sqliteConnection(path);
+  const writeDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
+  const readDb = reader === writer ? writeDb : new Kysely<Database>({ dialect: new SqliteDialect({ database: reader }) });
+  const committer = new GroupCommitter(writeDb, options.maxBatch ?? 256);
+  return {
+    dialect: 'sqlite',
+    db: readDb,
+    write: (unit) => committer.submit(unit),
+    async close() {
+      await committer.idle();
+      if (readDb !== writeDb) await readDb.destroy();
+      await writeDb.destroy();
+    },
+  };
+}
+
+interface Job {
+  unit: Unit<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Groups the units that arrive within one turn of the event loop into one transaction. */
+class GroupCommitter {
+  private queue: Job[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxBatch: number,
+  ) {}
+
+  submit<T>(unit: Unit<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
+      this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        let outcomes: Outcome[];
+        try {
+          outcomes = await this.commit(batch);
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        batch.forEach((job, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) job.resolve(o.value);
+          else job.reject(o.error);
+        });
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private commit(batch: Job[]): Promise<Outcome[]> {
+    return this.db.connection().execute(async (conn) => {
+      // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
+      // of failing with SQLITE_BUSY half-way through.
+      await sql`begin immediate`.execute(conn);
+      const outcomes: Outcome[] = [];
+      try {
+        if (batch.length === 1) {
+          outcomes.push({ ok: true, value: await batch[0]!.unit(conn) });
+        } else {
+          for (const job of batch) outcomes.push(await runInSavepoint(conn, job.unit));
+        }
+      } catch (error) {
+        await sql`rollback`.execute(conn);
+        return [{ ok: false, error }];
+      }
+      await sql`commit`.execute(conn);
+      return outcomes;
+    });
+  }
+}
+
+async function runInSavepoint(conn: Db, unit: Unit<unknown>): Promise<Outcome> {
+  await sql`savepoint unit`.execute(conn);
+  try {
+    const value = await unit(conn);
+    await sql`release savepoint unit`.execute(conn);
+    return { ok: true, value };
+  } catch (error) {
+    await sql`rollback to savepoint unit`.execute(conn);
+    await sql`release savepoint unit`.execute(conn);
+    return { ok: false, error };
+  }
+}
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // Durable acknowledgements: never let a session turn synchronous_commit off.
+    options: `-c synchronous_commit=on -c statement_timeout=${statementTimeoutMs} -c TimeZone=UTC`,
+    types: {
+      // int8 (ids, cents) as JS numbers: every value we store is far below 2^53.
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    dialect: 'postgres',
+    db,
+    async write<T>(unit: Unit<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(unit);
+        } catch (error) {
+          const code = (error as { code?: string }).code;
+          if ((code === '40001' || code === '40P01') && attempt < 5) continue;
+          throw error;
+        }
+      }
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export interface SchemaState {
+  applied: string[];
+  pending: string[];
+  unknown: string[];
+}
+
+export async function schemaState(store: Store): Promise<SchemaState> {
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
+    applied = rows.rows.map((r) => r.name);
+  } catch {
+    applied = [];
+  }
+  return {
+    applied,
+    pending: KNOWN_MIGRATIONS.filter((m) => !applied.includes(m)),
+    unknown: applied.filter((m) => !KNOWN_MIGRATIONS.includes(m)),
+  };
+}
+
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Makes sure the schema is the one this build knows. A fresh database is migrated; an older
+ * or newer one is refused with a message that says what to do.
+ */
+export async function ensureSchema(store: Store): Promise<void> {
+  const state = await schemaState(store);
+  if (state.unknown.length > 0) {
+    throw new SchemaError(
+      `the database schema is newer than this placeorder (unknown migrations: ${state.unknown.join(', ')}); run a newer placeorder`,
+    );
+  }
+  if (state.applied.length === 0) {
+    await migrate(store);
+    return;
+  }
+  if (state.pending.length > 0) {
+    throw new SchemaError(
+      `the database schema is older than this placeorder (pending: ${state.pending.join(', ')}); run \`placeorder migrate\` first`,
+    );
+  }
+}
+
+export class SchemaError extends Error {
+  override name = 'SchemaError';
+}

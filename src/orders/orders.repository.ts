@@ -1,0 +1,177 @@
+// Every query about orders, their items, the audit log and operator price overrides.
+import type { Db } from '../db/store.js';
+import type { OrderStatus } from './orders.table.js';
+
+export interface NewOrder {
+  resellerId: number;
+  customerId: number | null;
+  emailAddress: string;
+  contactJson: string;
+  resellerPays: boolean;
+  status: OrderStatus;
+  totalCents: number;
+  currency: string;
+  region: string;
+  offerCode: string | null;
+  renewsLicence: string | null;
+  requestId: string;
+  at: string;
+}
+
+export interface NewItem {
+  itemNo: number;
+  ppp: number;
+  productCode: string;
+  term: string;
+  listPriceCents: number;
+  priceCents: number;
+  visibility: number;
+  macAddress: string | null;
+}
+
+export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
+  const { id } = await tx
+    .insertInto('orders')
+    .values({
+      reseller_id: o.resellerId,
+      customer_id: o.customerId,
+      email_key: o.emailAddress.toLowerCase(),
+      email_address: o.emailAddress,
+      contact_json: o.contactJson,
+      reseller_pays: o.resellerPays ? 1 : 0,
+      status: o.status,
+      total_cents: o.totalCents,
+      currency: o.currency,
+      region: o.region,
+      offer_code: o.offerCode,
+      renews_licence: o.renewsLicence,
+      request_id: o.requestId,
+      created_at: o.at,
+      updated_at: o.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('order_items')
+    .values(
+      items.map((i) => ({
+        order_id: id,
+        item_no: i.itemNo,
+        ppp: i.ppp,
+        product_code: i.productCode,
+        term: i.term,
+        list_price_cents: i.listPriceCents,
+        price_cents: i.priceCents,
+        visibility: i.visibility,
+        mac_address: i.macAddress,
+      })),
+    )
+    .execute();
+  return id;
+}
+
+export interface AuditEntry {
+  at: string;
+  kind: string;
+  requestId: string;
+  resellerId: number | null;
+  orderId: number | null;
+  params: Record<string, string>;
+}
+
+export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
+  await tx
+    .insertInto('audit_log')
+    .values({
+      at: a.at,
+      kind: a.kind,
+      request_id: a.requestId,
+      reseller_id: a.resellerId,
+      order_id: a.orderId,
+      params_json: JSON.stringify(a.params),
+    })
+    .execute();
+}
+
+export async function priceOverrides(db: Db, ppps: readonly number[]): Promise<Map<number, number>> {
+  if (ppps.length === 0) return new Map();
+  const rows = await db.selectFrom('price_overrides').select(['ppp', 'price_cents']).where('ppp', 'in', [...ppps]).execute();
+  return new Map(rows.map((r) => [r.ppp, r.price_cents]));
+}
+
+export async function setPriceOverride(tx: Db, ppp: number, priceCents: number, at: string): Promise<void> {
+  await tx
+    .insertInto('price_overrides')
+    .values({ ppp, price_cents: priceCents, updated_at: at })
+    .onConflict((oc) => oc.column('ppp').doUpdateSet({ price_cents: priceCents, updated_at: at }))
+    .execute();
+}
+
+export interface OrderSummary {
+  orderNumber: number;
+  ap: string;
+  status: OrderStatus;
+  resellerPays: boolean;
+  emailAddress: string;
+  customerLoginName: string | null;
+  totalCents: number;
+  currency: string;
+  createdAt: string;
+  items: Array<{ itemNo: number; ppp: number; productCode: string; term: string; priceCents: number }>;
+}
+
+export interface ListOrdersQuery {
+  ap?: string;
+  /** Keyset pagination: orders with a number below this one. */
+  beforeOrderNumber?: number;
+  limit: number;
+}
+
+export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSummary[]> {
+  let query = db
+    .selectFrom('orders')
+    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+    .leftJoin('customers', 'customers.id', 'orders.customer_id')
+    .select([
+      'orders.id',
+      'resellers.ap',
+      'orders.status',
+      'orders.reseller_pays',
+      'orders.email_address',
+      'customers.login_name',
+      'orders.total_cents',
+      'orders.currency',
+      'orders.created_at',
+    ])
+    .orderBy('orders.id', 'desc')
+    .limit(q.limit);
+  if (q.ap !== undefined) query = query.where('resellers.ap', '=', q.ap);
+  if (q.beforeOrderNumber !== undefined) query = query.where('orders.id', '<', q.beforeOrderNumber);
+  const rows = await query.execute();
+  if (rows.length === 0) return [];
+  const items = await db
+    .selectFrom('order_items')
+    .select(['order_id', 'item_no', 'ppp', 'product_code', 'term', 'price_cents'])
+    .where('order_id', 'in', rows.map((r) => r.id))
+    .orderBy('order_id')
+    .orderBy('item_no')
+    .execute();
+  const byOrder = new Map<number, OrderSummary['items']>();
+  for (const i of items) {
+    const list = byOrder.get(i.order_id) ?? [];
+    list.push({ itemNo: i.item_no, ppp: i.ppp, productCode: i.product_code, term: i.term, priceCents: i.price_cents });
+    byOrder.set(i.order_id, list);
+  }
+  return rows.map((r) => ({
+    orderNumber: r.id,
+    ap: r.ap,
+    status: r.status,
+    resellerPays: r.reseller_pays === 1,
+    emailAddress: r.email_address,
+    customerLoginName: r.login_name,
+    totalCents: r.total_cents,
+    currency: r.currency,
+    createdAt: r.created_at,
+    items: byOrder.get(r.id) ?? [],
+  }));
+}

@@ -1,0 +1,58 @@
+// HTTP for !PlaceOrder: parse once, load the reseller named by `ap`, run the ladder, commit,
+// answer. The transport rule (-1) comes before anything is read.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findResellerContext } from '../resellers/resellers.repository.js';
+import { Errors, PlaceOrderError, fail } from '../errors.js';
+import type { AppContext } from '../app-context.js';
+import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { parsePairs, queryOf } from '../wire/form.js';
+import { redactedParams } from '../wire/redact.js';
+import { formatCents } from '../money.js';
+import { placeOrder } from './service.js';
+import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
+import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
+
+export function placeOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, req, reply);
+  for (const url of endpointPaths('PlaceOrder')) {
+    app.get(url, handler);
+    app.post(url, handler);
+  }
+}
+
+async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const body = typeof req.body === 'string' ? req.body : undefined;
+  const pairs = parsePairs(queryOf(req.url), body);
+  const request = canonicalize(pairs);
+  const format = responseFormatOf(request.values.get('responseFormat'));
+  const answer = (a: Omit<Answer, 'format'>) => {
+    req.errorCode = Number(a.fields[0]![1]);
+    return sendAnswer(reply, { ...a, format });
+  };
+  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return answer({ fields: errorFields(fail(Errors.NOT_HTTPS)) });
+  if (req.body === UNSUPPORTED_BODY) return answer({ fields: errorFields(fail(Errors.INVALID_VALUE, 'Content-Type')) });
+
+  const ap = request.values.get('ap');
+  const reseller = ap && ap.length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;
+  const target = (name: 'errorURL' | 'successURL') => {
+    const url = request.values.get(name);
+    return url && redirectAllowed(url, reseller) ? url : undefined;
+  };
+  const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller });
+  if (!result.ok) return answer({ fields: errorFields(result.error), redirect: target('errorURL') });
+  try {
+    const placed = await placeOrder(ctx, result.order, { requestId: req.id, auditParams: redactedParams(pairs) });
+    return answer({
+      fields: [
+        ['errorCode', 0],
+        ['orderNumber', placed.orderNumber],
+        ['totalCost', formatCents(placed.totalCents)],
+        ['currency', placed.currency],
+      ],
+      redirect: target('successURL'),
+    });
+  } catch (error) {
+    if (error instanceof PlaceOrderError) return answer({ fields: errorFields(error), redirect: target('errorURL') });
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+// Every query about resellers, their API users and their redirect origins.
+import type { Db } from '../db/store.js';
+import type { ResellerContext } from './reseller.js';
+
+export async function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
+  const row = await db.selectFrom('resellers').selectAll().where('ap', '=', ap).executeTakeFirst();
+  if (!row) return undefined;
+  const origins = await db
+    .selectFrom('reseller_redirect_origins')
+    .select('origin')
+    .where('reseller_id', '=', row.id)
+    .execute();
+  return Object.freeze({
+    id: row.id,
+    ap: row.ap,
+    validated: row.validated === 1,
+    suspended: row.suspended === 1,
+    sandbox: row.sandbox === 1,
+    permittedPpp: row.permitted_ppp === null ? null : new Set<number>(JSON.parse(row.permitted_ppp) as number[]),
+    redirectOrigins: new Set(origins.map((o) => o.origin)),
+  });
+}
+
+export async function resellerIdByAp(db: Db, ap: string): Promise<number | undefined> {
+  const row = await db.selectFrom('resellers').select('id').where('ap', '=', ap).executeTakeFirst();
+  return row?.id;
+}
+
+export interface NewReseller {
+  ap: string;
+  validated: boolean;
+  sandbox?: boolean;
+  creditLimitCents?: number;
+  permittedPpp?: number[] | null;
+  createdAt: string;
+}
+
+export async function insertReseller(tx: Db, r: NewReseller): Promise<number> {
+  const row = await tx
+    .insertInto('resellers')
+    .values({
+      ap: r.ap,
+      validated: r.validated ? 1 : 0,
+      suspended: 0,
+      sandbox: r.sandbox ? 1 : 0,
+      permitted_ppp: r.permittedPpp ? JSON.stringify(r.permittedPpp) : null,
+      credit_limit_cents: r.creditLimitCents ?? 0,
+      currency: 'USD',
+      redirect_secret: null,
+      created_at: r.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function insertRedirectOrigins(tx: Db, resellerId: number, origins: readonly string[]): Promise<void> {
+  if (origins.length === 0) return;
+  await tx
+    .insertInto('reseller_redirect_origins')
+    .values(origins.map((origin) => ({ reseller_id: resellerId, origin })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export interface NewApiUser {
+  resellerId: number;
+  loginName: string;
+  passwordHash: string;
+  ipAllow: readonly string[] | null;
+  at: string;
+}
+
+export async function insertApiUser(tx: Db, u: NewApiUser): Promise<number> {
+  const row = await tx
+    .insertInto('api_users')
+    .values({
+      reseller_id: u.resellerId,
+      login_name: u.loginName,
+      password_hash: u.passwordHash,
+      ip_allow: u.ipAllow && u.ipAllow.length > 0 ? JSON.stringify(u.ipAllow) : null,
+      failed_logins: 0,
+      locked_until: null,
+      password_changed_at: u.at,
+      created_at: u.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function apiUserExists(db: Db, loginName: string): Promise<boolean> {
+  return (await db.selectFrom('api_users').select('id').where('login_name', '=', loginName).executeTakeFirst()) !== undefined;
+}

@@ -1,0 +1,34 @@
+import type { Generated } from 'kysely';
+
+// Booleans are integers 0/1 on both dialects; times are ISO-8601 UTC text (sortable).
+export interface ResellersTable {
+  id: Generated<number>;
+  ap: string;
+  validated: number;
+  suspended: number;
+  sandbox: number;
+  /** JSON array of permitted PPP codes, or null for the whole catalog. */
+  permitted_ppp: string | null;
+  credit_limit_cents: number;
+  currency: string;
+  redirect_secret: string | null;
+  created_at: string;
+}
+
+export interface RedirectOriginsTable {
+  reseller_id: number;
+  origin: string;
+}
+
+export interface ApiUsersTable {
+  id: Generated<number>;
+  reseller_id: number;
+  login_name: string;
+  password_hash: string;
+  /** JSON array of CIDR blocks the user may call from; null allows every address. */
+  ip_allow: string | null;
+  failed_logins: number;
+  locked_until: string | null;
+  password_changed_at: string;
+  created_at: string;
+}

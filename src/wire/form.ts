@@ -1,0 +1,71 @@
+// The spec's wire format, and nothing else: url-encoded pairs in, url-encoded (or newline)
+// answers out. Nothing downstream of `parsePairs` sees the raw request.
+
+/** One request parameter as it arrived, in arrival order (query string first, then body). */
+export interface RawPair {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Upper bound on parameters read from one request; the rest are ignored (64 KiB body bound). */
+export const MAX_PAIRS = 512;
+
+/**
+ * Parses url-encoded text leniently (the WHATWG algorithm: `+` is a space, malformed `%`
+ * sequences stay literal, invalid UTF-8 becomes U+FFFD). It never throws, whatever the input.
+ */
+export function parsePairs(...sources: (string | undefined)[]): RawPair[] {
+  const pairs: RawPair[] = [];
+  for (const source of sources) {
+    if (!source) continue;
+    for (const [name, value] of new URLSearchParams(source)) {
+      if (pairs.length >= MAX_PAIRS) return pairs;
+      pairs.push({ name, value });
+    }
+  }
+  return pairs;
+}
+
+/** The query string of a request URL, without the `?`. */
+export function queryOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i + 1);
+}
+
+/** Answer parameters in their documented order; `undefined` values are left out. */
+export type AnswerFields = ReadonlyArray<readonly [string, string | number | undefined]>;
+
+/**
+ * The url-encoded answer. Spaces are `%20` (as in the spec's sample error response), not `+`,
+ * so that both form decoders and plain `decodeURIComponent` read the same text.
+ */
+export function encodeUrlEncoded(fields: AnswerFields): string {
+  const parts: string[] = [];
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    parts.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join('&');
+}
+
+/**
+ * The newline answer (`responseFormat=0`): the values alone, one a line, in documented order.
+ * A value's own line breaks are replaced by spaces so the line structure stays intact.
+ */
+export function encodeNewline(fields: AnswerFields): string {
+  const lines: string[] = [];
+  for (const [, value] of fields) {
+    if (value === undefined) continue;
+    lines.push(String(value).replace(/[\r\n]+/g, ' '));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Appends answer parameters to a redirect target, keeping its query and fragment. */
+export function appendQuery(target: string, query: string): string {
+  const hash = target.indexOf('#');
+  const base = hash < 0 ? target : target.slice(0, hash);
+  const fragment = hash < 0 ? '' : target.slice(hash);
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return `${base}${sep}${query}${fragment}`;
+}
