@@ -1,0 +1,38 @@
+// One load generator in its own process (so two of them can drive two servers in parallel):
+// autocannon POSTs the same url-encoded body on N keep-alive connections for D seconds and
+// counts every answer that is not `errorCode=0&…` as a mismatch. Prints one JSON line.
+// Usage: node bench/drive.mjs URL CONNECTIONS SECONDS BODY
+import autocannon from 'autocannon';
+
+const [url, connections, seconds, body] = process.argv.slice(2);
+if (!url || !connections || !seconds || body === undefined) {
+  process.stderr.write('usage: node bench/drive.mjs URL CONNECTIONS SECONDS BODY\n');
+  process.exit(2);
+}
+
+const result = await autocannon({
+  url,
+  method: 'POST',
+  connections: Number(connections),
+  duration: Number(seconds),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  body,
+  timeout: 10,
+  verifyBody: (text) => typeof text === 'string' && text.startsWith('errorCode=0&'),
+});
+
+process.stdout.write(
+  JSON.stringify({
+    url,
+    connections: result.connections,
+    seconds: result.duration,
+    requestsTotal: result.requests.total,
+    requestsPerSecond: result.requests.average,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    mismatches: result.mismatches,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  }) + '\n',
+);

@@ -1,0 +1,403 @@
+// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build]`
+//
+// Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
+// bare node:http server that parses the same body and answers a fixed url-encoded line
+// (bench/echo-server.mjs). Both are separate processes on loopback, driven by the same load
+// generator (autocannon, bench/drive.mjs) with the same body, connections and duration.
+//
+// SQLite (default): one `placeorder serve --allow-http` on a fresh file (WAL, synchronous=FULL).
+// PostgreSQL (`--db postgres://…`): a fresh database is created on that server for the run and
+// dropped afterwards; the same is measured with ONE and with TWO server processes (two ports,
+// two load generators in parallel, summed), each against the echo with as many processes.
+//
+// Writes bench/results/latest.json (and latest-<dialect>.json) and prints a summary.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const CLI = join(ROOT, 'bin', 'placeorder.js');
+
+// Limits: a run is bounded (each phase at most 60 s, at most 500 connections), so the whole
+// benchmark never takes much more than two minutes on PostgreSQL.
+const { values: flags } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '2' },
+    'no-build': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
+  },
+  strict: true,
+});
+const seconds = boundedInt('duration', flags.duration, 1, 60);
+const connections = boundedInt('connections', flags.connections, 1, 500);
+const warmupSeconds = boundedInt('warmup', flags.warmup, 0, 30);
+const dialect = flags.db && /^postgres(ql)?:\/\//i.test(flags.db) ? 'postgres' : 'sqlite';
+
+const AP = 'benchbrand';
+const CUSTOMER = { loginName: 'bench-customer', loginPassword: 'bench-customer-password' };
+// One-year Web DNS Pro: not an SWP product, so the one-per-account rule (-73) never applies.
+const NEW_CUSTOMER_BODY = new URLSearchParams({
+  ap: AP,
+  reseller: 'Y',
+  isReturningCustomer: 'N',
+  ...CUSTOMER,
+  emailAddress: 'bench.customer@example.com',
+  name: 'Bench Customer',
+  '1_PPP': '9974',
+}).toString();
+const RETURNING_BODY = new URLSearchParams({
+  ap: AP,
+  reseller: 'Y',
+  isReturningCustomer: 'Y',
+  ...CUSTOMER,
+  emailAddress: 'bench.customer@example.com',
+  '1_PPP': '9974',
+}).toString();
+
+const children = new Set();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+function boundedInt(name, text, min, max) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`bench: --${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function log(line) {
+  process.stdout.write(`bench: ${line}\n`);
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function build() {
+  if (flags['no-build']) return;
+  log('npm run build');
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) {
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('the build failed and there is no dist/');
+    log('WARNING: the build reported errors; running the existing dist/');
+  }
+}
+
+/** A fresh database: a SQLite file in a temporary folder, or a new PostgreSQL database. */
+async function freshDatabase() {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(os.tmpdir(), 'placeorder-bench-'));
+    return { location: join(dir, 'bench.db'), dir, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const pg = require('pg');
+  const name = `po_bench_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: flags.db });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(flags.db);
+  url.pathname = `/${name}`;
+  const dir = mkdtempSync(join(os.tmpdir(), 'placeorder-bench-'));
+  return {
+    location: url.toString(),
+    dir,
+    async drop() {
+      const c = new pg.Client({ connectionString: flags.db });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function runCli(args) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`placeorder ${args[0]} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** Starts a child process; its output goes to a file (as a production log would). */
+function startProcess(args, logPath, env = {}) {
+  const out = openSync(logPath, 'a');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+  closeSync(out);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function post(port, body) {
+  const res = await fetch(`http://127.0.0.1:${port}/products/!PlaceOrder`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  return res.text();
+}
+
+async function waitReady(port, child, what) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited during start (code ${child.exitCode})`);
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      return;
+    } catch {
+      await sleep(100);
+    }
+  }
+  throw new Error(`${what} did not start within 30 s`);
+}
+
+async function startPlaceorder(location, dir, index) {
+  const port = await freePort();
+  const child = startProcess(
+    [CLI, 'serve', '--allow-http', '--db', location, '--port', String(port), '--host', '127.0.0.1', '--log-level', flags['log-level']],
+    join(dir, `server-${index}.log`),
+  );
+  await waitReady(port, child, `placeorder serve #${index}`);
+  return { port, child };
+}
+
+async function startEcho(dir, index) {
+  const port = await freePort();
+  const child = startProcess([join(ROOT, 'bench', 'echo-server.mjs'), String(port)], join(dir, `echo-${index}.log`));
+  await waitReady(port, child, `echo #${index}`);
+  return { port, child };
+}
+
+/** Runs one load generator per port in parallel (each its own process) and sums them. */
+async function drive(ports, durationSeconds) {
+  const runs = ports.map(
+    (port) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            join(ROOT, 'bench', 'drive.mjs'),
+            `http://127.0.0.1:${port}/products/!PlaceOrder`,
+            String(connections),
+            String(durationSeconds),
+            RETURNING_BODY,
+          ],
+          { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+        );
+        children.add(child);
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.once('exit', (code) => {
+          children.delete(child);
+          if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+          else resolve(JSON.parse(out.trim().split('\n').pop()));
+        });
+      }),
+  );
+  const parts = await Promise.all(runs);
+  const ok = parts.reduce((s, p) => s + p.ok2xx - p.mismatches, 0);
+  return {
+    processes: ports.length,
+    connectionsPerProcess: connections,
+    seconds: durationSeconds,
+    // Throughput counts only answers that were `errorCode=0&…` (placed orders, or the echo's line).
+    requestsPerSecond: Math.round(ok / durationSeconds),
+    answered: parts.reduce((s, p) => s + p.requestsTotal, 0),
+    okAnswers: ok,
+    failedAnswers: parts.reduce((s, p) => s + p.non2xx + p.mismatches + p.errors + p.timeouts, 0),
+    // With two generators the figures are per generator; p50 is their mean, p99 their worst.
+    latencyMs: {
+      p50: round1(parts.reduce((s, p) => s + p.latencyMs.p50, 0) / parts.length),
+      p99: Math.max(...parts.map((p) => p.latencyMs.p99)),
+      max: Math.max(...parts.map((p) => p.latencyMs.max)),
+    },
+    perProcess: parts,
+  };
+}
+
+const round1 = (n) => Math.round(n * 10) / 10;
+
+async function measure(label, ports) {
+  if (warmupSeconds > 0) await drive(ports, warmupSeconds);
+  const result = await drive(ports, seconds);
+  log(
+    `${label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms` +
+      (result.failedAnswers > 0 ? `, ${result.failedAnswers} FAILED answers` : ''),
+  );
+  return result;
+}
+
+async function countOrders(location) {
+  if (dialect === 'sqlite') {
+    const Database = require('better-sqlite3');
+    const db = new Database(location, { readonly: true });
+    try {
+      return db.prepare('select count(*) as n from orders').get().n;
+    } finally {
+      db.close();
+    }
+  }
+  const pg = require('pg');
+  const c = new pg.Client({ connectionString: location });
+  await c.connect();
+  try {
+    return Number((await c.query('select count(*) as n from orders')).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+async function sqliteSynchronous(location) {
+  if (dialect !== 'sqlite') return undefined;
+  // What the server sets on its own connections is asserted at its start; recorded here is the
+  // journal mode the file ended in (WAL persists in the file).
+  const Database = require('better-sqlite3');
+  const db = new Database(location, { readonly: true });
+  try {
+    return { journalMode: db.pragma('journal_mode', { simple: true }) };
+  } finally {
+    db.close();
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
+}
+
+const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  const loadBefore = loadAverage();
+  log(`dialect ${dialect}, ${connections} connections, ${seconds} s per measurement (+${warmupSeconds} s warm-up), load average ${loadBefore.join(' ')}`);
+  build();
+  const db = await freshDatabase();
+  const servers = [];
+  const echoes = [];
+  try {
+    runCli(['reseller', 'add', '--ap', AP, '--login', 'bench-api', '--password', 'bench-api-password', '--validated', '--db', db.location]);
+    servers.push(await startPlaceorder(db.location, db.dir, 1));
+    // The first order creates the customer; every order after it is a returning customer's.
+    const first = await post(servers[0].port, NEW_CUSTOMER_BODY);
+    if (!first.startsWith('errorCode=0&')) throw new Error(`the first (new-customer) order failed: ${first}`);
+    const second = await post(servers[0].port, RETURNING_BODY);
+    if (!second.startsWith('errorCode=0&')) throw new Error(`a returning-customer order failed: ${second}`);
+    echoes.push(await startEcho(db.dir, 1));
+
+    const runs = {};
+    runs.echo1 = await measure('bare node:http echo (1 process)', [echoes[0].port]);
+    runs.placeorder1 = await measure(`placeorder ${dialect} (1 process)`, [servers[0].port]);
+    if (dialect === 'postgres') {
+      servers.push(await startPlaceorder(db.location, db.dir, 2));
+      const check = await post(servers[1].port, RETURNING_BODY);
+      if (!check.startsWith('errorCode=0&')) throw new Error(`second server: a returning-customer order failed: ${check}`);
+      echoes.push(await startEcho(db.dir, 2));
+      runs.echo2 = await measure('bare node:http echo (2 processes)', echoes.map((e) => e.port));
+      runs.placeorder2 = await measure(`placeorder ${dialect} (2 processes)`, servers.map((s) => s.port));
+    }
+    for (const s of servers) await stopProcess(s.child);
+    for (const e of echoes) await stopProcess(e.child);
+
+    const ordersStored = await countOrders(db.location);
+    const placeorderRuns = [runs.placeorder1, runs.placeorder2].filter(Boolean);
+    const result = {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench${dialect === 'postgres' ? ' -- --db postgres://…' : ''}`,
+      dialect,
+      durability: dialect === 'sqlite' ? { synchronous: 'FULL', ...(await sqliteSynchronous(db.location)) } : { synchronous_commit: 'on' },
+      logLevel: flags['log-level'],
+      connectionsPerProcess: connections,
+      secondsPerMeasurement: seconds,
+      warmupSeconds,
+      workload: 'returning-customer !PlaceOrder POST, 1_PPP=9974 (Web DNS Pro 1 year), reseller=Y',
+      machine: machine(),
+      loadAverageBefore: loadBefore,
+      loadAverageAfter: loadAverage(),
+      // Every success answer (warm-ups and set-up orders included) is a stored order, so the
+      // stored count must be at least the success answers of the measured runs.
+      ordersStored,
+      okAnswersMeasured: placeorderRuns.reduce((s, r) => s + r.okAnswers, 0),
+      ratio1: round3(runs.placeorder1.requestsPerSecond / runs.echo1.requestsPerSecond),
+      ...(runs.placeorder2 ? { ratio2: round3(runs.placeorder2.requestsPerSecond / runs.echo2.requestsPerSecond) } : {}),
+      target: 0.3,
+      runs,
+    };
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    const text = JSON.stringify(result, null, 2) + '\n';
+    writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), text);
+    writeFileSync(join(ROOT, 'bench', 'results', `latest-${dialect}.json`), text);
+    printSummary(result);
+    if (result.ordersStored < result.okAnswersMeasured) {
+      log(`WARNING: ${result.okAnswersMeasured} success answers but only ${result.ordersStored} orders stored`);
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const s of servers) await stopProcess(s.child);
+    for (const e of echoes) await stopProcess(e.child);
+    await db.drop();
+  }
+}
+
+const round3 = (n) => Math.round(n * 1000) / 1000;
+
+function printSummary(r) {
+  const row = (name, run) =>
+    `  ${name.padEnd(34)} ${String(run.requestsPerSecond).padStart(8)} req/s   p50 ${String(run.latencyMs.p50).padStart(6)} ms   p99 ${String(run.latencyMs.p99).padStart(6)} ms`;
+  const lines = [
+    '',
+    `placeorder benchmark — ${r.dialect}, ${r.machine.cores} cores (${r.machine.cpuModel}), load ${r.loadAverageBefore.join(' ')} → ${r.loadAverageAfter.join(' ')}`,
+    row('bare node:http echo (1 process)', r.runs.echo1),
+    row(`placeorder (1 process)`, r.runs.placeorder1),
+    `  ratio placeorder/echo (1 process): ${r.ratio1}  (target ≥ ${r.target})`,
+  ];
+  if (r.runs.placeorder2) {
+    lines.push(row('bare node:http echo (2 processes)', r.runs.echo2));
+    lines.push(row('placeorder (2 processes)', r.runs.placeorder2));
+    lines.push(`  ratio placeorder/echo (2 processes): ${r.ratio2}`);
+  }
+  lines.push(`  orders stored: ${r.ordersStored} (success answers in the measured runs: ${r.okAnswersMeasured})`);
+  lines.push('  written to bench/results/latest.json', '');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
