@@ -99,8 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((req, reply) => {
     req.errorCode = Errors.UNKNOWN_ERROR.code;
-    reply.code(404);
     return sendAnswer(reply, {
+      status: 404,
       fields: [
         ['errorCode', Errors.UNKNOWN_ERROR.code],
         ['errorMessage', `No endpoint at ${req.method} ${req.url.split('?')[0]!.slice(0, 100)}`],

@@ -11,6 +11,8 @@ export interface Answer {
   readonly format: ResponseFormat;
   /** Absolute URL to redirect the browser to, already checked against registered origins. */
   readonly redirect?: string | undefined;
+  /** HTTP status when not a redirect; 200 for every API outcome, 404 for unknown paths. */
+  readonly status?: number;
 }
 
 /** errorCode, errorMessage, errorItem — the spec's order. Texts longer than 255 are cut. */
@@ -53,7 +55,7 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
       .send(urlEncoded);
   }
   if (answer.format === 0) {
-    return reply.code(200).type('text/plain; charset=utf-8').send(encodeNewline(answer.fields));
+    return reply.code(answer.status ?? 200).type('text/plain; charset=utf-8').send(encodeNewline(answer.fields));
   }
-  return reply.code(200).type('application/x-www-form-urlencoded; charset=utf-8').send(urlEncoded);
+  return reply.code(answer.status ?? 200).type('application/x-www-form-urlencoded; charset=utf-8').send(urlEncoded);
 }
