@@ -11,6 +11,7 @@ import { CredentialCache } from './customers/credential-cache.js';
 import { HasherBusyError, type Hasher } from './customers/hasher.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
+import { registerHardening } from './hardening/register.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
 import { parsePairs, queryOf } from './wire/form.js';
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   });
 
+  registerHardening(app, ctx);
   placeOrderRoutes(app, ctx);
   await app.ready();
   return app;

@@ -20,6 +20,31 @@ export interface Config {
   readonly credentialCacheEntries: number;
   readonly pgPoolSize: number;
   readonly pgStatementTimeoutMs: number;
+  /** Hardening (docs/reliability.md): limits, idempotency, TLS. */
+  readonly hardening: HardeningConfig;
+}
+
+export interface RateLimit {
+  /** Tokens added per second (the sustained rate); 0 turns the limit off. */
+  readonly perSecond: number;
+  /** Bucket size: how many requests may arrive at once. */
+  readonly burst: number;
+}
+
+export interface HardeningConfig {
+  /** Per client address, every route but the probes. Per process (docs/reliability.md). */
+  readonly rateByAddress: RateLimit;
+  /** Per reseller (`ap` or API user), the /products/ endpoints. Per process. */
+  readonly rateByReseller: RateLimit;
+  /** How long a stored Idempotency-Key answer is kept. */
+  readonly idempotencyTtlSeconds: number;
+  /** After this long a claim whose process died may be taken over by a retry. */
+  readonly idempotencyLeaseSeconds: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** PEM files for HTTPS; both or neither. */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
 }
 
 export const DEFAULTS: Config = Object.freeze({
@@ -37,6 +62,18 @@ export const DEFAULTS: Config = Object.freeze({
   credentialCacheEntries: 10_000,
   pgPoolSize: 10,
   pgStatementTimeoutMs: 10_000,
+  hardening: Object.freeze({
+    // Generous on purpose: a limit that trips real integrations is worse than none. Operators
+    // tighten them per deployment (docs/reliability.md).
+    rateByAddress: Object.freeze({ perSecond: 100, burst: 1_000 }),
+    rateByReseller: Object.freeze({ perSecond: 200, burst: 2_000 }),
+    idempotencyTtlSeconds: 24 * 3600,
+    idempotencyLeaseSeconds: 120,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    tlsCert: undefined,
+    tlsKey: undefined,
+  }),
 });
 
 export class ConfigError extends Error {
@@ -52,6 +89,8 @@ export interface ConfigFlags {
   demo?: boolean | undefined;
   trustedProxies?: string[] | undefined;
   logLevel?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -90,6 +129,29 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     maxConcurrentHashes: int('PLACEORDER_MAX_HASHES', env.PLACEORDER_MAX_HASHES, DEFAULTS.maxConcurrentHashes, 1, 256),
     pgPoolSize: int('PLACEORDER_PG_POOL', env.PLACEORDER_PG_POOL, DEFAULTS.pgPoolSize, 1, 500),
     pgStatementTimeoutMs: int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
+    hardening: hardeningConfig(flags, env),
+  });
+}
+
+function hardeningConfig(flags: ConfigFlags, env: Env): HardeningConfig {
+  const d = DEFAULTS.hardening;
+  const rate = (prefix: string, fallback: RateLimit): RateLimit =>
+    Object.freeze({
+      perSecond: int(`${prefix}_PER_SECOND`, env[`${prefix}_PER_SECOND`], fallback.perSecond, 0, 1_000_000),
+      burst: int(`${prefix}_BURST`, env[`${prefix}_BURST`], fallback.burst, 1, 10_000_000),
+    });
+  const tlsCert = flags.tlsCert ?? env.PLACEORDER_TLS_CERT ?? undefined;
+  const tlsKey = flags.tlsKey ?? env.PLACEORDER_TLS_KEY ?? undefined;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
+  return Object.freeze({
+    rateByAddress: rate('PLACEORDER_RATE_ADDRESS', d.rateByAddress),
+    rateByReseller: rate('PLACEORDER_RATE_RESELLER', d.rateByReseller),
+    idempotencyTtlSeconds: int('PLACEORDER_IDEMPOTENCY_TTL_SECONDS', env.PLACEORDER_IDEMPOTENCY_TTL_SECONDS, d.idempotencyTtlSeconds, 86_400, 30 * 86_400),
+    idempotencyLeaseSeconds: int('PLACEORDER_IDEMPOTENCY_LEASE_SECONDS', env.PLACEORDER_IDEMPOTENCY_LEASE_SECONDS, d.idempotencyLeaseSeconds, 1, 3_600),
+    headersTimeoutMs: int('PLACEORDER_HEADERS_TIMEOUT_MS', env.PLACEORDER_HEADERS_TIMEOUT_MS, d.headersTimeoutMs, 1_000, 600_000),
+    requestTimeoutMs: int('PLACEORDER_REQUEST_TIMEOUT_MS', env.PLACEORDER_REQUEST_TIMEOUT_MS, d.requestTimeoutMs, 1_000, 600_000),
+    tlsCert,
+    tlsKey,
   });
 }
 

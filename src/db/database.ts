@@ -1,5 +1,6 @@
 // The whole schema as one type, assembled from each domain's table file.
 import type { CustomersTable } from '../customers/customers.table.js';
+import type { IdempotencyKeysTable } from '../hardening/idempotency.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
 
@@ -12,4 +13,5 @@ export interface Database {
   order_items: OrderItemsTable;
   audit_log: AuditTable;
   price_overrides: PriceOverridesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -1,0 +1,127 @@
+// Every query about Idempotency-Key rows (table in ./idempotency.table.ts). Each write is its
+// own small durable unit: the claim must be visible to every other process before the request
+// it guards runs, and the stored answer durable before the client reads it.
+import type { Db } from '../db/store.js';
+import type { IdempotencyKeysTable } from './idempotency.table.js';
+
+export type KeyRow = IdempotencyKeysTable;
+
+export interface Claim {
+  scope: string;
+  key: string;
+  endpoint: string;
+  salt: string;
+  fingerprint: string;
+  owner: string;
+  at: string;
+  expiresAt: string;
+}
+
+/** Inserts the claim unless the key exists; true when this request now owns the key. */
+export async function insertClaim(tx: Db, c: Claim): Promise<boolean> {
+  const rows = await tx
+    .insertInto('idempotency_keys')
+    .values({
+      scope: c.scope,
+      idem_key: c.key,
+      endpoint: c.endpoint,
+      salt: c.salt,
+      fingerprint: c.fingerprint,
+      state: 'running',
+      owner: c.owner,
+      claimed_at: c.at,
+      expires_at: c.expiresAt,
+      status: null,
+      content_type: null,
+      location: null,
+      body: null,
+    })
+    .onConflict((oc) => oc.columns(['scope', 'idem_key']).doNothing())
+    .returning('owner')
+    .execute();
+  return rows.length === 1;
+}
+
+export async function findKey(db: Db, scope: string, key: string): Promise<KeyRow | undefined> {
+  return db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('idem_key', '=', key).executeTakeFirst();
+}
+
+/** Takes over a claim still held by `previousOwner` (its process died); true when it worked. */
+export async function takeOver(tx: Db, scope: string, key: string, previousOwner: string, owner: string, at: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('idempotency_keys')
+    .set({ owner, claimed_at: at })
+    .where('scope', '=', scope)
+    .where('idem_key', '=', key)
+    .where('owner', '=', previousOwner)
+    .where('state', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export interface StoredAnswer {
+  status: number;
+  contentType: string;
+  location: string | null;
+  body: string;
+}
+
+export async function storeAnswer(tx: Db, scope: string, key: string, owner: string, a: StoredAnswer): Promise<void> {
+  await tx
+    .updateTable('idempotency_keys')
+    .set({ state: 'done', status: a.status, content_type: a.contentType, location: a.location, body: a.body })
+    .where('scope', '=', scope)
+    .where('idem_key', '=', key)
+    .where('owner', '=', owner)
+    .execute();
+}
+
+/** Gives a claim up (the answer was not one to keep, such as -14): a retry runs afresh. */
+export async function releaseClaim(tx: Db, scope: string, key: string, owner: string): Promise<void> {
+  await tx
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', scope)
+    .where('idem_key', '=', key)
+    .where('owner', '=', owner)
+    .where('state', '=', 'running')
+    .execute();
+}
+
+/** Removes one expired row (so the key can be claimed again); only if it is still that row. */
+export async function deleteExpired(tx: Db, scope: string, key: string, owner: string, now: string): Promise<void> {
+  await tx
+    .deleteFrom('idempotency_keys')
+    .where('scope', '=', scope)
+    .where('idem_key', '=', key)
+    .where('owner', '=', owner)
+    .where('expires_at', '<=', now)
+    .execute();
+}
+
+export async function purgeExpired(tx: Db, now: string): Promise<number> {
+  const r = await tx.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** The reseller an endpoint's request names: by brand (`ap`) or by API user login. */
+export async function resellerIdForScope(db: Db, ap: string | undefined, loginName: string | undefined): Promise<number | undefined> {
+  if (ap !== undefined && ap.length <= 64) {
+    const r = await db.selectFrom('resellers').select('id').where('ap', '=', ap).executeTakeFirst();
+    if (r) return r.id;
+  }
+  if (loginName !== undefined && loginName.length <= 128) {
+    const u = await db.selectFrom('api_users').select('reseller_id').where('login_name', '=', loginName).executeTakeFirst();
+    if (u) return u.reseller_id;
+  }
+  return undefined;
+}
+
+/** The order a request (by its request id) committed, for answering a retry after a crash. */
+export async function orderByRequestId(db: Db, requestId: string, resellerId: number) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'total_cents', 'currency'])
+    .where('request_id', '=', requestId)
+    .where('reseller_id', '=', resellerId)
+    .executeTakeFirst();
+}

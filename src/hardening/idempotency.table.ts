@@ -1,0 +1,18 @@
+// Stored answers of requests sent with an Idempotency-Key (migration 004_hardening).
+export type IdempotencyState = 'running' | 'done';
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  idem_key: string;
+  endpoint: string;
+  salt: string;
+  fingerprint: string;
+  state: IdempotencyState;
+  owner: string;
+  claimed_at: string;
+  expires_at: string;
+  status: number | null;
+  content_type: string | null;
+  location: string | null;
+  body: string | null;
+}

@@ -1,0 +1,190 @@
+// Idempotent retries (beyond the spec, Stripe's semantics): a POST to a /products/ endpoint may
+// carry an `Idempotency-Key` header. The key is claimed in the database, scoped to the reseller
+// the request names, before the endpoint runs; the first complete answer is stored with a
+// fingerprint of the parameters and replayed byte for byte to every retry with the same key and
+// parameters. The same key with other parameters is -1001; while the first request still runs,
+// -1002. Neither changes anything. See docs/reliability.md.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { isoNow } from '../clock.js';
+import { Errors, fail } from '../errors.js';
+import { formatCents } from '../money.js';
+import { redirectAllowed } from '../place-order/validate.js';
+import { findResellerContext } from '../resellers/resellers.repository.js';
+import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { parsePairs, queryOf, type RawPair } from '../wire/form.js';
+import { UNSUPPORTED_BODY } from '../wire/routing.js';
+import {
+  deleteExpired,
+  findKey,
+  insertClaim,
+  orderByRequestId,
+  purgeExpired,
+  releaseClaim,
+  resellerIdForScope,
+  storeAnswer,
+  takeOver,
+  type KeyRow,
+} from './idempotency.repository.js';
+
+/** Keys are opaque printable ASCII (a UUID is the intended form), at most 255 characters. */
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+const PURGE_EVERY_MS = 10 * 60_000;
+
+/** Answers that are not kept: a retry of them must run again. */
+const NOT_KEPT = new Set<number>([Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code]);
+
+interface Held {
+  scope: string;
+  key: string;
+  owner: string;
+}
+
+export function errorCodeOfBody(body: string): number | undefined {
+  const m = /^(?:errorCode=)?(-?[0-9]+)(?:&|\n|$)/.exec(body);
+  return m ? Number(m[1]) : undefined;
+}
+
+function first(pairs: readonly RawPair[], lowerName: string): string | undefined {
+  return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
+}
+
+function fingerprintOf(salt: string, endpoint: string, pairs: readonly RawPair[]): string {
+  const h = createHmac('sha256', Buffer.from(salt, 'hex'));
+  h.update(endpoint);
+  for (const p of pairs) h.update(`\n${p.name.length}:${p.name}=${p.value.length}:${p.value}`);
+  return h.digest('hex');
+}
+
+function sameFingerprint(row: KeyRow, endpoint: string, pairs: readonly RawPair[]): boolean {
+  const a = Buffer.from(fingerprintOf(row.salt, endpoint, pairs), 'hex');
+  const b = Buffer.from(row.fingerprint, 'hex');
+  return row.endpoint === endpoint && a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** `/products/%21PlaceOrder` and `/products/!PlaceOrder` are one endpoint. */
+function endpointOf(url: string): string {
+  return url.split('?')[0]!.replace(/%21/gi, '!').replace(/\/+$/, '');
+}
+
+export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void {
+  const held = new WeakMap<FastifyRequest, Held>();
+  const cfg = ctx.config.hardening;
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || !req.url.startsWith('/products/')) return;
+    const header = req.headers['idempotency-key'];
+    if (header === undefined) return;
+    // The -1 rule and an unreadable body come first and change nothing: no key is claimed.
+    if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return;
+    if (req.body === UNSUPPORTED_BODY) return;
+    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
+    const format = responseFormatOf(first(pairs, 'responseformat'));
+    const answer = (a: Omit<Answer, 'format'>) => {
+      req.errorCode = Number(a.fields[0]![1]);
+      return sendAnswer(reply, { ...a, format });
+    };
+    const key = Array.isArray(header) ? header[0]! : header;
+    if (Array.isArray(header) || !KEY_FORMAT.test(key)) {
+      return answer({ fields: errorFields(fail(Errors.INVALID_VALUE, 'Idempotency-Key')) });
+    }
+    const endpoint = endpointOf(req.url);
+    const ap = first(pairs, 'ap');
+    const resellerId = await resellerIdForScope(ctx.store.db, ap, first(pairs, 'loginname'));
+    const scope = resellerId !== undefined ? `r:${resellerId}` : `ap:${(ap ?? '').slice(0, 64)}`;
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    const salt = randomBytes(16).toString('hex');
+    const claim = {
+      scope,
+      key,
+      endpoint,
+      salt,
+      fingerprint: fingerprintOf(salt, endpoint, pairs),
+      owner: req.id,
+      at,
+      expiresAt: new Date(now.getTime() + cfg.idempotencyTtlSeconds * 1000).toISOString(),
+    };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await ctx.store.write((tx) => insertClaim(tx, claim))) {
+        held.set(req, { scope, key, owner: req.id });
+        return;
+      }
+      const row = await findKey(ctx.store.db, scope, key);
+      if (!row) continue; // released or purged in between: claim again
+      if (row.expires_at <= at) {
+        await ctx.store.write((tx) => deleteExpired(tx, scope, key, row.owner, at));
+        continue;
+      }
+      if (!sameFingerprint(row, endpoint, pairs)) {
+        return answer({ fields: errorFields(fail(Errors.IDEMPOTENCY_KEY_REUSED, 'Idempotency-Key')) });
+      }
+      if (row.state === 'done') return replay(req, reply, row);
+      const leaseEnds = new Date(new Date(row.claimed_at).getTime() + cfg.idempotencyLeaseSeconds * 1000).toISOString();
+      if (leaseEnds > at) {
+        return answer({ fields: errorFields(fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS, 'Idempotency-Key')) });
+      }
+      // The claim outlived its lease: the process that held it died. Take it over.
+      if (!(await ctx.store.write((tx) => takeOver(tx, scope, key, row.owner, req.id, at)))) continue;
+      held.set(req, { scope, key, owner: req.id });
+      if (endpoint.endsWith('/!PlaceOrder') && resellerId !== undefined) {
+        // Had the dead request committed its order, running again would place a second one:
+        // answer with that order instead (the request id is stored with every order).
+        const order = await orderByRequestId(ctx.store.db, row.owner, resellerId);
+        if (order) {
+          const reseller = ap === undefined ? undefined : await findResellerContext(ctx.store.db, ap);
+          const successURL = first(pairs, 'successurl');
+          return answer({
+            fields: [
+              ['errorCode', 0],
+              ['orderNumber', order.id],
+              ['totalCost', formatCents(order.total_cents)],
+              ['currency', order.currency],
+            ],
+            redirect: successURL && redirectAllowed(successURL, reseller) ? successURL : undefined,
+          });
+        }
+      }
+      return;
+    }
+    return answer({ fields: errorFields(fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS, 'Idempotency-Key')) });
+  });
+
+  // The answer is stored before the client reads it, so a retry can never see a different one.
+  app.addHook('onSend', async (req, reply, payload) => {
+    const h = held.get(req);
+    if (!h) return payload;
+    held.delete(req);
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
+    const code = body === undefined ? undefined : errorCodeOfBody(body);
+    if (body === undefined || code === undefined || NOT_KEPT.has(code)) {
+      await ctx.store.write((tx) => releaseClaim(tx, h.scope, h.key, h.owner));
+      return payload;
+    }
+    const location = reply.getHeader('location');
+    await ctx.store.write((tx) =>
+      storeAnswer(tx, h.scope, h.key, h.owner, {
+        status: reply.statusCode,
+        contentType: String(reply.getHeader('content-type') ?? 'application/x-www-form-urlencoded; charset=utf-8'),
+        location: typeof location === 'string' ? location : null,
+        body,
+      }),
+    );
+    return payload;
+  });
+
+  const timer = setInterval(() => {
+    void ctx.store.write((tx) => purgeExpired(tx, isoNow(ctx.clock))).catch(() => {});
+  }, PURGE_EVERY_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}
+
+function replay(req: FastifyRequest, reply: FastifyReply, row: KeyRow): FastifyReply {
+  req.errorCode = errorCodeOfBody(row.body ?? '');
+  reply.code(row.status ?? 200).header('cache-control', 'no-store').header('idempotent-replayed', 'true');
+  reply.type(row.content_type ?? 'application/x-www-form-urlencoded; charset=utf-8');
+  if (row.location !== null) reply.header('location', row.location);
+  return reply.send(row.body ?? '');
+}

@@ -1,0 +1,120 @@
+// Idempotency-Key on POST (docs/reliability.md): one claim per reseller and key in the database,
+// the first answer replayed byte for byte, -1001 for other parameters, -1002 while running.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../helpers/dialects.js';
+import { get, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
+
+describe.each(DIALECTS)('Idempotency-Key (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  const countOrders = async (email: string) =>
+    Number(
+      (
+        await t.store.db
+          .selectFrom('orders')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('email_address', '=', email)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('a retry with the same key and parameters gets the identical answer and places nothing', async () => {
+    const params = guestOrder({ emailAddress: 'retry1@example.com' });
+    const first = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-retry-1' });
+    expect(first.answer.errorCode).toBe('0');
+    const second = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-retry-1' });
+    expect(second.body).toBe(first.body);
+    expect(second.status).toBe(first.status);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(await countOrders('retry1@example.com')).toBe(1);
+  });
+
+  it('the same key with different parameters is -1001 and changes nothing', async () => {
+    await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'retry2@example.com' }), { 'idempotency-key': 'k-2' });
+    const other = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'retry2b@example.com' }), { 'idempotency-key': 'k-2' });
+    expect(other.answer.errorCode).toBe('-1001');
+    expect(other.answer.errorItem).toBe('Idempotency-Key');
+    expect(await countOrders('retry2b@example.com')).toBe(0);
+  });
+
+  it('100 concurrent retries of one !PlaceOrder with one key place exactly one order', async () => {
+    const params = guestOrder({ emailAddress: 'storm@example.com' });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, () => post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-storm' })),
+    );
+    expect(await countOrders('storm@example.com')).toBe(1);
+    const successes = answers.filter((a) => a.answer.errorCode === '0');
+    expect(successes.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(successes.map((a) => a.body)).size).toBe(1);
+    for (const a of answers) expect(['0', '-1002']).toContain(a.answer.errorCode);
+    // Once the first has finished, every retry is the stored answer.
+    const later = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-storm' });
+    expect(later.body).toBe(successes[0]!.body);
+  });
+
+  it('a running claim answers -1002; after its lease a retry recovers the committed order', async () => {
+    const params = guestOrder({ emailAddress: 'crash@example.com' });
+    const first = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-crash' });
+    // As if the process had died after committing the order but before storing the answer.
+    await t.store.write((tx) =>
+      tx
+        .updateTable('idempotency_keys')
+        .set({ state: 'running', status: null, body: null, claimed_at: t.clock.now().toISOString() })
+        .where('idem_key', '=', 'k-crash')
+        .execute(),
+    );
+    const during = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-crash' });
+    expect(during.answer.errorCode).toBe('-1002');
+    t.clock.set(new Date(t.clock.now().getTime() + (t.config.hardening.idempotencyLeaseSeconds + 1) * 1000));
+    const after = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-crash' });
+    expect(after.body).toBe(first.body);
+    expect(await countOrders('crash@example.com')).toBe(1);
+  });
+
+  it('keys are scoped to the reseller', async () => {
+    const a = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'scope@example.com' }), { 'idempotency-key': 'k-scope' });
+    const b = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller_brand_name', emailAddress: 'scope@example.com' }), {
+      'idempotency-key': 'k-scope',
+    });
+    expect(a.answer.errorCode).toBe('0');
+    expect(b.answer.errorCode).toBe('0');
+    expect(b.answer.orderNumber).not.toBe(a.answer.orderNumber);
+  });
+
+  it('a malformed key is -4 Idempotency-Key and places nothing', async () => {
+    const res = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'badkey@example.com' }), {
+      'idempotency-key': 'x'.repeat(256),
+    });
+    expect(res.answer.errorCode).toBe('-4');
+    expect(res.answer.errorItem).toBe('Idempotency-Key');
+    expect(await countOrders('badkey@example.com')).toBe(0);
+  });
+
+  it('error answers are replayed too, so a retry never turns a refusal into an order', async () => {
+    const params = guestOrder({ emailAddress: 'not-an-email' });
+    const first = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-err' });
+    expect(first.answer.errorCode).toBe('-70');
+    const again = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-err' });
+    expect(again.body).toBe(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('GET ignores the header (only POST endpoints are idempotent by key)', async () => {
+    const params = guestOrder({ emailAddress: 'get@example.com' });
+    await get(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-get' });
+    await get(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-get' });
+    expect(await countOrders('get@example.com')).toBe(2);
+  });
+
+  it('an expired key may be used again', async () => {
+    await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'exp1@example.com' }), { 'idempotency-key': 'k-exp' });
+    t.clock.set(new Date(t.clock.now().getTime() + (t.config.hardening.idempotencyTtlSeconds + 1) * 1000));
+    const again = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'exp2@example.com' }), { 'idempotency-key': 'k-exp' });
+    expect(again.answer.errorCode).toBe('0');
+    expect(await countOrders('exp2@example.com')).toBe(1);
+  });
+});
