@@ -11,8 +11,10 @@ import { CredentialCache } from './customers/credential-cache.js';
 import { HasherBusyError, type Hasher } from './customers/hasher.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
+import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerHardening } from './hardening/register.js';
 import { placeOrderRoutes } from './place-order/routes.js';
+import { webRoutes } from './web/web.routes.js';
 import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
 import { parsePairs, queryOf } from './wire/form.js';
 import { UNSUPPORTED_BODY } from './wire/routing.js';
@@ -58,6 +60,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: false,
+    // Errors Fastify raises before routing (a malformed URL, a bad Content-Type header).
+    frameworkErrors: (error, req, reply) => {
+      const item = error.code === 'FST_ERR_BAD_URL' ? 'URL' : 'Content-Type';
+      req.errorCode = Errors.INVALID_VALUE.code;
+      return sendAnswer(reply, { fields: errorFields(fail(Errors.INVALID_VALUE, item)), format: 1, status: 400 });
+    },
   });
   app.decorateRequest('errorCode', undefined);
 
@@ -112,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHardening(app, ctx);
   placeOrderRoutes(app, ctx);
+  openApiRoutes(app, ctx);
+  webRoutes(app, ctx);
   await app.ready();
   return app;
 }
