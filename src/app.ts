@@ -12,6 +12,7 @@ import { HasherBusyError, type Hasher } from './customers/hasher.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
+import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerHardening } from './hardening/register.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHardening(app, ctx);
   placeOrderRoutes(app, ctx);
+  openApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();
