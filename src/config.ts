@@ -22,6 +22,14 @@ export interface Config {
   readonly pgStatementTimeoutMs: number;
   /** Hardening (docs/reliability.md): limits, idempotency, TLS. */
   readonly hardening: HardeningConfig;
+  /**
+   * Key for signing ordering-page session tokens and sign-in CSRF tokens (HMAC-SHA256). Empty
+   * means a random key per process: fine for one process, but several processes behind a load
+   * balancer must share one (PLACEORDER_WEB_SECRET, at least 32 characters).
+   */
+  readonly webSecret: string;
+  /** How long an ordering-page form stays valid before -97 Session is expired. */
+  readonly orderingSessionTtlSeconds: number;
 }
 
 export interface RateLimit {
@@ -74,6 +82,8 @@ export const DEFAULTS: Config = Object.freeze({
     tlsCert: undefined,
     tlsKey: undefined,
   }),
+  webSecret: '',
+  orderingSessionTtlSeconds: 1800,
 });
 
 export class ConfigError extends Error {
@@ -130,6 +140,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     pgPoolSize: int('PLACEORDER_PG_POOL', env.PLACEORDER_PG_POOL, DEFAULTS.pgPoolSize, 1, 500),
     pgStatementTimeoutMs: int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
     hardening: hardeningConfig(flags, env),
+    webSecret: webSecret(env.PLACEORDER_WEB_SECRET),
+    orderingSessionTtlSeconds: int('PLACEORDER_ORDERING_TTL_SECONDS', env.PLACEORDER_ORDERING_TTL_SECONDS, DEFAULTS.orderingSessionTtlSeconds, 60, 86_400),
   });
 }
 
@@ -161,6 +173,12 @@ function int(name: string, text: string | undefined, fallback: number, min: numb
   const n = Number(text);
   if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+function webSecret(text: string | undefined): string {
+  if (text === undefined || text === '') return DEFAULTS.webSecret;
+  if (text.length < 32) throw new ConfigError('PLACEORDER_WEB_SECRET must be at least 32 characters');
+  return text;
 }
 
 function bool(text: string | undefined): boolean | undefined {

@@ -11,6 +11,7 @@ import { formatCents } from '../money.js';
 import { placeOrder } from './service.js';
 import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
+import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
 
 export function placeOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, req, reply);
@@ -31,6 +32,8 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   };
   if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return answer({ fields: errorFields(fail(Errors.NOT_HTTPS)) });
   if (req.body === UNSUPPORTED_BODY) return answer({ fields: errorFields(fail(Errors.INVALID_VALUE, 'Content-Type')) });
+  // A browser opening an ordering URL, or that page's form coming back (docs/web.md).
+  if (isOrderingPageRequest(req.method, pairs, request)) return serveOrderingPage(ctx, req, reply, pairs, request);
 
   const ap = request.values.get('ap');
   const reseller = ap && ap.length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;

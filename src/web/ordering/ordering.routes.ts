@@ -1,0 +1,243 @@
+// The ordering pages, reached through !PlaceOrder itself (src/place-order/routes.ts hands them
+// over): a GET with `product` and no items shows the form; a POST carrying the form's session
+// token is the form coming back. The submitted order goes through the same ladder and service
+// as every API call, so every rule and error code applies; the answer is a page instead of a
+// url-encoded body.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../app-context.js';
+import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
+import { priceOverrides } from '../../orders/orders.repository.js';
+import { placeOrder } from '../../place-order/service.js';
+import { canonicalize, redirectAllowed, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
+import type { ResellerContext } from '../../resellers/reseller.js';
+import { findResellerContext } from '../../resellers/resellers.repository.js';
+import { appendQuery, encodeUrlEncoded, type RawPair } from '../../wire/form.js';
+import { redactedParams } from '../../wire/redact.js';
+import { formatCents } from '../../money.js';
+import { html } from '../html.js';
+import { messagePage, sendPage } from '../page.js';
+import { webKey } from '../secret.js';
+import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
+
+/** Products one ordering URL may offer. */
+export const MAX_OFFERED_PRODUCTS = 10;
+
+/** Parameters the page takes from its URL/token, never from the submitted form. */
+const SESSION_OWNED = new Set(['ap', 'reseller', 'successurl', 'errorurl', 'licencecode', 'offercode', 'region', 'responseformat', 'product']);
+
+/** True when !PlaceOrder should answer with the ordering page instead of the API. */
+export function isOrderingPageRequest(method: string, pairs: readonly RawPair[], request: CanonicalRequest): boolean {
+  if (pairs.some((p) => p.name === TOKEN_FIELD)) return method === 'POST';
+  return method === 'GET' && request.items.size === 0 && (request.values.get('product') ?? '') !== '';
+}
+
+export async function serveOrderingPage(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  pairs: readonly RawPair[],
+  request: CanonicalRequest,
+): Promise<FastifyReply> {
+  try {
+    return req.method === 'GET' ? await showForm(ctx, reply, request) : await submitForm(ctx, req, reply, pairs);
+  } catch (error) {
+    req.log.error({ err: error }, 'unexpected error on the ordering page');
+    return sendPage(
+      reply,
+      messagePage('Something went wrong', Errors.UNKNOWN_ERROR.code, html`<p>${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`),
+      { errorCode: Errors.UNKNOWN_ERROR.code },
+    );
+  }
+}
+
+function errorPage(reply: FastifyReply, e: PlaceOrderError, frameAncestors: readonly string[] = []): FastifyReply {
+  return sendPage(
+    reply,
+    messagePage('This ordering link does not work', e.code, html`<p class="error">${describe(e)}</p><p>Please ask the seller for a new link.</p>`),
+    { errorCode: e.code, frameAncestors },
+  );
+}
+
+function describe(e: { code: number; message: string }): string {
+  return `Error ${e.code}: ${e.message}`;
+}
+
+/** GET: check the ordering URL, then show the form with a fresh session token. */
+async function showForm(ctx: AppContext, reply: FastifyReply, request: CanonicalRequest): Promise<FastifyReply> {
+  const v = (name: string) => {
+    const value = request.values.get(name);
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const ap = v('ap');
+  if (ap === undefined) return errorPage(reply, fail(Errors.MISSING_ARGUMENT, 'ap'));
+  const reseller = [...ap].length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;
+  if (!reseller) return errorPage(reply, fail(Errors.INVALID_VALUE, 'ap'));
+  const frames = [...reseller.redirectOrigins];
+  if (reseller.suspended) return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'ap'), frames);
+  const flag = (v('reseller') ?? 'Y').toUpperCase();
+  if (flag !== 'Y' && flag !== 'N') return errorPage(reply, fail(Errors.INVALID_VALUE, 'reseller'), frames);
+  const codes = [...new Set(v('product')!.split(',').map((s) => s.trim()))];
+  if (codes.length > MAX_OFFERED_PRODUCTS || codes.some((c) => !/^[0-9]{1,9}$/.test(c))) {
+    return errorPage(reply, fail(Errors.INVALID_VALUE, 'product'), frames);
+  }
+  const ppps = codes.map(Number);
+  if (ppps.some((p) => !ctx.catalog.plan(p))) return errorPage(reply, fail(Errors.PLAN_NOT_FOUND, 'product'), frames);
+  if (reseller.permittedPpp && ppps.some((p) => !reseller.permittedPpp!.has(p))) {
+    return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'product'), frames);
+  }
+  const successURL = v('successURL');
+  if (successURL !== undefined && !redirectAllowed(successURL, reseller)) return errorPage(reply, fail(Errors.INVALID_VALUE, 'successURL'), frames);
+  const session: OrderingSession = {
+    ap: reseller.ap,
+    products: ppps,
+    reseller: flag,
+    expiresAt: 0,
+    licenceCode: v('licenceCode')?.slice(0, 255),
+    successURL,
+    offerCode: v('offerCode')?.slice(0, 64),
+    region: v('region')?.slice(0, 64),
+  };
+  // The URL may pre-fill the customer's details (a reseller sending its customer a link).
+  const values = new Map<string, string>();
+  for (const name of FORM_FIELDS) {
+    const value = v(name);
+    if (value !== undefined && name !== 'loginPassword' && name !== 'product') values.set(name, value.slice(0, 255));
+  }
+  return renderForm(ctx, reply, reseller, session, { values, chosen: new Set(ppps), errorCode: 0 });
+}
+
+interface FormState {
+  values: Map<string, string>;
+  chosen: Set<number>;
+  errorCode: number;
+  error?: FieldError;
+  notice?: ReturnType<typeof html>;
+}
+
+async function renderForm(
+  ctx: AppContext,
+  reply: FastifyReply,
+  reseller: ResellerContext,
+  session: OrderingSession,
+  state: FormState,
+): Promise<FastifyReply> {
+  const fresh: OrderingSession = { ...session, expiresAt: nowSeconds(ctx) + ctx.config.orderingSessionTtlSeconds };
+  const overrides = await priceOverrides(ctx.store.db, session.products);
+  const products: OfferedProduct[] = session.products.map((ppp) => {
+    const plan = ctx.catalog.plan(ppp)!;
+    return { plan, priceCents: overrides.get(ppp) ?? plan.listPriceCents };
+  });
+  const origins = [...reseller.redirectOrigins];
+  return sendPage(
+    reply,
+    orderFormPage({
+      ap: reseller.ap,
+      currency: ctx.catalog.currency,
+      products,
+      chosen: state.chosen,
+      token: issueToken(webKey(ctx.config), fresh),
+      values: state.values,
+      error: state.error,
+      errorCode: state.errorCode,
+      notice: state.notice,
+      licenceCode: session.licenceCode,
+    }),
+    { errorCode: state.errorCode, frameAncestors: origins, formTargets: origins },
+  );
+}
+
+function nowSeconds(ctx: AppContext): number {
+  return Math.floor(ctx.clock.now().getTime() / 1000);
+}
+
+/** POST: the form came back. Check its token, then place the order through the ladder. */
+async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[]): Promise<FastifyReply> {
+  const token = pairs.find((p) => p.name === TOKEN_FIELD)!.value;
+  const checked = checkToken(webKey(ctx.config), token, nowSeconds(ctx));
+  const entered = new Map<string, string>();
+  const chosen = new Set<number>();
+  const formPairs: RawPair[] = [];
+  for (const p of pairs) {
+    const lower = p.name.toLowerCase();
+    if (p.name === TOKEN_FIELD) continue;
+    if (lower === 'product') {
+      if (/^[0-9]{1,9}$/.test(p.value)) chosen.add(Number(p.value));
+      continue;
+    }
+    if (SESSION_OWNED.has(lower)) continue;
+    formPairs.push(p);
+    if (FORM_FIELDS.has(p.name) && p.name !== 'loginPassword' && !entered.has(p.name)) entered.set(p.name, p.value.slice(0, 255));
+  }
+  const session = checked.ok || checked.reason === 'expired' ? checked.session : undefined;
+  const reseller = session ? await findResellerContext(ctx.store.db, session.ap) : undefined;
+  if (!session || !reseller) {
+    const e = fail(Errors.SESSION_EXPIRED);
+    return sendPage(
+      reply,
+      messagePage('Session is expired', e.code, html`<p class="error">${describe(e)}</p><p>Please open the ordering link again.</p>`),
+      { errorCode: e.code },
+    );
+  }
+  const offered = new Set(session.products);
+  const picked = new Set([...chosen].filter((p) => offered.has(p)));
+  if (!checked.ok) {
+    const e = fail(Errors.SESSION_EXPIRED);
+    req.log.info({ ap: session.ap }, 'ordering page: session expired, fresh form offered');
+    return renderForm(ctx, reply, reseller, session, {
+      values: entered,
+      chosen: picked,
+      errorCode: e.code,
+      notice: html`<div class="summary" role="alert"><h2>${describe(e)}</h2><p>This form was open too long. Your details are still here: check them, enter your password again if you gave one, and place the order.</p></div>`,
+    });
+  }
+
+  // The order as !PlaceOrder sees it: the session's parameters first (first occurrence wins),
+  // the customer's fields, and the ticked products numbered as items 1, 2, 3…
+  const orderPairs: RawPair[] = [{ name: 'ap', value: session.ap }, { name: 'reseller', value: session.reseller }];
+  if (session.licenceCode) orderPairs.push({ name: 'licenceCode', value: session.licenceCode });
+  if (session.offerCode) orderPairs.push({ name: 'offerCode', value: session.offerCode });
+  if (session.region) orderPairs.push({ name: 'region', value: session.region });
+  if (session.successURL) orderPairs.push({ name: 'successURL', value: session.successURL });
+  orderPairs.push(...formPairs);
+  session.products.filter((p) => picked.has(p)).forEach((ppp, i) => orderPairs.push({ name: `${i + 1}_PPP`, value: String(ppp) }));
+
+  const showError = (e: PlaceOrderError) =>
+    renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
+  const result = validatePlaceOrder(canonicalize(orderPairs), { catalog: ctx.catalog, reseller });
+  if (!result.ok) return showError(result.error);
+  let placed;
+  try {
+    placed = await placeOrder(ctx, result.order, { requestId: req.id, auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' } });
+  } catch (error) {
+    if (error instanceof PlaceOrderError) return showError(error);
+    throw error;
+  }
+  const fields = [
+    ['errorCode', 0],
+    ['orderNumber', placed.orderNumber],
+    ['totalCost', formatCents(placed.totalCents)],
+    ['currency', placed.currency],
+  ] as const;
+  if (session.successURL && redirectAllowed(session.successURL, reseller)) {
+    req.errorCode = 0;
+    return reply.code(303).header('cache-control', 'no-store').header('location', appendQuery(session.successURL, encodeUrlEncoded(fields))).send();
+  }
+  return sendPage(reply, orderPlacedPage({ ...placed, currency: placed.currency }), { errorCode: 0, frameAncestors: [...reseller.redirectOrigins] });
+}
+
+/** The form field an error belongs beside (errorItem, or the field a code without one concerns). */
+function fieldOf(e: PlaceOrderError): string | undefined {
+  const codeField: Partial<Record<number, string>> = {
+    [Errors.ITEM_MISSING.code]: 'product',
+    [Errors.LOGIN_FAILED.code]: 'loginName',
+    [Errors.ONE_MAIN_LICENCE.code]: 'product',
+    [Errors.SWP_ALREADY_ORDERED.code]: 'product',
+    [Errors.OFFER_ONCE_PER_ACCOUNT.code]: 'product',
+  };
+  const item = e.item;
+  if (item !== undefined && /^_?[0-9]+_/.test(item)) return 'product';
+  if (item !== undefined && FORM_FIELDS.has(item)) return item;
+  return codeField[e.code];
+}
+

@@ -1,0 +1,80 @@
+// Debian's Chromium driven by playwright-core against the real server, listening on a real
+// socket in this process. Nothing is downloaded: the browser is the system package that
+// .ci/run installs (`apt-get install chromium`).
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Config } from '../../src/config.js';
+import type { Dialect } from '../../src/db/store.js';
+import { testApp, type TestApp } from '../helpers/app.js';
+
+export const CHROMIUM = process.env.PLACEORDER_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
+
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+
+export interface BrowserRig {
+  readonly t: TestApp;
+  /** http://127.0.0.1:PORT */
+  readonly base: string;
+  readonly context: BrowserContext;
+  /** Messages the pages logged, CSP violations included (a test may assert there are none). */
+  readonly consoleMessages: string[];
+  newPage(viewport?: { width: number; height: number }): Promise<Page>;
+  /** A full-page screenshot under docs/screenshots/. */
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function browserRig(dialect: Dialect, overrides: Partial<Config> = {}): Promise<BrowserRig> {
+  const t = await testApp(dialect, overrides);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('server did not listen on a TCP port');
+  const base = `http://127.0.0.1:${address.port}`;
+  const profile = mkdtempSync(join(tmpdir(), 'placeorder-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
+  const consoleMessages: string[] = [];
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    t,
+    base,
+    context,
+    consoleMessages,
+    async newPage(viewport) {
+      const page = await context.newPage();
+      if (viewport) await page.setViewportSize(viewport);
+      page.on('console', (m) => consoleMessages.push(`${m.type()}: ${m.text()}`));
+      page.on('dialog', (d) => {
+        consoleMessages.push(`dialog: ${d.message()}`);
+        void d.dismiss();
+      });
+      return page;
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      await t.close();
+    },
+  };
+}
