@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -61,8 +62,8 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const writer = sqliteConnection(path);
   // A second connection for reads: in WAL mode readers never wait for the writer.
   const reader = path === ':memory:' ? writer : sqliteConnection(path);
-  const writeDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
-  const readDb = reader === writer ? writeDb : new Kysely<Database>({ dialect: new SqliteDialect({ database: reader }) });
+  const writeDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(writer) }) });
+  const readDb = reader === writer ? writeDb : new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader) }) });
   const committer = new GroupCommitter(writeDb, options.maxBatch ?? 256);
   return {
     dialect: 'sqlite',
