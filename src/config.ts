@@ -18,6 +18,14 @@ export interface Config {
   readonly maxConcurrentHashes: number;
   readonly maxQueuedHashes: number;
   readonly credentialCacheEntries: number;
+  /** How long after authorization a reseller may refund an order (!AutoRefund). */
+  readonly refundPeriodDays: number;
+  /** Consecutive failed API-user logins that lock the user (docs/api/reseller-endpoints.md)… */
+  readonly apiLockoutThreshold: number;
+  /** …for this long. */
+  readonly apiLockoutMinutes: number;
+  /** An API user's password expires this long after it was set; 0 means never. */
+  readonly apiPasswordMaxAgeDays: number;
   readonly pgPoolSize: number;
   readonly pgStatementTimeoutMs: number;
   /** Hardening (docs/reliability.md): limits, idempotency, TLS. */
@@ -68,6 +76,10 @@ export const DEFAULTS: Config = Object.freeze({
   maxConcurrentHashes: 4,
   maxQueuedHashes: 256,
   credentialCacheEntries: 10_000,
+  refundPeriodDays: 30,
+  apiLockoutThreshold: 5,
+  apiLockoutMinutes: 15,
+  apiPasswordMaxAgeDays: 365,
   pgPoolSize: 10,
   pgStatementTimeoutMs: 10_000,
   hardening: Object.freeze({
@@ -137,6 +149,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       parallelism: 1,
     }),
     maxConcurrentHashes: int('PLACEORDER_MAX_HASHES', env.PLACEORDER_MAX_HASHES, DEFAULTS.maxConcurrentHashes, 1, 256),
+    refundPeriodDays: int('PLACEORDER_REFUND_PERIOD_DAYS', env.PLACEORDER_REFUND_PERIOD_DAYS, DEFAULTS.refundPeriodDays, 0, 3650),
+    apiLockoutThreshold: int('PLACEORDER_API_LOCKOUT_THRESHOLD', env.PLACEORDER_API_LOCKOUT_THRESHOLD, DEFAULTS.apiLockoutThreshold, 1, 1000),
+    apiLockoutMinutes: int('PLACEORDER_API_LOCKOUT_MINUTES', env.PLACEORDER_API_LOCKOUT_MINUTES, DEFAULTS.apiLockoutMinutes, 1, 525_600),
+    apiPasswordMaxAgeDays: int('PLACEORDER_API_PASSWORD_MAX_AGE_DAYS', env.PLACEORDER_API_PASSWORD_MAX_AGE_DAYS, DEFAULTS.apiPasswordMaxAgeDays, 0, 3650),
     pgPoolSize: int('PLACEORDER_PG_POOL', env.PLACEORDER_PG_POOL, DEFAULTS.pgPoolSize, 1, 500),
     pgStatementTimeoutMs: int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
     hardening: hardeningConfig(flags, env),

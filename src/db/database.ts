@@ -1,6 +1,8 @@
 // The whole schema as one type, assembled from each domain's table file.
 import type { CustomersTable } from '../customers/customers.table.js';
 import type { IdempotencyKeysTable } from '../hardening/idempotency.table.js';
+import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } from '../funds/funds.table.js';
+import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
 
@@ -13,5 +15,9 @@ export interface Database {
   order_items: OrderItemsTable;
   audit_log: AuditTable;
   price_overrides: PriceOverridesTable;
+  funds_accounts: FundsAccountsTable;
+  ledger_transactions: LedgerTransactionsTable;
+  ledger_entries: LedgerEntriesTable;
+  licences: LicencesTable;
   idempotency_keys: IdempotencyKeysTable;
 }

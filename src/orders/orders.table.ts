@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export type OrderStatus =
   | 'pending_authorization'
@@ -31,6 +31,17 @@ export interface OrdersTable {
   request_id: string;
   created_at: string;
   updated_at: string;
+  // Lifecycle (migration 002): when each step happened, null until it has.
+  /** The reseller authorized it (reseller=Y); the refund period runs from here. */
+  authorized_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The operator recorded the customer's payment (reseller=N). */
+  paid_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Licences were issued. */
+  activated_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Rejected, refunded or cancelled. */
+  closed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1–11, given with !AutoRefund. */
+  refund_reason_code: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface OrderItemsTable {

@@ -17,6 +17,9 @@ import type { Store } from '../db/store.js';
 import { Errors, fail } from '../errors.js';
 import { insertAudit, insertOrder, priceOverrides, type NewItem } from '../orders/orders.repository.js';
 import type { OrderStatus } from '../orders/orders.table.js';
+import { checkAccountRules } from '../orders/account-rules.js';
+import { changeStatus } from '../orders/lifecycle.repository.js';
+import { activate } from '../orders/lifecycle.service.js';
 import type { OrderRequest } from './validate.js';
 
 export interface PlaceOrderDeps {
@@ -147,7 +150,8 @@ async function commitOrder(
       throw error;
     }
   }
-  // TODO(#3): the account rules -45, -73 and -56 run here, after -16, inside the transaction.
+  // The account rules -45, -73 and -56 run here, after -16, inside the transaction.
+  await checkAccountRules(tx, deps.store.dialect, deps.clock, { ...order, customerId });
   const totalCents = items.reduce((sum, i) => sum + i.priceCents, 0);
   const status: OrderStatus = order.resellerPays ? 'pending_authorization' : totalCents === 0 ? 'active' : 'awaiting_payment';
   const orderNumber = await insertOrder(
@@ -169,6 +173,11 @@ async function commitOrder(
     },
     items,
   );
+  // A free reseller=N order completes at once: activation always issues its licences.
+  if (status === 'active') {
+    await activate(tx, deps.catalog, { id: orderNumber, reseller_id: order.reseller.id, customer_id: customerId, email_key: order.emailAddress.toLowerCase(), renews_licence: order.licenceCode ?? null }, new Date(at));
+    await changeStatus(tx, orderNumber, { status, at, activatedAt: at });
+  }
   await insertAudit(tx, {
     at,
     kind: 'place_order',

@@ -1,0 +1,145 @@
+// Every query about reseller funds: accounts, ledger transactions and their entries. Entries
+// are only ever inserted (the database refuses UPDATE and DELETE on them); a reseller account's
+// cached balance moves in the same transaction as the entries that explain it.
+import { sql } from 'kysely';
+import type { Db } from '../db/store.js';
+import type { LedgerKind } from './funds.table.js';
+
+export type SystemAccount = 'vendor:revenue' | 'vendor:payments' | 'vendor:adjustments';
+
+/** The reseller's funds account id, created (balance 0) the first time it is needed. */
+export async function ensureResellerAccount(tx: Db, resellerId: number, at: string): Promise<number> {
+  const code = `reseller:${resellerId}`;
+  await tx
+    .insertInto('funds_accounts')
+    .values({ code, reseller_id: resellerId, balance_cents: 0, created_at: at })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
+  const row = await tx.selectFrom('funds_accounts').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function systemAccountId(tx: Db, code: SystemAccount): Promise<number> {
+  const row = await tx.selectFrom('funds_accounts').select('id').where('code', '=', code).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Moves the reseller's cached balance by `deltaCents`. A negative move happens only if the
+ * balance stays at or above minus the reseller's credit limit: the check and the update are one
+ * statement, so it holds however many debits race. (PostgreSQL's row lock makes a concurrent
+ * update wait and then re-check the condition against the committed balance; SQLite writes
+ * one at a time.) Returns the new balance, or undefined when the funds do not cover the move.
+ */
+export async function moveBalance(tx: Db, accountId: number, resellerId: number, deltaCents: number): Promise<number | undefined> {
+  let q = tx
+    .updateTable('funds_accounts')
+    .set((eb) => ({ balance_cents: eb('balance_cents', '+', deltaCents) }))
+    .where('id', '=', accountId);
+  if (deltaCents < 0) {
+    q = q.where(
+      sql<boolean>`balance_cents + ${deltaCents} >= -(select credit_limit_cents from resellers where id = ${resellerId})`,
+    );
+  }
+  const row = await q.returning('balance_cents').executeTakeFirst();
+  return row?.balance_cents;
+}
+
+export interface NewLedgerTransaction {
+  kind: LedgerKind;
+  resellerId: number;
+  orderId: number | null;
+  amountCents: number;
+  memo: string | null;
+  requestId: string;
+  at: string;
+  /** Signed amounts per account; they must sum to zero. */
+  entries: ReadonlyArray<{ accountId: number; amountCents: number }>;
+}
+
+export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): Promise<number> {
+  const sum = t.entries.reduce((s, e) => s + e.amountCents, 0);
+  if (sum !== 0 || t.entries.length < 2) throw new Error(`ledger transaction does not balance (sum ${sum})`);
+  const { id } = await tx
+    .insertInto('ledger_transactions')
+    .values({
+      kind: t.kind,
+      reseller_id: t.resellerId,
+      order_id: t.orderId,
+      debit_order_id: t.kind === 'authorization' ? t.orderId : null,
+      refund_order_id: t.kind === 'refund' ? t.orderId : null,
+      amount_cents: t.amountCents,
+      memo: t.memo,
+      request_id: t.requestId,
+      at: t.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('ledger_entries')
+    .values(t.entries.map((e) => ({ transaction_id: id, account_id: e.accountId, amount_cents: e.amountCents, at: t.at })))
+    .execute();
+  return id;
+}
+
+export interface FundsRow {
+  accountId: number | null;
+  balanceCents: number;
+  creditLimitCents: number;
+  currency: string;
+}
+
+export async function fundsOf(db: Db, resellerId: number): Promise<FundsRow | undefined> {
+  const row = await db
+    .selectFrom('resellers')
+    .leftJoin('funds_accounts', 'funds_accounts.reseller_id', 'resellers.id')
+    .select(['funds_accounts.id as account_id', 'funds_accounts.balance_cents', 'resellers.credit_limit_cents', 'resellers.currency'])
+    .where('resellers.id', '=', resellerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    accountId: row.account_id,
+    balanceCents: row.balance_cents ?? 0,
+    creditLimitCents: row.credit_limit_cents,
+    currency: row.currency,
+  };
+}
+
+export interface LedgerLine {
+  entryId: number;
+  transactionId: number;
+  at: string;
+  kind: LedgerKind;
+  orderNumber: number | null;
+  amountCents: number;
+  memo: string | null;
+}
+
+/** The account's newest entries, newest first (keyset pagination by entry id). */
+export async function newestEntries(db: Db, accountId: number, limit: number): Promise<LedgerLine[]> {
+  const rows = await db
+    .selectFrom('ledger_entries')
+    .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
+    .select([
+      'ledger_entries.id',
+      'ledger_entries.transaction_id',
+      'ledger_entries.at',
+      'ledger_transactions.kind',
+      'ledger_transactions.order_id',
+      'ledger_entries.amount_cents',
+      'ledger_transactions.memo',
+    ])
+    .where('ledger_entries.account_id', '=', accountId)
+    .orderBy('ledger_entries.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    entryId: r.id,
+    transactionId: r.transaction_id,
+    at: r.at,
+    kind: r.kind,
+    orderNumber: r.order_id,
+    amountCents: r.amount_cents,
+    memo: r.memo,
+  }));
+}

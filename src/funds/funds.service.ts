@@ -1,0 +1,183 @@
+// The rules of reseller money (docs/lifecycle.md, "Money"). Every movement is one ledger
+// transaction whose entries sum to zero: the reseller's account on one side, one of the
+// vendor's accounts on the other. A debit never takes a balance below minus the reseller's
+// credit limit; the check is part of the update that moves the balance (funds.repository.ts).
+import { isoNow, type Clock } from '../clock.js';
+import type { Db, Store } from '../db/store.js';
+import { resellerIdByAp } from '../resellers/resellers.repository.js';
+import {
+  ensureResellerAccount,
+  fundsOf,
+  insertLedgerTransaction,
+  moveBalance,
+  newestEntries,
+  systemAccountId,
+} from './funds.repository.js';
+import type { LedgerKind } from './funds.table.js';
+
+export class FundsInputError extends Error {
+  override name = 'FundsInputError';
+}
+
+/** Largest single movement (a limit of ours: ten million in the currency). */
+export const MAX_AMOUNT_CENTS = 1_000_000_000;
+
+export interface Movement {
+  resellerId: number;
+  orderId: number | null;
+  amountCents: number;
+  memo?: string | null;
+  requestId: string;
+  at: string;
+}
+
+/**
+ * The authorization debit of an order: reseller −amount, vendor revenue +amount. Returns false
+ * (and changes nothing) when the funds, with the credit limit, do not cover it. A second debit
+ * of the same order fails on the unique `debit_order_id` constraint.
+ */
+export async function debitForOrder(tx: Db, m: Movement): Promise<boolean> {
+  const account = await ensureResellerAccount(tx, m.resellerId, m.at);
+  const balance = await moveBalance(tx, account, m.resellerId, -m.amountCents);
+  if (balance === undefined) return false;
+  await insertLedgerTransaction(tx, {
+    kind: 'authorization',
+    resellerId: m.resellerId,
+    orderId: m.orderId,
+    amountCents: m.amountCents,
+    memo: m.memo ?? null,
+    requestId: m.requestId,
+    at: m.at,
+    entries: [
+      { accountId: account, amountCents: -m.amountCents },
+      { accountId: await systemAccountId(tx, 'vendor:revenue'), amountCents: m.amountCents },
+    ],
+  });
+  return true;
+}
+
+/** The reverse of an order's debit: reseller +amount, vendor revenue −amount. */
+export async function refundForOrder(tx: Db, m: Movement): Promise<void> {
+  await credit(tx, 'refund', 'vendor:revenue', m);
+}
+
+/** Money the reseller paid in: reseller +amount, vendor payments −amount. */
+export async function topUp(tx: Db, m: Movement): Promise<void> {
+  await credit(tx, 'top_up', 'vendor:payments', m);
+}
+
+async function credit(tx: Db, kind: LedgerKind, other: 'vendor:revenue' | 'vendor:payments', m: Movement): Promise<void> {
+  const account = await ensureResellerAccount(tx, m.resellerId, m.at);
+  await moveBalance(tx, account, m.resellerId, m.amountCents);
+  await insertLedgerTransaction(tx, {
+    kind,
+    resellerId: m.resellerId,
+    orderId: m.orderId,
+    amountCents: m.amountCents,
+    memo: m.memo ?? null,
+    requestId: m.requestId,
+    at: m.at,
+    entries: [
+      { accountId: account, amountCents: m.amountCents },
+      { accountId: await systemAccountId(tx, other), amountCents: -m.amountCents },
+    ],
+  });
+}
+
+/**
+ * An operator's correction, either sign. A negative adjustment obeys the same floor as a debit
+ * (the operator raises the credit limit first if the reseller is to go further down).
+ */
+export async function adjust(tx: Db, m: Movement & { signedCents: number }): Promise<boolean> {
+  const account = await ensureResellerAccount(tx, m.resellerId, m.at);
+  const balance = await moveBalance(tx, account, m.resellerId, m.signedCents);
+  if (balance === undefined) return false;
+  await insertLedgerTransaction(tx, {
+    kind: 'adjustment',
+    resellerId: m.resellerId,
+    orderId: null,
+    amountCents: Math.abs(m.signedCents),
+    memo: m.memo ?? null,
+    requestId: m.requestId,
+    at: m.at,
+    entries: [
+      { accountId: account, amountCents: m.signedCents },
+      { accountId: await systemAccountId(tx, 'vendor:adjustments'), amountCents: -m.signedCents },
+    ],
+  });
+  return true;
+}
+
+async function resellerOf(db: Db, ap: string): Promise<number> {
+  const id = await resellerIdByAp(db, ap);
+  if (id === undefined) throw new FundsInputError(`there is no reseller "${ap}"`);
+  return id;
+}
+
+function checkAmount(cents: number): void {
+  if (!Number.isSafeInteger(cents) || cents <= 0 || cents > MAX_AMOUNT_CENTS) {
+    throw new FundsInputError('the amount must be more than 0 and at most 10000000.00');
+  }
+}
+
+/** `placeorder funds credit`: records money the reseller paid in. */
+export async function creditFunds(store: Store, clock: Clock, ap: string, cents: number, memo: string | null, requestId: string): Promise<number> {
+  checkAmount(cents);
+  const resellerId = await resellerOf(store.db, ap);
+  const at = isoNow(clock);
+  await store.write((tx) => topUp(tx, { resellerId, orderId: null, amountCents: cents, memo, requestId, at }));
+  return (await fundsOf(store.db, resellerId))!.balanceCents;
+}
+
+/** `placeorder funds adjust`: an operator's correction, refused if it breaks the floor. */
+export async function adjustFunds(
+  store: Store,
+  clock: Clock,
+  ap: string,
+  signedCents: number,
+  memo: string,
+  requestId: string,
+): Promise<number> {
+  checkAmount(Math.abs(signedCents));
+  const resellerId = await resellerOf(store.db, ap);
+  const at = isoNow(clock);
+  const ok = await store.write((tx) => adjust(tx, { resellerId, orderId: null, amountCents: 0, signedCents, memo, requestId, at }));
+  if (!ok) throw new FundsInputError('the adjustment would take the balance below the credit limit');
+  return (await fundsOf(store.db, resellerId))!.balanceCents;
+}
+
+export interface StatementLine {
+  entryId: number;
+  at: string;
+  kind: LedgerKind;
+  orderNumber: number | null;
+  amountCents: number;
+  /** The account's balance just after this entry. */
+  balanceCents: number;
+  memo: string | null;
+}
+
+export interface Statement {
+  ap: string;
+  currency: string;
+  balanceCents: number;
+  creditLimitCents: number;
+  /** Oldest first; at most `limit` of the newest entries. */
+  entries: StatementLine[];
+}
+
+/** The balance and the newest ledger entries with their running balance. */
+export async function statement(db: Db, ap: string, limit: number): Promise<Statement> {
+  const resellerId = await resellerOf(db, ap);
+  const funds = (await fundsOf(db, resellerId))!;
+  const lines = funds.accountId === null ? [] : await newestEntries(db, funds.accountId, limit);
+  // Walk back from the current balance: each entry's running balance is the one after it.
+  let running = funds.balanceCents;
+  const entries: StatementLine[] = [];
+  for (const l of lines) {
+    entries.push({ entryId: l.entryId, at: l.at, kind: l.kind, orderNumber: l.orderNumber, amountCents: l.amountCents, balanceCents: running, memo: l.memo });
+    running -= l.amountCents;
+  }
+  entries.reverse();
+  return { ap, currency: funds.currency, balanceCents: funds.balanceCents, creditLimitCents: funds.creditLimitCents, entries };
+}

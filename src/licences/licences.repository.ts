@@ -1,0 +1,78 @@
+// Every query about licences.
+import type { Db } from '../db/store.js';
+
+export interface LicenceRow {
+  id: number;
+  code: string;
+  order_id: number;
+  item_no: number;
+  customer_id: number | null;
+  email_key: string;
+  product_code: string;
+  ppp: number;
+  starts_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+const COLUMNS = [
+  'id',
+  'code',
+  'order_id',
+  'item_no',
+  'customer_id',
+  'email_key',
+  'product_code',
+  'ppp',
+  'starts_at',
+  'expires_at',
+  'revoked_at',
+] as const;
+
+export interface NewLicence {
+  code: string;
+  orderId: number;
+  itemNo: number;
+  resellerId: number;
+  customerId: number | null;
+  emailKey: string;
+  productCode: string;
+  ppp: number;
+  startsAt: string;
+  expiresAt: string;
+  renewsLicenceId: number | null;
+  at: string;
+}
+
+export async function insertLicence(tx: Db, l: NewLicence): Promise<void> {
+  await tx
+    .insertInto('licences')
+    .values({
+      code: l.code,
+      order_id: l.orderId,
+      item_no: l.itemNo,
+      reseller_id: l.resellerId,
+      customer_id: l.customerId,
+      email_key: l.emailKey,
+      product_code: l.productCode,
+      ppp: l.ppp,
+      starts_at: l.startsAt,
+      expires_at: l.expiresAt,
+      renews_licence_id: l.renewsLicenceId,
+      revoked_at: null,
+      created_at: l.at,
+    })
+    .execute();
+}
+
+export async function findLicenceByCode(db: Db, code: string): Promise<LicenceRow | undefined> {
+  return db.selectFrom('licences').select(COLUMNS).where('code', '=', code).executeTakeFirst();
+}
+
+export async function licencesOfOrder(db: Db, orderId: number): Promise<LicenceRow[]> {
+  return db.selectFrom('licences').select(COLUMNS).where('order_id', '=', orderId).orderBy('item_no').execute();
+}
+
+export async function revokeLicencesOfOrder(tx: Db, orderId: number, at: string): Promise<void> {
+  await tx.updateTable('licences').set({ revoked_at: at }).where('order_id', '=', orderId).where('revoked_at', 'is', null).execute();
+}

@@ -1,0 +1,63 @@
+// The account rules of !PlaceOrder (docs/api/place-order.md, "Checking order"): -45, -73, -56,
+// in that order, after the customer is proven (-16) and inside the order's transaction, so the
+// history they read cannot change before the order is written.
+import type { Plan } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
+import { isoDate } from '../clock.js';
+import type { Db, Dialect } from '../db/store.js';
+import { Errors, fail } from '../errors.js';
+import { findLicenceByCode } from '../licences/licences.repository.js';
+import { everOrdered, liveOrderOf, lockAccount, offerUsed, renewalExists, type AccountKey } from './lifecycle.repository.js';
+
+/** A licence may be renewed from this long before it expires (spec, error -56). */
+export const RENEWAL_WINDOW_DAYS = 30;
+
+export interface AccountRulesInput {
+  /** The customer account, or null for a guest order (rules then apply per email address). */
+  readonly customerId: number | null;
+  readonly emailAddress: string;
+  readonly offerCode?: string | undefined;
+  readonly licenceCode?: string | undefined;
+  readonly items: ReadonlyArray<{ readonly no: number; readonly plan: Plan }>;
+}
+
+export async function checkAccountRules(tx: Db, dialect: Dialect, clock: Clock, order: AccountRulesInput): Promise<void> {
+  const account: AccountKey =
+    order.customerId !== null ? { customerId: order.customerId } : { emailKey: order.emailAddress.toLowerCase() };
+  await lockAccount(tx, dialect, account);
+  const now = clock.now();
+
+  // -45: a free offer once per account (an earlier order with it that was not rejected or cancelled).
+  if (order.offerCode !== undefined && (await offerUsed(tx, account, order.offerCode))) {
+    throw fail(Errors.OFFER_ONCE_PER_ACCOUNT, 'offerCode');
+  }
+
+  // -73: one live order per SWP product; a once-ever product (One Time Remediate) once ever.
+  // A renewal continues a licence the account holds, so it is the one exception.
+  if (order.licenceCode === undefined) {
+    for (const item of order.items) {
+      const product = item.plan.product;
+      if (!product.swp) continue;
+      const taken = product.oncePerAccount
+        ? await everOrdered(tx, account, product.code)
+        : await liveOrderOf(tx, account, product.code, now.toISOString());
+      if (taken) throw fail(Errors.SWP_ALREADY_ORDERED, `${item.no}_PPP`);
+    }
+  }
+
+  // -56: a renewal names a licence of this account, of the same product, not renewed already,
+  // and comes at most 30 days before that licence expires.
+  if (order.licenceCode !== undefined) {
+    const licence = await findLicenceByCode(tx, order.licenceCode);
+    const owned =
+      licence !== undefined &&
+      licence.revoked_at === null &&
+      ('customerId' in account ? licence.customer_id === account.customerId : licence.email_key === account.emailKey);
+    if (!owned) throw fail(Errors.INVALID_VALUE, 'licenceCode');
+    if (order.items.some((i) => i.plan.product.code !== licence.product_code)) throw fail(Errors.NOT_APPLICABLE, 'licenceCode');
+    if (await renewalExists(tx, licence.code)) throw fail(Errors.INVALID_VALUE, 'licenceCode');
+    const expiry = new Date(licence.expires_at);
+    const opens = new Date(expiry.getTime() - RENEWAL_WINDOW_DAYS * 86_400_000);
+    if (now < opens) throw fail(Errors.RENEWAL_TOO_EARLY, 'licenceCode', isoDate(expiry));
+  }
+}
