@@ -1,0 +1,121 @@
+// Hooks every answer passes through: rate limits (-42 with Retry-After), security headers,
+// server timeouts, metrics, and an errorCode body even for HTTP Node cannot parse.
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { Errors, errorMessage, fail } from '../errors.js';
+import { errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
+import { encodeUrlEncoded, parsePairs, queryOf, type RawPair } from '../wire/form.js';
+import { normalizeAddress } from '../wire/transport.js';
+import { errorCodeOfBody } from './idempotency.js';
+import type { Metrics } from './metrics.js';
+import { RateLimiter } from './rate-limit.js';
+
+/** Probes answer whatever the limits: an orchestrator must always see the truth. */
+export const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+function pathOf(req: FastifyRequest): string {
+  return req.url.split('?')[0]!;
+}
+
+function firstValue(pairs: readonly RawPair[], lowerName: string): string | undefined {
+  return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
+}
+
+function callLimit(req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], waitSeconds: number): FastifyReply {
+  req.errorCode = Errors.CALL_LIMIT.code;
+  reply.header('retry-after', String(waitSeconds));
+  return sendAnswer(reply, { fields: errorFields(fail(Errors.CALL_LIMIT)), format: responseFormatOf(firstValue(pairs, 'responseformat')) });
+}
+
+export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
+  const cfg = ctx.config.hardening;
+  // Slow clients: a request's headers must arrive within headersTimeoutMs and the whole
+  // request within requestTimeoutMs; Node then answers through the clientError handler below.
+  app.server.headersTimeout = cfg.headersTimeoutMs;
+  app.server.requestTimeout = cfg.requestTimeoutMs;
+  replaceClientErrorHandler(app);
+
+  const byAddress = new RateLimiter(cfg.rateByAddress, ctx.clock);
+  const byReseller = new RateLimiter(cfg.rateByReseller, ctx.clock);
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (PROBE_PATHS.has(pathOf(req))) return;
+    const wait = byAddress.take(normalizeAddress(req.socket.remoteAddress ?? ''));
+    if (wait > 0) return callLimit(req, reply, parsePairs(queryOf(req.url)), wait);
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    if (!byReseller.enabled || PROBE_PATHS.has(pathOf(req))) return;
+    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
+    const ap = firstValue(pairs, 'ap');
+    const login = firstValue(pairs, 'loginname');
+    // !PlaceOrder names its reseller by brand; the reseller endpoints by API user.
+    const scope = ap !== undefined ? `ap:${ap.slice(0, 64)}` : login !== undefined && !pathOf(req).endsWith('PlaceOrder') ? `login:${login.slice(0, 128)}` : undefined;
+    if (scope === undefined) return;
+    const wait = byReseller.take(scope);
+    if (wait > 0) return callLimit(req, reply, pairs, wait);
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-content-type-options', 'nosniff');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if ((req.raw.socket as TLSSocket).encrypted || ctx.isHttps(req.raw)) reply.header('strict-transport-security', HSTS);
+    if (req.errorCode === undefined && typeof payload === 'string') req.errorCode = errorCodeOfBody(payload);
+    return payload;
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    const endpoint = (req.routeOptions.url ?? 'unmatched').replace(/%21/gi, '!');
+    metrics.observe(endpoint, req.errorCode, reply.elapsedTime / 1000);
+    if (endpoint.endsWith('/!PlaceOrder') && req.errorCode === 0 && reply.getHeader('idempotent-replayed') === undefined) {
+      metrics.ordersPlaced++;
+    }
+  });
+}
+
+/**
+ * Fastify's default answer to HTTP that Node cannot parse is a JSON body without errorCode.
+ * This one answers in the API's format, and logs the error code alone: the raw bytes of a
+ * malformed request (which may hold a password) are never logged.
+ */
+function replaceClientErrorHandler(app: FastifyInstance): void {
+  app.server.removeAllListeners('clientError');
+  app.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const reqId = randomBytes(8).toString('hex');
+    let status = 400;
+    let item = 'request';
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+    } else if (err.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431;
+      item = 'headers';
+    }
+    app.log.info({ reqId, code: err.code, status }, 'malformed or slow request refused');
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = encodeUrlEncoded([
+      ['errorCode', Errors.INVALID_VALUE.code],
+      ['errorMessage', errorMessage(Errors.INVALID_VALUE, item)],
+      ['errorItem', item],
+    ]);
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        'Connection: close\r\n' +
+        'Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n' +
+        'Cache-Control: no-store\r\n' +
+        'Referrer-Policy: no-referrer\r\n' +
+        `X-Request-Id: ${reqId}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+}

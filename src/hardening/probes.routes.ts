@@ -1,0 +1,73 @@
+// /healthz (the process answers), /readyz (database reachable, schema current) and /metrics
+// (Prometheus text). Every probe answer still starts with errorCode.
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { schemaState } from '../db/store.js';
+import { Errors } from '../errors.js';
+import { encodeUrlEncoded } from '../wire/form.js';
+import type { Metrics } from './metrics.js';
+
+export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
+  app.get('/healthz', async (req, reply) => {
+    req.errorCode = 0;
+    return reply.type('application/x-www-form-urlencoded; charset=utf-8').send(encodeUrlEncoded([['errorCode', 0], ['status', 'up']]));
+  });
+
+  app.get('/readyz', async (req, reply) => {
+    let problem: string | undefined;
+    try {
+      await sql`select 1`.execute(ctx.store.db);
+      const state = await schemaState(ctx.store);
+      if (state.applied.length === 0) problem = 'database schema missing';
+      else if (state.pending.length > 0) problem = `migrations pending: ${state.pending.join(',')}`;
+      else if (state.unknown.length > 0) problem = `database schema newer than this build: ${state.unknown.join(',')}`;
+    } catch {
+      problem = 'database unreachable';
+    }
+    req.errorCode = problem ? Errors.UNKNOWN_ERROR.code : 0;
+    // 503 is the one 5xx placeorder sends: load balancers read readiness from the status.
+    return reply
+      .code(problem ? 503 : 200)
+      .type('application/x-www-form-urlencoded; charset=utf-8')
+      .send(
+        encodeUrlEncoded(
+          problem
+            ? [['errorCode', Errors.UNKNOWN_ERROR.code], ['errorMessage', Errors.UNKNOWN_ERROR.template], ['reason', problem]]
+            : [['errorCode', 0], ['status', 'ready']],
+        ),
+      );
+  });
+
+  app.get('/metrics', async (req, reply) => {
+    req.errorCode = 0;
+    const mem = process.memoryUsage();
+    const gauges: Array<{ name: string; help: string; type: 'gauge' | 'counter'; value: number }> = [
+      { name: 'placeorder_hash_queue_depth', help: 'Password hashes running plus waiting.', type: 'gauge', value: ctx.hasher.depth },
+      { name: 'process_resident_memory_bytes', help: 'Resident memory of this process.', type: 'gauge', value: mem.rss },
+      { name: 'nodejs_heap_used_bytes', help: 'V8 heap in use.', type: 'gauge', value: mem.heapUsed },
+    ];
+    const debited = await fundsDebitedCents(ctx);
+    if (debited !== undefined) {
+      gauges.push({
+        name: 'placeorder_funds_debited_cents_total',
+        help: 'Reseller funds debited by authorizations, all processes (read from the ledger).',
+        type: 'counter',
+        value: debited,
+      });
+    }
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges));
+  });
+}
+
+/** From the ledger (the reseller-funds migration), so the figure is the same on every process. */
+async function fundsDebitedCents(ctx: AppContext): Promise<number | undefined> {
+  try {
+    const r = await sql<{ s: number | string | null }>`select sum(amount_cents) as s from ledger_transactions where kind = 'authorization'`.execute(
+      ctx.store.db,
+    );
+    return Number(r.rows[0]?.s ?? 0);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,129 @@
+// Rate limits, security headers, probes and metrics (docs/reliability.md).
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/config.js';
+import { DIALECTS } from '../helpers/dialects.js';
+import { get, guestOrder, parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';
+
+const tight = {
+  hardening: {
+    ...DEFAULTS.hardening,
+    rateByAddress: { perSecond: 1, burst: 6 },
+    rateByReseller: { perSecond: 1, burst: 3 },
+  },
+};
+
+describe.each(DIALECTS)('rate limits (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect, tight);
+  });
+  afterAll(() => t.close());
+
+  it('a reseller over its burst gets -42 with Retry-After; another reseller does not; probes never', async () => {
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: `rl${i}@example.com` })));
+    expect(answers.slice(0, 3).map((a) => a.answer.errorCode)).toEqual(['0', '0', '0']);
+    expect(answers[3]!.answer.errorCode).toBe('-42');
+    expect(answers[3]!.body).toBe('errorCode=-42&errorMessage=Call%20limit%20reached!');
+    expect(answers[3]!.status).toBe(200);
+    expect(Number(answers[3]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const other = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller_brand_name', emailAddress: 'rl-other@example.com' }));
+    expect(other.answer.errorCode).toBe('0');
+    expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('an address over its burst gets -42 until tokens come back', async () => {
+    t.clock.set(new Date(t.clock.now().getTime() + 60_000));
+    const codes = [];
+    for (let i = 0; i < 8; i++) codes.push((await get(t.app, 'PlaceOrder', { responseFormat: '1' })).answer.errorCode);
+    expect(codes.slice(0, 6).every((c) => c !== '-42')).toBe(true);
+    expect(codes.slice(6)).toEqual(['-42', '-42']);
+    for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    t.clock.set(new Date(t.clock.now().getTime() + 2_000));
+    expect((await get(t.app, 'PlaceOrder', {})).answer.errorCode).not.toBe('-42');
+  });
+
+  it('a -42 claims no Idempotency-Key', async () => {
+    t.clock.set(new Date(t.clock.now().getTime() + 60_000));
+    const params = guestOrder({ ap: 'myresellerbrand', emailAddress: 'rl-idem@example.com' });
+    for (let i = 0; i < 3; i++) await post(t.app, 'PlaceOrder', guestOrder({ ap: 'myresellerbrand', emailAddress: `fill${i}@example.com` }));
+    const limited = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rl' });
+    expect(limited.answer.errorCode).toBe('-42');
+    t.clock.set(new Date(t.clock.now().getTime() + 10_000));
+    const later = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rl' });
+    expect(later.answer.errorCode).toBe('0');
+  });
+});
+
+describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('API answers carry Referrer-Policy, nosniff, no-store and a request id; no HSTS over plain HTTP', async () => {
+    const res = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'headers@example.com' }));
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{16}$/);
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    const notFound = await t.app.inject({ url: '/nowhere' });
+    expect(notFound.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('/healthz and /readyz answer with errorCode=0; /readyz reports pending migrations', async () => {
+    const h = await t.app.inject({ url: '/healthz' });
+    expect(h.statusCode).toBe(200);
+    expect(h.body).toBe('errorCode=0&status=up');
+    const r = await t.app.inject({ url: '/readyz' });
+    expect(r.body).toBe('errorCode=0&status=ready');
+    await t.store.write((tx) => sql`delete from kysely_migration where name = '004_hardening'`.execute(tx).then(() => undefined));
+    const stale = await t.app.inject({ url: '/readyz' });
+    expect(stale.statusCode).toBe(503);
+    expect(parseAnswer(stale.body)).toMatchObject({ errorCode: '-14', reason: 'migrations pending: 004_hardening' });
+    await t.store.write((tx) =>
+      sql`insert into kysely_migration (name, timestamp) values ('004_hardening', '2026-01-01T00:00:00.000Z')`.execute(tx).then(() => undefined),
+    );
+    expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+  });
+
+  it('/metrics counts answers by endpoint and errorCode, latency, orders placed and hash queue depth', async () => {
+    await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'metrics@example.com' }));
+    await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'bad' }));
+    const m = await t.app.inject({ url: '/metrics' });
+    expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = m.body;
+    expect(text).toMatch(/^placeorder_requests_total\{endpoint="\/products\/!PlaceOrder",errorCode="0"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^placeorder_requests_total\{endpoint="\/products\/!PlaceOrder",errorCode="-70"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^placeorder_request_duration_seconds_bucket\{endpoint="\/products\/!PlaceOrder",le="\+Inf"\} \d+$/m);
+    expect(text).toMatch(/^placeorder_orders_placed_total [1-9]\d*$/m);
+    expect(text).toMatch(/^placeorder_hash_queue_depth 0$/m);
+    // Every sample line is `name{labels} number`: the exposition parses.
+    for (const line of text.trim().split('\n')) {
+      if (!line.startsWith('#')) expect(line).toMatch(/^[a-z_]+(\{[^}]*\})? -?[0-9.e+]+$/);
+    }
+  });
+
+  it('HTTP that Node cannot parse still gets an errorCode body, and its bytes are not logged', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.write('POST /products/!PlaceOrder?loginPassword=CANARY-raw-77 HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n');
+      });
+      let data = '';
+      s.on('data', (d) => (data += d));
+      s.on('end', () => resolve(data));
+      s.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw.split('\r\n\r\n')[1]).toBe("errorCode=-4&errorMessage=The%20value%20of%20the%20'request'%20argument%20is%20invalid!&errorItem=request");
+    expect(t.logLines.join('')).not.toContain('CANARY-raw-77');
+    expect(t.logLines.some((l) => l.includes('malformed or slow request refused') && /"reqId":"[0-9a-f]{16}"/.test(l))).toBe(true);
+  });
+});
