@@ -3,15 +3,15 @@
 // the committed copy is stale.
 import { Errors } from '../errors.js';
 
-/** NOT_ENOUGH_CREDIT → NotEnoughCreditError. */
+/** NOT_ENOUGH_CREDIT → NotEnoughCreditError; UNKNOWN_ERROR → UnknownError. */
 export function className(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .split('_')
-      .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-      .join('') + 'Error'
-  );
+  const camel = name
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  // UNKNOWN_ERROR → UnknownError, not UnknownErrorError.
+  return camel.endsWith('Error') ? camel : `${camel}Error`;
 }
 
 export function clientCodesSource(): string {

@@ -88,9 +88,9 @@ export class InvalidValueError extends PlaceOrderError {
 }
 
 /** errorCode -14: An unknown error occurred! */
-export class UnknownErrorError extends PlaceOrderError {
+export class UnknownError extends PlaceOrderError {
   static readonly code = -14;
-  override readonly name: string = "UnknownErrorError";
+  override readonly name: string = "UnknownError";
 }
 
 /** errorCode -15: Not enough credit! */
@@ -225,7 +225,7 @@ export const ERROR_CLASSES: Readonly<Record<ErrorCode, typeof PlaceOrderError>> 
   [-2]: UnrecognizedArgumentError,
   [-3]: MissingArgumentError,
   [-4]: InvalidValueError,
-  [-14]: UnknownErrorError,
+  [-14]: UnknownError,
   [-15]: NotEnoughCreditError,
   [-16]: LoginFailedError,
   [-17]: GetNotAllowedError,
