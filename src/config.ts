@@ -111,6 +111,10 @@ export interface ConfigFlags {
   demo?: boolean | undefined;
   trustedProxies?: string[] | undefined;
   logLevel?: string | undefined;
+  /** PostgreSQL connections per process (over PLACEORDER_PG_POOL). */
+  pgPoolSize?: string | undefined;
+  /** PostgreSQL statement timeout (over PLACEORDER_PG_STATEMENT_TIMEOUT_MS). */
+  pgStatementTimeoutMs?: string | undefined;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
 }
@@ -153,8 +157,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     apiLockoutThreshold: int('PLACEORDER_API_LOCKOUT_THRESHOLD', env.PLACEORDER_API_LOCKOUT_THRESHOLD, DEFAULTS.apiLockoutThreshold, 1, 1000),
     apiLockoutMinutes: int('PLACEORDER_API_LOCKOUT_MINUTES', env.PLACEORDER_API_LOCKOUT_MINUTES, DEFAULTS.apiLockoutMinutes, 1, 525_600),
     apiPasswordMaxAgeDays: int('PLACEORDER_API_PASSWORD_MAX_AGE_DAYS', env.PLACEORDER_API_PASSWORD_MAX_AGE_DAYS, DEFAULTS.apiPasswordMaxAgeDays, 0, 3650),
-    pgPoolSize: int('PLACEORDER_PG_POOL', env.PLACEORDER_PG_POOL, DEFAULTS.pgPoolSize, 1, 500),
-    pgStatementTimeoutMs: int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
+    pgPoolSize: flags.pgPoolSize !== undefined
+      ? int('--pg-pool', flags.pgPoolSize, DEFAULTS.pgPoolSize, 1, 500)
+      : int('PLACEORDER_PG_POOL', env.PLACEORDER_PG_POOL, DEFAULTS.pgPoolSize, 1, 500),
+    pgStatementTimeoutMs: flags.pgStatementTimeoutMs !== undefined
+      ? int('--pg-statement-timeout-ms', flags.pgStatementTimeoutMs, DEFAULTS.pgStatementTimeoutMs, 100, 600_000)
+      : int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
     hardening: hardeningConfig(flags, env),
     webSecret: webSecret(env.PLACEORDER_WEB_SECRET),
     orderingSessionTtlSeconds: int('PLACEORDER_ORDERING_TTL_SECONDS', env.PLACEORDER_ORDERING_TTL_SECONDS, DEFAULTS.orderingSessionTtlSeconds, 60, 86_400),

@@ -6,7 +6,7 @@ import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from '
 import { seedDemo } from './demo.js';
 
 const USAGE =
-  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL]';
+  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS]';
 
 export async function serve(args: string[], _io: Io): Promise<number> {
   const { values } = parseFlags(
@@ -19,6 +19,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
       demo: { type: 'boolean' },
       'trusted-proxy': { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'pg-pool': { type: 'string' },
+      'pg-statement-timeout-ms': { type: 'string' },
     },
     USAGE,
   );
@@ -30,6 +32,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
     demo: values.demo as boolean | undefined,
     trustedProxies: values['trusted-proxy'] as string[] | undefined,
     logLevel: values['log-level'] as string | undefined,
+    pgPoolSize: values['pg-pool'] as string | undefined,
+    pgStatementTimeoutMs: values['pg-statement-timeout-ms'] as string | undefined,
   });
   const logger = loggerFor(config);
   const store = await openConfiguredStore(config);
@@ -43,7 +47,11 @@ export async function serve(args: string[], _io: Io): Promise<number> {
     logger.warn('--allow-http: plain HTTP requests are accepted. Use this for local development only.');
   }
   const address = await app.listen({ port: config.port, host: config.host });
-  logger.info({ url: address, db: store.dialect }, `placeorder listening on ${address}`);
+  // The effective pool settings go in the start line: they are what an operator sizes
+  // max_connections by (docs/operations.md).
+  const pgSettings =
+    store.dialect === 'postgres' ? { pgPoolSize: config.pgPoolSize, pgStatementTimeoutMs: config.pgStatementTimeoutMs } : {};
+  logger.info({ url: address, db: store.dialect, ...pgSettings }, `placeorder listening on ${address}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);

@@ -132,19 +132,21 @@ class GroupCommitter {
       // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
       // of failing with SQLITE_BUSY half-way through.
       await sql`begin immediate`.execute(conn);
-      const outcomes: Outcome[] = [];
       try {
+        const outcomes: Outcome[] = [];
         if (batch.length === 1) {
           outcomes.push({ ok: true, value: await batch[0]!.unit(conn) });
         } else {
           for (const job of batch) outcomes.push(await runInSavepoint(conn, job.unit));
         }
+        await sql`commit`.execute(conn);
+        return outcomes;
       } catch (error) {
-        await sql`rollback`.execute(conn);
-        return [{ ok: false, error }];
+        // A lone unit's own failure, or a failure of the batch itself (a savepoint, the
+        // commit): nothing of the batch is durable, so every unit of it fails.
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        return batch.map((): Outcome => ({ ok: false, error }));
       }
-      await sql`commit`.execute(conn);
-      return outcomes;
     });
   }
 }
@@ -177,8 +179,17 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
+  // A connection lost while a client sits idle in the pool: the pool drops it and opens a new
+  // one on demand.
   pool.on('error', () => {});
+  // A connection lost while a client is checked out between two queries (inside a transaction,
+  // say) is reported as an 'error' event on the client, which the pool does not listen to then:
+  // unheard, Node would end the process. The query in flight (or the next one) fails instead,
+  // that request answers -14, and the pool discards the client on release because it is no
+  // longer queryable.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     dialect: 'postgres',
@@ -219,11 +230,35 @@ export async function schemaState(store: Store): Promise<SchemaState> {
   };
 }
 
+/** How long one migration run may take on PostgreSQL, waiting for another process's included. */
+const MIGRATION_TIMEOUT_MS = 3_600_000;
+
+/**
+ * Brings the schema up to date. Safe when several processes run it at the same moment:
+ * - PostgreSQL: Kysely's Migrator holds an advisory lock and applies every pending migration in
+ *   one transaction, so the others wait, then find nothing left to do. The session's statement
+ *   timeout (meant for requests) is lifted to MIGRATION_TIMEOUT_MS for the run, so that neither
+ *   a long migration nor the wait for another process's run is cancelled half-way.
+ * - SQLite: Kysely takes no lock there (it assumes one connection), so the whole run goes through
+ *   the write path, inside `begin immediate`: the file's write lock serializes processes and a
+ *   failed run leaves no half-applied migration behind.
+ */
 export async function migrate(store: Store): Promise<string[]> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const run = async (db: Db) => {
+    const migrator = new Migrator({ db, provider: migrationProvider(store.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (store.dialect === 'sqlite') return store.write(run);
+  return store.db.connection().execute(async (conn) => {
+    await sql`select set_config('statement_timeout', ${String(MIGRATION_TIMEOUT_MS)}, false)`.execute(conn);
+    try {
+      return await run(conn);
+    } finally {
+      await sql`reset statement_timeout`.execute(conn).catch(() => {});
+    }
+  });
 }
 
 /**
