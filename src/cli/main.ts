@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { SchemaError } from '../db/store.js';
 import { catalogCommand } from './catalog.js';
 import { CliError, processIo, type Io } from './common.js';
+import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
 import { ordersCommand } from './orders.js';
 import { resellerCommand } from './reseller.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   reseller: resellerCommand,
   orders: ordersCommand,
   catalog: catalogCommand,
+  conformance: conformanceCommand,
 };
 
 const HELP = `placeorder — the !PlaceOrder ordering system for Web products
@@ -29,6 +31,7 @@ commands:
   reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
   orders     list orders (orders list [--ap BRAND] [--json])
   catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
+  conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])
 
 --db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;
 

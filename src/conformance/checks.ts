@@ -1,0 +1,340 @@
+// The conformance checks: the spec's own examples and the rules of docs/api (RESOLUTIONS as
+// placeorder documents them), each one request or a few, judged only by what comes back over
+// HTTP. A check throws CheckFailure with what it expected and what it got.
+import { send, type Pairs, type Reply, type Target } from './http.js';
+
+export class CheckFailure extends Error {
+  override name = 'CheckFailure';
+}
+
+export interface SuiteOptions {
+  readonly target: Target;
+  /** A reseller brand whose billing details are validated (reseller=Y orders succeed). */
+  readonly ap: string;
+  /** The reseller's API user, for the reseller endpoints. */
+  readonly login?: string | undefined;
+  readonly password?: string | undefined;
+  /** Makes this run's customer login names and emails unique. */
+  readonly runId: string;
+}
+
+export interface Check {
+  readonly id: string;
+  /** The rule, in one line, as printed. */
+  readonly rule: string;
+  run(s: SuiteOptions): Promise<void>;
+}
+
+const PLACE = '/products/!PlaceOrder';
+
+function expectThat(ok: boolean, message: string): void {
+  if (!ok) throw new CheckFailure(message);
+}
+
+function show(r: Reply): string {
+  return `HTTP ${r.status} ${JSON.stringify(r.body.slice(0, 160))}`;
+}
+
+/** Success: HTTP 200, url-encoded, errorCode=0 first, an order number. */
+function expectOrder(r: Reply): void {
+  expectThat(r.status === 200, `expected HTTP 200, got ${show(r)}`);
+  expectThat(r.names[0] === 'errorCode' && r.fields.errorCode === '0', `expected errorCode=0 first, got ${show(r)}`);
+  expectThat(/^[A-Za-z0-9-]{1,128}$/.test(r.fields.orderNumber ?? ''), `expected an orderNumber, got ${show(r)}`);
+}
+
+/** An API error: HTTP 200, errorCode first, the code (and item) expected. */
+function expectError(r: Reply, code: number, item?: string): void {
+  expectThat(r.status === 200, `expected HTTP 200 with errorCode=${code}, got ${show(r)}`);
+  expectThat(r.names[0] === 'errorCode', `expected errorCode as the first field, got ${show(r)}`);
+  expectThat(r.fields.errorCode === String(code), `expected errorCode=${code}${item ? ` (errorItem=${item})` : ''}, got ${show(r)}`);
+  if (item !== undefined) expectThat(r.fields.errorItem === item, `expected errorItem=${item}, got ${show(r)}`);
+  expectThat((r.fields.errorMessage ?? '') !== '', `expected an errorMessage, got ${show(r)}`);
+}
+
+/** A valid guest order of one-year Web DNS Pro, with `extra` pairs appended or replacing. */
+function guest(s: SuiteOptions, replace: Record<string, string | undefined> = {}, extra: Pairs = []): Array<[string, string]> {
+  const base: Record<string, string | undefined> = {
+    ap: s.ap,
+    reseller: 'Y',
+    emailAddress: `conformance-${s.runId}@example.com`,
+    name: 'Conformance Check',
+    '1_PPP': '9974',
+    ...replace,
+  };
+  const pairs: Array<[string, string]> = Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined);
+  return [...pairs, ...extra.map(([k, v]): [string, string] => [k, v])];
+}
+
+const post = (s: SuiteOptions, pairs: Pairs, path = PLACE) => send(s.target, 'POST', path, pairs);
+const get = (s: SuiteOptions, pairs: Pairs, path = PLACE) => send(s.target, 'GET', path, pairs);
+
+export const PLACE_ORDER_CHECKS: readonly Check[] = [
+  {
+    id: 'spec-curl-sample',
+    rule: "the spec's curl sample (POST, new customer, forename/surname spelled in lower case) places an order",
+    async run(s) {
+      expectOrder(
+        await post(s, [
+          ['loginName', `conf-${s.runId}`],
+          ['loginPassword', 'login_password'],
+          ['1_PPP', '9974'],
+          ['emailAddress', `john.doe-${s.runId}@example.com`],
+          ['isReturningCustomer', 'N'],
+          ['forename', 'John'],
+          ['surname', 'Doe'],
+          ['reseller', 'Y'],
+          ['ap', s.ap],
+        ]),
+      );
+    },
+  },
+  {
+    id: 'spec-url-example',
+    rule: "the spec's ordering URL (GET, reseller=y, name sent twice) places an order",
+    async run(s) {
+      expectOrder(
+        await get(s, [
+          ['ap', s.ap],
+          ['reseller', 'y'],
+          ['emailAddress', `fred-${s.runId}@example.com`],
+          ['name', 'Fred Bloggs'],
+          ['1_PPP', '9974'],
+          ['loginName', `conf-url-${s.runId}`],
+          ['loginPassword', 'login_password'],
+          ['name', 'Fred'],
+        ]),
+      );
+    },
+  },
+  {
+    id: 'answer-media-type',
+    rule: 'answers are application/x-www-form-urlencoded with errorCode first',
+    async run(s) {
+      const r = await post(s, guest(s));
+      expectOrder(r);
+      expectThat(r.contentType.toLowerCase().startsWith('application/x-www-form-urlencoded'), `expected a url-encoded answer, got Content-Type ${r.contentType}`);
+    },
+  },
+  {
+    id: 'percent-encoded-path',
+    rule: 'the endpoint answers at /products/%21PlaceOrder as well',
+    async run(s) {
+      expectOrder(await post(s, guest(s), '/products/%21PlaceOrder'));
+    },
+  },
+  {
+    id: 'case-insensitive-names',
+    rule: 'parameter names are case-insensitive (AP, EMAILADDRESS, ForeName, SURNAME)',
+    async run(s) {
+      expectOrder(
+        await post(s, [
+          ['AP', s.ap],
+          ['Reseller', 'Y'],
+          ['EMAILADDRESS', `case-${s.runId}@example.com`],
+          ['ForeName', 'Case'],
+          ['SURNAME', 'Test'],
+          ['1_ppp', '9974'],
+        ]),
+      );
+    },
+  },
+  {
+    id: 'underscore-item-prefix',
+    rule: 'item parameters may carry a leading underscore (_1_PPP)',
+    async run(s) {
+      expectOrder(await post(s, guest(s, { '1_PPP': undefined }, [['_1_PPP', '9974']])));
+    },
+  },
+  {
+    id: 'first-occurrence-wins',
+    rule: 'a repeated parameter: the first occurrence wins (an invalid first emailAddress is -70)',
+    async run(s) {
+      expectError(await post(s, [['emailAddress', 'not-an-address'], ...guest(s)]), -70, 'emailAddress');
+    },
+  },
+  {
+    id: 'response-format-newline',
+    rule: 'responseFormat=0 answers the values one a line, errorCode on the first',
+    async run(s) {
+      const r = await post(s, guest(s, {}, [['responseFormat', '0']]));
+      const lines = r.body.split('\n');
+      expectThat(r.status === 200 && lines[0] === '0' && /^[A-Za-z0-9-]+$/.test(lines[1] ?? ''), `expected "0\\n<orderNumber>…", got ${show(r)}`);
+    },
+  },
+  {
+    id: 'unrecognized-argument',
+    rule: '-2 for a parameter name the API does not know, naming it',
+    async run(s) {
+      expectError(await post(s, guest(s, {}, [['conformanceBogus', '1']])), -2, 'conformanceBogus');
+    },
+  },
+  {
+    id: 'precedence-2-before-3',
+    rule: 'checks run in the documented order: an unknown name (-2) wins over a missing ap (-3)',
+    async run(s) {
+      expectError(await post(s, guest(s, { ap: undefined }, [['conformanceBogus', '1']])), -2, 'conformanceBogus');
+    },
+  },
+  {
+    id: 'missing-ap',
+    rule: "-3 when ap is missing, message \"The 'ap' argument is missing!\"",
+    async run(s) {
+      const r = await post(s, guest(s, { ap: undefined }));
+      expectError(r, -3, 'ap');
+      expectThat(r.fields.errorMessage === "The 'ap' argument is missing!", `expected the catalog message, got ${show(r)}`);
+    },
+  },
+  {
+    id: 'missing-email',
+    rule: '-3 when emailAddress is missing (every Web product needs it)',
+    async run(s) {
+      expectError(await post(s, guest(s, { emailAddress: undefined })), -3, 'emailAddress');
+    },
+  },
+  {
+    id: 'missing-name',
+    rule: '-3 name for a guest without name or foreName+surName',
+    async run(s) {
+      expectError(await post(s, guest(s, { name: undefined })), -3, 'name');
+    },
+  },
+  {
+    id: 'invalid-reseller-value',
+    rule: '-4 when reseller is neither Y nor N',
+    async run(s) {
+      expectError(await post(s, guest(s, { reseller: 'X' })), -4, 'reseller');
+    },
+  },
+  {
+    id: 'over-length',
+    rule: '-4 for a value over its maximum length (ap, 65 characters)',
+    async run(s) {
+      expectError(await post(s, guest(s, { ap: 'a'.repeat(65) })), -4, 'ap');
+    },
+  },
+  {
+    id: 'invalid-email',
+    rule: '-70 for a malformed emailAddress',
+    async run(s) {
+      expectError(await post(s, guest(s, { emailAddress: 'no-at-sign.example.com' })), -70, 'emailAddress');
+    },
+  },
+  {
+    id: 'no-items',
+    rule: '-39 when the order has no item',
+    async run(s) {
+      expectError(await post(s, guest(s, { '1_PPP': undefined })), -39);
+    },
+  },
+  {
+    id: 'item-gap',
+    rule: '-39 when item numbers have a gap (1, 3)',
+    async run(s) {
+      expectError(await post(s, guest(s, {}, [['3_PPP', '9974']])), -39);
+    },
+  },
+  {
+    id: 'unknown-ppp',
+    rule: '-65 for a PPP code that is not in the catalog',
+    async run(s) {
+      expectError(await post(s, guest(s, { '1_PPP': '1234' })), -65, '1_PPP');
+    },
+  },
+  {
+    id: 'not-applicable',
+    rule: '-83 for a known item parameter the product does not take (1_days on Web DNS Pro)',
+    async run(s) {
+      expectError(await post(s, guest(s, {}, [['1_days', '30']])), -83, '1_days');
+    },
+  },
+  {
+    id: 'one-main-licence',
+    rule: '-54 for two main licences (two SWP tiers) in one order',
+    async run(s) {
+      expectError(await post(s, guest(s, { '1_PPP': '9600' }, [['2_PPP', '9605']])), -54);
+    },
+  },
+  {
+    id: 'company-name-required',
+    rule: '-62 for a Partner tier without organizationName',
+    async run(s) {
+      expectError(await post(s, guest(s, { '1_PPP': '9736' })), -62);
+    },
+  },
+  {
+    id: 'returning-wrong-password',
+    rule: '-16 for a returning customer with a wrong password (the generic message)',
+    async run(s) {
+      const login = `conf-ret-${s.runId}`;
+      expectOrder(await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'the-right-one'], ['isReturningCustomer', 'N']])));
+      const r = await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'a-wrong-one'], ['isReturningCustomer', 'Y']]));
+      expectError(r, -16);
+      expectThat(
+        r.fields.errorMessage === 'Incorrect login details, account is locked, password has expired or your source IP is blocked.',
+        `expected the generic -16 message, got ${show(r)}`,
+      );
+    },
+  },
+  {
+    id: 'unknown-login-same-answer',
+    rule: '-16 for an unknown login is byte-identical to a wrong password',
+    async run(s) {
+      const a = await post(s, guest(s, {}, [['loginName', `conf-none-${s.runId}`], ['loginPassword', 'whatever'], ['isReturningCustomer', 'Y']]));
+      expectError(a, -16);
+      const login = `conf-ret2-${s.runId}`;
+      await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'the-right-one'], ['isReturningCustomer', 'N']]));
+      const b = await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'a-wrong-one'], ['isReturningCustomer', 'Y']]));
+      expectThat(a.body === b.body, `expected identical answers, got ${JSON.stringify(a.body)} and ${JSON.stringify(b.body)}`);
+    },
+  },
+];
+
+/** The reseller endpoints: only with --login/--password (the reseller's API user). */
+export const RESELLER_CHECKS: readonly Check[] = [
+  {
+    id: 'reseller-get-refused',
+    rule: '-17 for a reseller endpoint called with GET',
+    async run(s) {
+      const r = await get(s, [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', '1']], '/products/!GetOrderStatus');
+      expectError(r, -17);
+    },
+  },
+  {
+    id: 'reseller-bad-login',
+    rule: '-16 for a reseller endpoint with a wrong API password',
+    async run(s) {
+      const r = await post(s, [['loginName', s.login!], ['loginPassword', `${s.password!}-wrong`], ['orderNumber', '1']], '/products/!GetOrderStatus');
+      expectError(r, -16);
+    },
+  },
+  {
+    id: 'reseller-authorize-flow',
+    rule: 'a reseller=Y order is pending until !AutoAuthorize (test=Y changes nothing), then !GetOrderStatus shows it active',
+    async run(s) {
+      const placed = await post(s, guest(s));
+      expectOrder(placed);
+      const orderNumber = placed.fields.orderNumber!;
+      const login: Pairs = [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', orderNumber]];
+      const before = await post(s, login, '/products/!GetOrderStatus');
+      expectThat(before.fields.errorCode === '0', `expected GetOrderStatus errorCode=0, got ${show(before)}`);
+      const dry = await post(s, [...login, ['test', 'Y']], '/products/!AutoAuthorize');
+      expectThat(dry.fields.errorCode === '0', `expected AutoAuthorize test=Y errorCode=0 (is the brand funded?), got ${show(dry)}`);
+      const still = await post(s, login, '/products/!GetOrderStatus');
+      expectThat(still.fields.status === before.fields.status, `expected test=Y to change nothing, status went ${before.fields.status} → ${still.fields.status}`);
+      const auth = await post(s, login, '/products/!AutoAuthorize');
+      expectThat(auth.fields.errorCode === '0', `expected AutoAuthorize errorCode=0, got ${show(auth)}`);
+      const after = await post(s, login, '/products/!GetOrderStatus');
+      expectThat(after.fields.status === 'active', `expected status=active after authorizing, got ${show(after)}`);
+      const again = await post(s, login, '/products/!AutoAuthorize');
+      expectThat(again.fields.errorCode === '0', `expected authorizing twice to succeed (no second debit), got ${show(again)}`);
+    },
+  },
+  {
+    id: 'reseller-foreign-order',
+    rule: '-4 orderNumber for an order that does not exist (or is another reseller\'s)',
+    async run(s) {
+      const r = await post(s, [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', '999999999']], '/products/!GetOrderStatus');
+      expectError(r, -4, 'orderNumber');
+    },
+  },
+];
