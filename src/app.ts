@@ -14,6 +14,7 @@ import { Errors, fail } from './errors.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerHardening } from './hardening/register.js';
+import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { webRoutes } from './web/web.routes.js';
 import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
@@ -121,7 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerHardening(app, ctx);
   placeOrderRoutes(app, ctx);
-  openApiRoutes(app, ctx);
+  resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();

@@ -1,0 +1,155 @@
+// HTTP for the reseller endpoints (!AutoAuthorize, !AutoReject, !AutoRefund, !GetOrderStatus):
+// POST only, parameters checked against their typed table (parameters.ts), the API user signed
+// in, then one lifecycle step. Answers are url-encoded with errorCode first (responseFormat=0:
+// newline form), HTTP 200 for every API outcome, as for !PlaceOrder.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { Errors, PlaceOrderError, fail } from '../errors.js';
+import { formatCents } from '../money.js';
+import {
+  authorizeOrder,
+  orderStatusOf,
+  refundOrder,
+  rejectOrder,
+  type ActionOutcome,
+  type ResellerAction,
+} from '../orders/lifecycle.service.js';
+import type { ParamSpec } from '../place-order/parameters.js';
+import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { parsePairs, queryOf, type AnswerFields, type RawPair } from '../wire/form.js';
+import { redactedParams } from '../wire/redact.js';
+import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
+import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
+import { RESELLER_ENDPOINTS, type ResellerEndpointSpec } from './parameters.js';
+
+export function resellerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
+  for (const spec of RESELLER_ENDPOINTS) {
+    const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, spec, req, reply);
+    for (const url of endpointPaths(spec.name)) {
+      app.get(url, handler);
+      app.post(url, handler);
+    }
+  }
+}
+
+const LOGIN_FIELDS = new Set(['loginName', 'loginPassword']);
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+type Checked = { ok: true; values: ReadonlyMap<string, string> } | { ok: false; error: PlaceOrderError };
+
+/** -2, -3, -4 against the endpoint's table: names case-insensitive, first occurrence wins. */
+export function checkParams(spec: ResellerEndpointSpec, pairs: readonly RawPair[]): Checked {
+  const byLower = new Map(spec.params.map((s) => [s.name.toLowerCase(), s]));
+  const values = new Map<string, string>();
+  for (const { name, value } of pairs) {
+    const s = byLower.get(name.toLowerCase());
+    if (!s) return { ok: false, error: fail(Errors.UNRECOGNIZED_ARGUMENT, name) };
+    if (!values.has(s.name)) values.set(s.name, value);
+  }
+  for (const s of spec.params) {
+    if (s.requirement === 'required' && !values.get(s.name)) return { ok: false, error: fail(Errors.MISSING_ARGUMENT, s.name) };
+  }
+  for (const s of spec.params) {
+    const value = values.get(s.name);
+    if (value === undefined || value === '') continue;
+    if (!validValue(s, value)) return { ok: false, error: fail(Errors.INVALID_VALUE, s.name) };
+    if (s.allowed) values.set(s.name, s.allowed.find((a) => a.toUpperCase() === value.toUpperCase())!);
+  }
+  return { ok: true, values };
+}
+
+function validValue(s: ParamSpec, value: string): boolean {
+  if (value.length > s.maxLength && [...value].length > s.maxLength) return false;
+  if (!LOGIN_FIELDS.has(s.name) && CONTROL.test(value)) return false;
+  if (s.allowed && !s.allowed.some((a) => a.toUpperCase() === value.toUpperCase())) return false;
+  if (s.type === 'integer' && !/^[0-9]+$/.test(value)) return false;
+  if (s.name === 'orderNumber') return Number(value) >= 1 && Number.isSafeInteger(Number(value));
+  return true;
+}
+
+async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const body = typeof req.body === 'string' ? req.body : undefined;
+  const pairs = parsePairs(queryOf(req.url), body);
+  const format = responseFormatOf(pairs.find((p) => p.name.toLowerCase() === 'responseformat')?.value);
+  const answer = (a: Omit<Answer, 'format'>) => {
+    req.errorCode = Number(a.fields[0]![1]);
+    return sendAnswer(reply, { ...a, format });
+  };
+  const error = (e: PlaceOrderError) => answer({ fields: errorFields(e) });
+
+  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return error(fail(Errors.NOT_HTTPS));
+  // Credentials in a query string end up in proxy and server logs: these endpoints take POST only.
+  if (req.method !== 'POST') return error(fail(Errors.GET_NOT_ALLOWED));
+  if (req.body === UNSUPPORTED_BODY) return error(fail(Errors.INVALID_VALUE, 'Content-Type'));
+  const checked = checkParams(spec, pairs);
+  if (!checked.ok) return error(checked.error);
+  const v = checked.values;
+
+  const principal = await authenticateApiUser(ctx, v.get('loginName')!, v.get('loginPassword')!, clientAddressOf(req.raw, ctx.config.trustedProxies));
+  if (!principal) return error(fail(Errors.LOGIN_FAILED));
+
+  const action: ResellerAction = {
+    resellerId: principal.resellerId,
+    orderNumber: Number(v.get('orderNumber')),
+    requestId: req.id,
+    auditParams: redactedParams(pairs),
+  };
+  try {
+    return answer({ fields: await run(ctx, spec, principal, action, v) });
+  } catch (e) {
+    if (e instanceof PlaceOrderError) return error(e);
+    throw e;
+  }
+}
+
+async function run(
+  ctx: AppContext,
+  spec: ResellerEndpointSpec,
+  principal: ApiPrincipal,
+  action: ResellerAction,
+  v: ReadonlyMap<string, string>,
+): Promise<AnswerFields> {
+  switch (spec.name) {
+    case 'AutoAuthorize': {
+      const test = v.get('test') === 'Y';
+      return [...orderFields(await authorizeOrder(ctx, action, test)), ['test', test ? 'Y' : undefined]];
+    }
+    case 'AutoReject':
+      return orderFields(await rejectOrder(ctx, action));
+    case 'AutoRefund':
+      return orderFields(await refundOrder(ctx, action, Number(v.get('refundReasonCode'))));
+    case 'GetOrderStatus': {
+      const view = await orderStatusOf(ctx, principal.resellerId, action.orderNumber);
+      if (!view) throw fail(Errors.INVALID_VALUE, 'orderNumber');
+      const first = view.items[0];
+      return [
+        ['errorCode', 0],
+        ['orderNumber', view.orderNumber],
+        ['status', view.status],
+        ['ap', view.ap],
+        ...view.items.flatMap((i): AnswerFields => [
+          [`${i.itemNo}_PPP`, i.ppp],
+          [`${i.itemNo}_price`, formatCents(i.priceCents)],
+          [`${i.itemNo}_licenceCode`, i.licenceCode],
+          [`${i.itemNo}_startDate`, i.startDate],
+          [`${i.itemNo}_expiryDate`, i.expiryDate],
+        ]),
+        ['totalCost', formatCents(view.totalCents)],
+        ['currency', view.currency],
+        ['licenceCode', first?.licenceCode],
+        ['startDate', first?.startDate],
+        ['expiryDate', first?.expiryDate],
+      ];
+    }
+  }
+}
+
+function orderFields(o: ActionOutcome): AnswerFields {
+  return [
+    ['errorCode', 0],
+    ['orderNumber', o.orderNumber],
+    ['status', o.status],
+    ['totalCost', formatCents(o.totalCents)],
+    ['currency', o.currency],
+  ];
+}
