@@ -7,6 +7,7 @@ import { CliError, processIo, type Io } from './common.js';
 import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
 import { ordersCommand } from './orders.js';
+import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
 import { serve } from './serve.js';
 
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   reseller: resellerCommand,
   orders: ordersCommand,
   catalog: catalogCommand,
+  'redirect-secret': redirectSecretCommand,
   conformance: conformanceCommand,
 };
 
@@ -31,6 +33,7 @@ commands:
   reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
   orders     list orders (orders list [--ap BRAND] [--json])
   catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
+  redirect-secret  give a reseller a new secret that signs its redirects (--ap BRAND [--clear])
   conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])
 
 --db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;

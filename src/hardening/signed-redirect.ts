@@ -1,0 +1,41 @@
+// Signed redirects (beyond the spec): when a reseller has a redirect secret, the parameters
+// placeorder appends to successURL/errorURL are followed by `signature`, the hex HMAC-SHA256
+// of exactly the appended text (from `errorCode=` up to, not including, `&signature=`) under
+// that secret. The reseller's page can then trust `orderNumber` without a call back.
+// Verification snippet: docs/reliability.md, "Signed redirects".
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { parsePairs, queryOf } from '../wire/form.js';
+import { redirectSecretOf } from './redirect-secret.repository.js';
+
+export function signRedirect(secret: string, appended: string): string {
+  return createHmac('sha256', secret).update(appended).digest('hex');
+}
+
+/** Inserts `&signature=…` after the appended parameters, before any fragment of the target. */
+export function withSignature(location: string, appended: string, signature: string): string | undefined {
+  const at = location.lastIndexOf(appended);
+  if (at < 0) return undefined;
+  const end = at + appended.length;
+  return `${location.slice(0, end)}&signature=${signature}${location.slice(end)}`;
+}
+
+export function registerSignedRedirects(app: FastifyInstance, ctx: AppContext): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    if ((reply.statusCode !== 302 && reply.statusCode !== 303) || !req.url.startsWith('/products/')) return payload;
+    // A replayed answer (Idempotency-Key) was signed when it was first sent.
+    if (reply.hasHeader('idempotent-replayed')) return payload;
+    const location = reply.getHeader('location');
+    // sendAnswer sends the appended parameters as the body of a redirect too.
+    if (typeof location !== 'string' || typeof payload !== 'string' || !payload.startsWith('errorCode=')) return payload;
+    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
+    const ap = pairs.find((p) => p.name.toLowerCase() === 'ap')?.value;
+    if (ap === undefined || ap.length > 64) return payload;
+    const secret = await redirectSecretOf(ctx.store.db, ap);
+    if (!secret) return payload;
+    const signed = withSignature(location, payload, signRedirect(secret, payload));
+    if (signed !== undefined) reply.header('location', signed);
+    return payload;
+  });
+}
