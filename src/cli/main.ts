@@ -3,6 +3,7 @@
 import { ConfigError } from '../config.js';
 import { SchemaError } from '../db/store.js';
 import { catalogCommand } from './catalog.js';
+import { fundsCommand } from './funds.js';
 import { CliError, processIo, type Io } from './common.js';
 import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   reseller: resellerCommand,
   orders: ordersCommand,
+  funds: fundsCommand,
   catalog: catalogCommand,
   'redirect-secret': redirectSecretCommand,
   conformance: conformanceCommand,
@@ -32,6 +34,8 @@ commands:
   migrate    bring the database schema up to date
   reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
   orders     list orders (orders list [--ap BRAND] [--json])
+             orders mark-paid ORDER (a reseller=N order was paid: activate it) | orders cancel ORDER
+  funds      reseller funds (funds credit --ap … --amount … | funds adjust … | funds show --ap … [--json])
   catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
   redirect-secret  give a reseller a new secret that signs its redirects (--ap BRAND [--clear])
   conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])

@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { defaultCatalog } from '../catalog/catalog.js';
+import { systemClock } from '../clock.js';
+import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
 import { listOrders } from '../orders/orders.repository.js';
 import { formatCents } from '../money.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';
 
-const USAGE = 'placeorder orders list [--ap BRAND] [--limit N] [--json] [--db PATH_OR_URL]';
+const USAGE = `placeorder orders list [--ap BRAND] [--limit N] [--json] [--db PATH_OR_URL]
+       placeorder orders mark-paid ORDER [--db PATH_OR_URL]   (a reseller=N order's customer paid: activate it)
+       placeorder orders cancel ORDER [--db PATH_OR_URL]      (withdraw an unpaid order)`;
 
 export async function ordersCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'mark-paid' || sub === 'cancel') return operatorStep(sub, rest, io);
   if (sub !== 'list') throw new CliError(`unknown orders command "${sub ?? ''}"\nusage: ${USAGE}`);
   const { values } = parseFlags(
     rest,
@@ -36,5 +43,32 @@ export async function ordersCommand(args: string[], io: Io): Promise<number> {
       );
     }
     return 0;
+  });
+}
+
+/** `orders mark-paid ORDER` and `orders cancel ORDER`: one lifecycle step, said plainly. */
+async function operatorStep(sub: 'mark-paid' | 'cancel', rest: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(rest, { db: { type: 'string' } }, USAGE);
+  const text = positionals[0];
+  if (positionals.length !== 1 || !/^[1-9][0-9]{0,15}$/.test(text ?? '')) {
+    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${USAGE}`);
+  }
+  const orderNumber = Number(text);
+  return withStore(values.db as string | undefined, async (store, config) => {
+    const deps = { store, catalog: defaultCatalog(), clock: systemClock, config };
+    const requestId = `cli-${randomBytes(6).toString('hex')}`;
+    const outcome: OperatorOutcome = sub === 'mark-paid' ? await markPaid(deps, orderNumber, requestId) : await cancelOrder(deps, orderNumber, requestId);
+    switch (outcome.kind) {
+      case 'not_found':
+        throw new CliError(`there is no order ${orderNumber}`);
+      case 'refused':
+        throw new CliError(`order ${orderNumber} cannot be ${sub === 'mark-paid' ? 'marked paid' : 'cancelled'}: ${outcome.reason}`);
+      case 'unchanged':
+        io.out(`order ${orderNumber} is already ${outcome.status}; nothing changed`);
+        return 0;
+      case 'done':
+        io.out(`order ${orderNumber} is now ${outcome.status}`);
+        return 0;
+    }
   });
 }
