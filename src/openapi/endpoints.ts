@@ -4,6 +4,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import { Errors, PLACE_ORDER_PRECEDENCE, type ErrorDef } from '../errors.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS, type ItemAttrSpec, type ParamSpec } from '../place-order/parameters.js';
+import { RESELLER_ENDPOINTS } from '../reseller-api/parameters.js';
 
 /** A request parameter as the documents need it (ParamSpec is one). */
 export interface ParamDoc {
@@ -86,12 +87,9 @@ export function placeOrderEndpoint(catalog: Catalog): EndpointDoc {
   };
 }
 
-/**
- * Every endpoint the server answers. The reseller endpoints join this list from their own typed
- * table once it exists (issue 3); each entry is documented from data only.
- */
-export function allEndpoints(catalog: Catalog, extra: readonly EndpointDoc[] = []): EndpointDoc[] {
-  return [placeOrderEndpoint(catalog), ...extra];
+/** Every endpoint the server answers: !PlaceOrder, then the reseller endpoints' own typed table. */
+export function allEndpoints(catalog: Catalog): EndpointDoc[] {
+  return [placeOrderEndpoint(catalog), ...RESELLER_ENDPOINTS.map((e): EndpointDoc => ({ ...e, itemAttrs: [] }))];
 }
 
 /** Every catalog entry, in catalog order, for the client's code table. */

@@ -84,13 +84,20 @@ function errorCodeSchema(codes: readonly number[]): JsonObject {
 
 function responseSchema(e: EndpointDoc): JsonObject {
   const properties: JsonObject = { errorCode: errorCodeSchema(e.errorCodes) };
+  const perItem: JsonObject = {};
   for (const f of e.success) {
-    properties[f.name] = { type: 'string', description: `On success. ${f.description}` };
+    const field: JsonObject = { type: 'string', description: `On success. ${f.description}` };
+    if (f.type === 'integer') field.pattern = '^-?[0-9]+$';
+    // `N_PPP`-style fields repeat once per item: a pattern, not a fixed name.
+    if (f.name.startsWith('N_')) perItem[`^[1-9][0-9]*_${f.name.slice(2)}$`] = field;
+    else properties[f.name] = field;
   }
   properties.errorMessage = { type: 'string', maxLength: 255, description: 'On error: the catalog message with the parameter name in place of xxxx.' };
   properties.errorItem = { type: 'string', maxLength: 255, description: 'On error, when one parameter is at fault: its name.' };
   properties.requestId = { type: 'string', description: 'On -14 only: the id of the logged request, for support.' };
-  return { type: 'object', properties, required: ['errorCode'] };
+  const schema: JsonObject = { type: 'object', properties, required: ['errorCode'] };
+  if (Object.keys(perItem).length > 0) schema.patternProperties = perItem;
+  return schema;
 }
 
 function operation(e: EndpointDoc, method: 'get' | 'post'): JsonObject {

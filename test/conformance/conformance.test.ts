@@ -4,7 +4,9 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { run } from '../../src/cli/main.js';
+import { creditFunds } from '../../src/funds/funds.service.js';
 import { checksFor } from '../../src/conformance/runner.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { testApp, type TestApp } from '../helpers/app.js';
@@ -65,6 +67,17 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
     const expected = checksFor({}).length;
     expect(lines, c.out.join('\n')).toHaveLength(expected);
     expect(lines.filter((l) => l.startsWith('FAIL')), c.out.join('\n')).toEqual([]);
+    expect(c.out.at(-1)).toBe(`${expected} checks: ${expected} passed, 0 failed`);
+    expect(code).toBe(0);
+  });
+
+  it('with the API user, the reseller endpoint checks run and pass too', async () => {
+    await creditFunds(t.store, t.clock, 'resellerbrand', 1_000_00, 'conformance top-up', 'test');
+    const c = capture();
+    const code = await run(['conformance', '--url', baseUrl, '--ap', 'resellerbrand', '--login', 'resellerbrand-api', '--password', DEMO_PASSWORD], c.io);
+    const expected = checksFor({ login: 'x', password: 'x' }).length;
+    expect(expected).toBeGreaterThan(checksFor({}).length);
+    expect(c.out.filter((l) => l.startsWith('FAIL')), c.out.join('\n')).toEqual([]);
     expect(c.out.at(-1)).toBe(`${expected} checks: ${expected} passed, 0 failed`);
     expect(code).toBe(0);
   });

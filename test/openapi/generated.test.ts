@@ -7,6 +7,7 @@ import { defaultCatalog } from '../../src/catalog/catalog.js';
 import { Errors, PLACE_ORDER_PRECEDENCE } from '../../src/errors.js';
 import { generatedFiles, openApiDocument } from '../../src/openapi/generate.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS } from '../../src/place-order/parameters.js';
+import { RESELLER_ENDPOINTS } from '../../src/reseller-api/parameters.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -77,5 +78,27 @@ describe('the OpenAPI document', () => {
     }
     expect(values.find((v) => v.const === Errors.MISSING_ARGUMENT.code)!.title).toBe("The 'xxxx' argument is missing!");
     expect(answer.required).toEqual(['errorCode']);
+  });
+});
+
+describe('the reseller endpoints in the OpenAPI document', () => {
+  const doc = openApiDocument(defaultCatalog(), '0.0.0-test') as unknown as {
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, Schema> };
+  };
+
+  it.each(RESELLER_ENDPOINTS.map((e) => [e.name, e] as const))('!%s: POST only, its parameter table, its error codes', (name, e) => {
+    expect(Object.keys(doc.paths[`/products/!${name}`]!)).toEqual(['post']);
+    const request = doc.components.schemas[`${name}Request`]!;
+    expect(Object.keys(request.properties)).toEqual(e.params.map((p) => p.name));
+    const codes = doc.components.schemas[`${name}Answer`]!.properties.errorCode!.oneOf!.map((v) => v.const);
+    expect(codes).toEqual([0, ...e.errorCodes]);
+  });
+
+  it('GetOrderStatus per-item fields are patterns (1_PPP, 2_licenceCode…)', () => {
+    const answer = doc.components.schemas.GetOrderStatusAnswer!;
+    const patterns = Object.keys(answer.patternProperties ?? {});
+    expect(patterns.some((p) => new RegExp(p).test('2_licenceCode'))).toBe(true);
+    expect(answer.properties.N_PPP).toBeUndefined();
   });
 });

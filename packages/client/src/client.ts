@@ -11,6 +11,7 @@ import type {
   Customer,
   OrderRef,
   OrderStatus,
+  OrderStatusItem,
   PlacedOrder,
   PlaceOrderInput,
 } from './types.js';
@@ -101,6 +102,7 @@ export class PlaceOrderClient {
       fields,
       orderNumber: fields.orderNumber ?? String(input.orderNumber),
       status: fields.status ?? '',
+      items: itemsOf(fields),
       ap: fields.ap,
       totalCost: fields.totalCost,
       currency: fields.currency,
@@ -206,6 +208,22 @@ export function parseAnswer(text: string): Record<string, string> {
 export function errorFor(code: number, fields: Record<string, string>): PlaceOrderError {
   const Cls = (ERROR_CLASSES as Record<number, typeof PlaceOrderError>)[code] ?? PlaceOrderError;
   return new Cls(code as ErrorCode, fields.errorMessage ?? `errorCode ${code}`, fields.errorItem, fields.requestId);
+}
+
+/** `1_PPP`, `1_price`, `1_licenceCode`… grouped by item number, in item order. */
+function itemsOf(fields: Record<string, string>): OrderStatusItem[] {
+  const items: OrderStatusItem[] = [];
+  for (let n = 1; fields[`${n}_PPP`] !== undefined; n++) {
+    items.push({
+      itemNo: n,
+      ppp: Number(fields[`${n}_PPP`]),
+      price: fields[`${n}_price`],
+      licenceCode: fields[`${n}_licenceCode`],
+      startDate: fields[`${n}_startDate`],
+      expiryDate: fields[`${n}_expiryDate`],
+    });
+  }
+  return items;
 }
 
 function toCents(text: string): number | undefined {

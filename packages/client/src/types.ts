@@ -88,9 +88,21 @@ export interface Answer {
   fields: Readonly<Record<string, string>>;
 }
 
+export interface OrderStatusItem {
+  itemNo: number;
+  ppp: number;
+  /** Decimal text, e.g. "48.99". */
+  price: string | undefined;
+  licenceCode: string | undefined;
+  startDate: string | undefined;
+  expiryDate: string | undefined;
+}
+
 export interface OrderStatus extends Answer {
   orderNumber: string;
+  /** pending_authorization, awaiting_payment, active, expired, rejected, refunded or cancelled. */
   status: string;
+  items: OrderStatusItem[];
   ap: string | undefined;
   totalCost: string | undefined;
   currency: string | undefined;
