@@ -13,6 +13,7 @@ import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerHardening } from './hardening/register.js';
+import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { webRoutes } from './web/web.routes.js';
@@ -61,6 +62,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     return503OnClosing: false,
+    ...tlsServerOptions(deps.config),
     // Errors Fastify raises before routing (a malformed URL, a bad Content-Type header).
     frameworkErrors: (error, req, reply) => {
       const item = error.code === 'FST_ERR_BAD_URL' ? 'URL' : 'Content-Type';

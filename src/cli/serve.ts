@@ -6,7 +6,7 @@ import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from '
 import { seedDemo } from './demo.js';
 
 const USAGE =
-  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS]';
+  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS] [--tls-cert PEM --tls-key PEM]';
 
 export async function serve(args: string[], _io: Io): Promise<number> {
   const { values } = parseFlags(
@@ -21,6 +21,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
       'log-level': { type: 'string' },
       'pg-pool': { type: 'string' },
       'pg-statement-timeout-ms': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
     },
     USAGE,
   );
@@ -34,6 +36,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
     logLevel: values['log-level'] as string | undefined,
     pgPoolSize: values['pg-pool'] as string | undefined,
     pgStatementTimeoutMs: values['pg-statement-timeout-ms'] as string | undefined,
+    tlsCert: values['tls-cert'] as string | undefined,
+    tlsKey: values['tls-key'] as string | undefined,
   });
   const logger = loggerFor(config);
   const store = await openConfiguredStore(config);
