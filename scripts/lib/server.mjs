@@ -2,6 +2,7 @@
 // fuzzer, the crash test and the process-level tests. Resolves once the server listens.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/placeorder.js', import.meta.url));
