@@ -1,3 +1,4 @@
+/* global URLSearchParams, Buffer */
 // The yardstick: a bare node:http server that does the least an order endpoint must do — read
 // the url-encoded body, parse it into name/value pairs (as placeorder's wire layer does, with
 // URLSearchParams), and answer a fixed url-encoded line. No framework, no storage, no logging.

@@ -1,3 +1,4 @@
+/* global URLSearchParams, setTimeout, clearTimeout, fetch */
 // `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
@@ -62,6 +63,10 @@ const RETURNING_BODY = new URLSearchParams({
   emailAddress: 'bench.customer@example.com',
   '1_PPP': '9974',
 }).toString();
+
+// The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
+// generator on one address for one brand: they are turned off (0) for the measurement.
+const SERVER_ENV = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
 
 const children = new Set();
 process.on('exit', () => {
@@ -185,6 +190,7 @@ async function startPlaceorder(location, dir, index) {
   const child = startProcess(
     [CLI, 'serve', '--allow-http', '--db', location, '--port', String(port), '--host', '127.0.0.1', '--log-level', flags['log-level']],
     join(dir, `server-${index}.log`),
+    SERVER_ENV,
   );
   await waitReady(port, child, `placeorder serve #${index}`);
   return { port, child };
@@ -343,6 +349,7 @@ async function main() {
       dialect,
       durability: dialect === 'sqlite' ? { synchronous: 'FULL', ...(await sqliteSynchronous(db.location)) } : { synchronous_commit: 'on' },
       logLevel: flags['log-level'],
+      serverEnvironment: SERVER_ENV,
       connectionsPerProcess: connections,
       secondsPerMeasurement: seconds,
       warmupSeconds,
