@@ -3,7 +3,18 @@
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
-import { post, type TestApp } from '../helpers/app.js';
+import { DEFAULTS, type Config } from '../../src/config.js';
+import type { Dialect } from '../../src/db/store.js';
+import { post, testApp, type TestApp } from '../helpers/app.js';
+
+/**
+ * The test app with the per-process rate limits off: these tests move the manual clock back
+ * and forth (expiry, refund period), which a token bucket reads as time running backwards.
+ */
+export function lifecycleApp(dialect: Dialect, overrides: Partial<Config> = {}): Promise<TestApp> {
+  const off = { perSecond: 0, burst: 1 };
+  return testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off }, ...overrides });
+}
 
 export const BRAND = 'resellerbrand';
 export const API_LOGIN = 'resellerbrand-api';
