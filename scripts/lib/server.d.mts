@@ -6,6 +6,8 @@ export interface ServerProcess {
   readonly child: ChildProcess;
   /** Every line the server wrote (stdout and stderr), so far. */
   readonly lines: string[];
+  /** Lines written and lines at level error or above, over the whole run. */
+  readonly counts: { errorLines: number; lines: number };
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   ready(): Promise<string>;
 }

@@ -20,6 +20,8 @@ export function startServer(options) {
   });
   /** @type {string[]} */
   const lines = [];
+  /** Lines at level error or above (pino: 50, 60), counted over the whole run. */
+  const counts = { errorLines: 0, lines: 0 };
   let buffered = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise((resolve, reject) => {
@@ -31,6 +33,10 @@ export function startServer(options) {
         const line = buffered.slice(0, i);
         buffered = buffered.slice(i + 1);
         lines.push(line);
+        counts.lines++;
+        if (/"level":(50|60)[,}]/.test(line)) counts.errorLines++;
+        // Long runs (the fuzzer) write a line per request: keep the most recent ones only.
+        if (lines.length > 5000) lines.splice(0, 1000);
         const m = /placeorder listening on (https?:\/\/[^"\s]+)/.exec(line);
         if (m) {
           clearTimeout(timer);
@@ -48,6 +54,7 @@ export function startServer(options) {
   return {
     child,
     lines,
+    counts,
     exited,
     /** @returns {Promise<string>} the base URL */
     ready: () => ready,
