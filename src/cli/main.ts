@@ -5,11 +5,13 @@ import { SchemaError } from '../db/store.js';
 import { catalogCommand } from './catalog.js';
 import { fundsCommand } from './funds.js';
 import { CliError, processIo, type Io } from './common.js';
+import { clockCommand } from './clock.js';
 import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
 import { ordersCommand } from './orders.js';
 import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
+import { sandboxCommand } from './sandbox.js';
 import { serve } from './serve.js';
 
 type Command = (args: string[], io: Io) => Promise<number>;
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, Command> = {
   catalog: catalogCommand,
   'redirect-secret': redirectSecretCommand,
   conformance: conformanceCommand,
+  clock: clockCommand,
+  sandbox: sandboxCommand,
 };
 
 const HELP = `placeorder — the !PlaceOrder ordering system for Web products
@@ -39,6 +43,8 @@ commands:
   catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
   redirect-secret  give a reseller a new secret that signs its redirects (--ap BRAND [--clear])
   conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])
+  clock      a sandbox reseller's test clock (clock advance --ap BRAND 40d | clock show | clock reset)
+  sandbox    wipe a sandbox reseller's orders and events (sandbox reset --ap BRAND)
 
 --db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;
 

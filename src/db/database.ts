@@ -5,6 +5,8 @@ import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } 
 import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
+import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
+import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
 
 export interface Database {
   resellers: ResellersTable;
@@ -20,4 +22,9 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   licences: LicencesTable;
   idempotency_keys: IdempotencyKeysTable;
+  sandbox_clocks: SandboxClocksTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  order_events: OrderEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -13,6 +13,7 @@ import { fundsOf } from '../funds/funds.repository.js';
 import { licencesOfOrder, revokeLicencesOfOrder, type LicenceRow } from '../licences/licences.repository.js';
 import { issueLicences } from '../licences/licences.service.js';
 import { changeStatus, itemsOfOrder, loadOrder, orderHeader, type LifecycleOrderRow } from './lifecycle.repository.js';
+import { movesMoney } from '../sandbox/sandbox.service.js';
 import { insertAudit } from './orders.repository.js';
 import type { OrderStatus } from './orders.table.js';
 
@@ -76,7 +77,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
   if (test) {
     const row = ownResellerOrder(await loadOrder(deps.store.db, action.orderNumber), action.resellerId);
     if (CLOSED.has(row.status)) throw fail(Errors.ORDER_CLOSED, 'orderNumber');
-    if (row.status === 'pending_authorization' && row.total_cents > 0) {
+    if (row.status === 'pending_authorization' && row.total_cents > 0 && (await movesMoney(deps.store.db, row.reseller_id))) {
       const funds = (await fundsOf(deps.store.db, action.resellerId))!;
       if (funds.balanceCents - row.total_cents < -funds.creditLimitCents) throw fail(Errors.NOT_ENOUGH_CREDIT);
     }
@@ -90,7 +91,8 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     const at = now.toISOString();
     // "Sectigo will deduct funds from your account when you authorize an order unless there is
     // no charge" (spec, "Authorizing orders"): a free order is activated without an entry.
-    if (row.total_cents > 0) {
+    // A sandbox reseller's orders never move money (src/sandbox).
+    if (row.total_cents > 0 && (await movesMoney(tx, row.reseller_id))) {
       const covered = await debitForOrder(tx, {
         resellerId: row.reseller_id,
         orderId: row.id,
@@ -137,7 +139,7 @@ export async function refundOrder(deps: LifecycleDeps, action: ResellerAction, r
     const now = deps.clock.now();
     if (now > refundDeadline(row.authorized_at, deps.config.refundPeriodDays)) throw fail(Errors.ALREADY_REFUNDED, 'orderNumber');
     const at = now.toISOString();
-    if (row.total_cents > 0) {
+    if (row.total_cents > 0 && (await movesMoney(tx, row.reseller_id))) {
       await refundForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at });
     }
     await revokeLicencesOfOrder(tx, row.id, at);

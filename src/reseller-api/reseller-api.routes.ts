@@ -21,6 +21,7 @@ import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
 import { RESELLER_ENDPOINTS, type ResellerEndpointSpec } from './parameters.js';
+import { sandboxForResellerCall } from '../sandbox/sandbox.service.js';
 
 export function resellerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
   for (const spec of RESELLER_ENDPOINTS) {
@@ -94,8 +95,11 @@ async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyR
     requestId: req.id,
     auditParams: redactedParams(pairs),
   };
+  // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
+  const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, principal.resellerId, action.orderNumber);
+  if (sandbox.forced) return error(sandbox.forced);
   try {
-    return answer({ fields: await run(ctx, spec, principal, action, v) });
+    return answer({ fields: await run({ ...ctx, clock: sandbox.clock }, spec, principal, action, v) });
   } catch (e) {
     if (e instanceof PlaceOrderError) return error(e);
     throw e;

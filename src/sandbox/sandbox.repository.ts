@@ -1,0 +1,67 @@
+// Every query of the sandbox: the per-reseller test clock, and wiping a sandbox reseller's
+// orders (with everything hanging off them) when the reseller resets its sandbox.
+import type { Db } from '../db/store.js';
+
+export async function clockOffsetSeconds(db: Db, resellerId: number): Promise<number> {
+  const row = await db.selectFrom('sandbox_clocks').select('offset_seconds').where('reseller_id', '=', resellerId).executeTakeFirst();
+  return row?.offset_seconds ?? 0;
+}
+
+export async function setClockOffset(tx: Db, resellerId: number, offsetSeconds: number, at: string): Promise<void> {
+  await tx
+    .insertInto('sandbox_clocks')
+    .values({ reseller_id: resellerId, offset_seconds: offsetSeconds, updated_at: at })
+    .onConflict((oc) => oc.column('reseller_id').doUpdateSet({ offset_seconds: offsetSeconds, updated_at: at }))
+    .execute();
+}
+
+export async function sandboxResellerByAp(db: Db, ap: string): Promise<{ id: number; sandbox: boolean } | undefined> {
+  const row = await db.selectFrom('resellers').select(['id', 'sandbox']).where('ap', '=', ap).executeTakeFirst();
+  return row && { id: row.id, sandbox: row.sandbox === 1 };
+}
+
+export async function isSandboxReseller(db: Db, resellerId: number): Promise<boolean> {
+  const row = await db.selectFrom('resellers').select('sandbox').where('id', '=', resellerId).executeTakeFirst();
+  return row?.sandbox === 1;
+}
+
+export async function orderEmail(db: Db, orderId: number, resellerId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('orders')
+    .select('email_address')
+    .where('id', '=', orderId)
+    .where('reseller_id', '=', resellerId)
+    .executeTakeFirst();
+  return row?.email_address;
+}
+
+export interface ResetCounts {
+  orders: number;
+}
+
+/**
+ * Deletes the reseller's orders and what hangs off them, children first. Ledger rows are never
+ * deleted: a sandbox reseller's orders never create any (lifecycle skips the money for them).
+ */
+export async function deleteSandboxData(tx: Db, resellerId: number): Promise<ResetCounts> {
+  const orderIds = tx.selectFrom('orders').select('id').where('reseller_id', '=', resellerId);
+  const deliveries = tx
+    .selectFrom('webhook_deliveries')
+    .select('webhook_deliveries.id')
+    .where('event_row_id', 'in', tx.selectFrom('order_events').select('id').where('reseller_id', '=', resellerId));
+  await tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries).execute();
+  await tx
+    .deleteFrom('webhook_deliveries')
+    .where('event_row_id', 'in', tx.selectFrom('order_events').select('id').where('reseller_id', '=', resellerId))
+    .execute();
+  await tx.deleteFrom('order_events').where('reseller_id', '=', resellerId).execute();
+  // Renewals point at the licence they renew: unlink before deleting.
+  await tx.updateTable('licences').set({ renews_licence_id: null }).where('reseller_id', '=', resellerId).execute();
+  await tx.deleteFrom('licences').where('reseller_id', '=', resellerId).execute();
+  await tx.deleteFrom('order_items').where('order_id', 'in', orderIds).execute();
+  await tx.deleteFrom('audit_log').where('reseller_id', '=', resellerId).execute();
+  await tx.deleteFrom('idempotency_keys').where('scope', '=', `r:${resellerId}`).execute();
+  const r = await tx.deleteFrom('orders').where('reseller_id', '=', resellerId).executeTakeFirst();
+  await tx.deleteFrom('sandbox_clocks').where('reseller_id', '=', resellerId).execute();
+  return { orders: Number(r.numDeletedRows) };
+}
