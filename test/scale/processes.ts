@@ -80,17 +80,17 @@ export interface ServerProcess {
 /**
  * Starts `placeorder serve --allow-http --db … --port 0` on loopback and resolves once its
  * "listening" line is out; rejects with its output if it exits first or takes longer than
- * `timeoutMs`.
+ * `timeoutMs`. With `db` undefined no --db is passed (the environment or the default decides).
  */
 export function startServer(
-  db: string,
+  db: string | undefined,
   extraArgs: string[] = [],
   env: Record<string, string | undefined> = {},
   timeoutMs = 30_000,
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--allow-http', '--host', '127.0.0.1', '--port', '0', '--db', db, ...extraArgs],
+    [BIN, 'serve', '--allow-http', '--host', '127.0.0.1', '--port', '0', ...(db === undefined ? [] : ['--db', db]), ...extraArgs],
     { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];
