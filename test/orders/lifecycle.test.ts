@@ -89,7 +89,7 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     const before = await balanceOf(t);
     const total = (await t.store.db.selectFrom('orders').select('total_cents').where('id', '=', n).executeTakeFirstOrThrow()).total_cents;
     expect(total).toBeGreaterThan(before);
-    for (const extra of [{ test: 'Y' }, {}]) {
+    for (const extra of [{ test: 'Y' }, {}] as Array<Record<string, string>>) {
       const res = await authorize(n, extra);
       expect(res.body).toBe('errorCode=-15&errorMessage=Not%20enough%20credit!');
     }
@@ -122,7 +122,7 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     const resellerN = await placeOrder(t.app, { reseller: 'N' });
     for (const n of [999_999, other, resellerN]) {
       for (const endpoint of ['AutoAuthorize', 'AutoReject', 'AutoRefund']) {
-        const params = endpoint === 'AutoRefund' ? { orderNumber: String(n), refundReasonCode: '1' } : { orderNumber: String(n) };
+        const params: Record<string, string> = endpoint === 'AutoRefund' ? { orderNumber: String(n), refundReasonCode: '1' } : { orderNumber: String(n) };
         const res = await call(t.app, endpoint, params);
         expect(res.body, `${endpoint} ${n}`).toBe("errorCode=-4&errorMessage=The%20value%20of%20the%20'orderNumber'%20argument%20is%20invalid!&errorItem=orderNumber");
       }
