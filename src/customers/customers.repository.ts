@@ -20,6 +20,18 @@ export async function passwordHashOf(tx: Db, customerId: number): Promise<string
   return row?.password_hash;
 }
 
+/** What a returning customer's order compares: the stored hash and the stored details. */
+export async function customerForOrder(
+  tx: Db,
+  customerId: number,
+): Promise<{ password_hash: string; email_address: string; details_json: string } | undefined> {
+  return tx
+    .selectFrom('customers')
+    .select(['password_hash', 'email_address', 'details_json'])
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+}
+
 export interface NewCustomer {
   loginName: string;
   passwordHash: string;

@@ -9,7 +9,7 @@ import {
   findCustomerByLogin,
   insertCustomer,
   isUniqueViolation,
-  passwordHashOf,
+  customerForOrder,
   replaceCustomerDetails,
 } from '../customers/customers.repository.js';
 import type { Hasher } from '../customers/hasher.js';
@@ -133,9 +133,14 @@ async function commitOrder(
   let customerId: number | null = null;
   if (customer.kind === 'existing') {
     // The password may have changed since it was verified (another request, another process).
-    if ((await passwordHashOf(tx, customer.id)) !== customer.passwordHash) throw fail(Errors.LOGIN_FAILED);
+    const stored = await customerForOrder(tx, customer.id);
+    if (stored?.password_hash !== customer.passwordHash) throw fail(Errors.LOGIN_FAILED);
     customerId = customer.id;
-    await replaceCustomerDetails(tx, customerId, order.emailAddress, details, at);
+    // Rewriting identical details changes nothing but takes the row's write lock, which on
+    // PostgreSQL serialized every order of one customer behind the previous commit.
+    if (stored.email_address !== order.emailAddress || stored.details_json !== details) {
+      await replaceCustomerDetails(tx, customerId, order.emailAddress, details, at);
+    }
   } else if (customer.kind === 'create') {
     try {
       customerId = await insertCustomer(tx, {
