@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { SchemaError } from '../db/store.js';
 import { catalogCommand } from './catalog.js';
 import { fundsCommand } from './funds.js';
+import { apiUserCommand } from './api-user.js';
 import { CliError, processIo, type Io } from './common.js';
 import { clockCommand } from './clock.js';
 import { conformanceCommand } from './conformance.js';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   reseller: resellerCommand,
   orders: ordersCommand,
   funds: fundsCommand,
+  'api-user': apiUserCommand,
   catalog: catalogCommand,
   'redirect-secret': redirectSecretCommand,
   conformance: conformanceCommand,
@@ -40,6 +42,7 @@ commands:
   orders     list orders (orders list [--ap BRAND] [--json])
              orders mark-paid ORDER (a reseller=N order was paid: activate it) | orders cancel ORDER
   funds      reseller funds (funds credit --ap … --amount … | funds adjust … | funds show --ap … [--json])
+  api-user   an API user's new password or early unlock (api-user password --login … --password … | api-user unlock --login …)
   catalog    list the catalog or set a price (catalog list | catalog price --ppp … --amount …)
   redirect-secret  give a reseller a new secret that signs its redirects (--ap BRAND [--clear])
   conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])

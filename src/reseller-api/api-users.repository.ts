@@ -65,3 +65,9 @@ export async function setApiUserPassword(tx: Db, loginName: string, passwordHash
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** The operator lifts a lockout before it ends by itself. */
+export async function unlockApiUser(tx: Db, loginName: string): Promise<boolean> {
+  const r = await tx.updateTable('api_users').set({ failed_logins: 0, locked_until: null }).where('login_name', '=', loginName).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

@@ -1,0 +1,32 @@
+// `placeorder api-user …`: the operator's side of API-user security (docs/api/reseller-endpoints.md,
+// "Authentication"): a new password (which restarts the password's lifetime and ends any lock),
+// or lifting a lockout early.
+import { systemClock } from '../clock.js';
+import { setApiUserPassword, unlockApiUser } from '../reseller-api/api-users.repository.js';
+import { CliError, hasherFor, parseFlags, requireFlag, withStore, type Io } from './common.js';
+
+const USAGE = `placeorder api-user password --login NAME --password PW [--db PATH_OR_URL]
+       placeorder api-user unlock --login NAME [--db PATH_OR_URL]`;
+
+export async function apiUserCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'password' && sub !== 'unlock') throw new CliError(`unknown api-user command "${sub ?? ''}"\nusage: ${USAGE}`);
+  const { values } = parseFlags(rest, { login: { type: 'string' }, password: { type: 'string' }, db: { type: 'string' } }, USAGE);
+  const login = requireFlag(values.login as string | undefined, 'login', USAGE);
+  if (sub === 'password') {
+    const password = requireFlag(values.password as string | undefined, 'password', USAGE);
+    if ([...password].length < 8 || [...password].length > 128) throw new CliError('the password must be 8 to 128 characters');
+    return withStore(values.db as string | undefined, async (store, config) => {
+      const hash = await hasherFor(config).hash(password);
+      const at = systemClock.now().toISOString();
+      if (!(await store.write((tx) => setApiUserPassword(tx, login, hash, at)))) throw new CliError(`there is no API user "${login}"`);
+      io.out(`API user "${login}" has a new password`);
+      return 0;
+    });
+  }
+  return withStore(values.db as string | undefined, async (store) => {
+    if (!(await store.write((tx) => unlockApiUser(tx, login)))) throw new CliError(`there is no API user "${login}"`);
+    io.out(`API user "${login}" is unlocked`);
+    return 0;
+  });
+}
