@@ -72,7 +72,8 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    const endpoint = (req.routeOptions.url ?? 'unmatched').replace(/%21/gi, '!');
+    // Fastify keeps the `%21` spelling of an endpoint as its own route, `%2521…`: one label.
+    const endpoint = (req.routeOptions.url ?? 'unmatched').replace(/%(25)?21/gi, '!');
     metrics.observe(endpoint, req.errorCode, reply.elapsedTime / 1000);
     if (endpoint.endsWith('/!PlaceOrder') && req.errorCode === 0 && reply.getHeader('idempotent-replayed') === undefined) {
       metrics.ordersPlaced++;

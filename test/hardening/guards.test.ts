@@ -95,7 +95,18 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
   it('/metrics counts answers by endpoint and errorCode, latency, orders placed and hash queue depth', async () => {
     await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'metrics@example.com' }));
     await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'bad' }));
+    const before = /^placeorder_orders_placed_total (\d+)$/m.exec((await t.app.inject({ url: '/metrics' })).body)![1];
+    // The `%21` spelling of the path counts under the same endpoint.
+    const encoded = await t.app.inject({
+      method: 'POST',
+      url: '/products/%21PlaceOrder',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(guestOrder({ emailAddress: 'metrics2@example.com' })).toString(),
+    });
+    expect(encoded.body).toMatch(/^errorCode=0&/);
     const m = await t.app.inject({ url: '/metrics' });
+    expect(m.body).toContain(`placeorder_orders_placed_total ${Number(before) + 1}\n`);
+    expect(m.body).not.toContain('%25');
     expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = m.body;
     expect(text).toMatch(/^placeorder_requests_total\{endpoint="\/products\/!PlaceOrder",errorCode="0"\} [1-9]\d*$/m);
