@@ -220,14 +220,21 @@ export async function schemaState(store: Store): Promise<SchemaState> {
   try {
     const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(store.db);
     applied = rows.rows.map((r) => r.name);
-  } catch {
-    applied = [];
+  } catch (error) {
+    // Only a missing table means "never migrated". Anything else (the database unreachable, no
+    // permission) must not be mistaken for a fresh database that `serve` would then migrate.
+    if (!isMissingTable(error)) throw error;
   }
   return {
     applied,
     pending: KNOWN_MIGRATIONS.filter((m) => !applied.includes(m)),
     unknown: applied.filter((m) => !KNOWN_MIGRATIONS.includes(m)),
   };
+}
+
+function isMissingTable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e.code === '42P01' || /no such table/i.test(e.message ?? '');
 }
 
 /** How long one migration run may take on PostgreSQL, waiting for another process's included. */

@@ -1,6 +1,7 @@
 // Migrations across processes: several `placeorder migrate` (and `serve`) processes started at
 // the same moment on one fresh database apply each migration exactly once; a schema older or
 // newer than the build knows is refused with a clear message and exit code 2.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Migrator, sql, type Migration } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_MIGRATIONS, migrationProvider } from '../../src/db/migrations/index.js';
@@ -141,6 +142,23 @@ describe.each(DIALECTS)('migrations across processes (%s)', (dialect) => {
     const server = await startServer(db);
     await server.stop();
     expect(await appliedMigrations(db)).toEqual(ORDERED);
+  });
+
+  it('a database that cannot be read is refused in one line, not taken for a fresh one', async () => {
+    let db: string;
+    if (dialect === 'sqlite') {
+      db = await newDb();
+      writeFileSync(db, 'this is not a SQLite database\n'.repeat(200));
+    } else {
+      const url = new URL(await newDb());
+      url.pathname = `/po_missing_${process.pid}_${Date.now()}`;
+      db = url.toString();
+    }
+    const r = await runCli(['serve', '--allow-http', '--port', '0', '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(dialect === 'sqlite' ? /^placeorder serve: SQLITE_NOTADB: file is not a database\n$/ : /^placeorder serve: 3D000: database "po_missing_\d+_\d+" does not exist\n$/);
+    expect(r.stdout).not.toMatch(/listening/);
+    if (dialect === 'sqlite') expect(readFileSync(db, 'utf8')).toBe('this is not a SQLite database\n'.repeat(200));
   });
 
   it('ensureSchema migrates a fresh database and refuses one it does not know, in-process', async () => {
