@@ -1,5 +1,5 @@
 /* global URLSearchParams, setTimeout, clearTimeout, fetch */
-// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build]`
+// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build] [--profile]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
 // bare node:http server that parses the same body and answers a fixed url-encoded line
@@ -11,9 +11,10 @@
 // dropped afterwards; the same is measured with ONE and with TWO server processes (two ports,
 // two load generators in parallel, summed), each against the echo with as many processes.
 //
-// Writes bench/results/latest.json (and latest-<dialect>.json) and prints a summary.
+// Writes bench/results/latest.json (and latest-<dialect>.json) and prints a summary. With
+// --profile, the first server runs under `node --cpu-prof` and its profile is summarized.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -35,6 +36,8 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'no-build': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
+    // Profiles the (first) server process with `node --cpu-prof` and prints where its time went.
+    profile: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -67,6 +70,9 @@ const RETURNING_BODY = new URLSearchParams({
 // The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
 // generator on one address for one brand: they are turned off (0) for the measurement.
 const SERVER_ENV = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
+
+// Outside the repository: profiles are large and belong to one machine and run.
+const PROFILE_DIR = join(os.tmpdir(), 'placeorder-bench-profiles');
 
 const children = new Set();
 process.on('exit', () => {
@@ -187,8 +193,9 @@ async function waitReady(port, child, what) {
 
 async function startPlaceorder(location, dir, index) {
   const port = await freePort();
+  const profileArgs = flags.profile && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = startProcess(
-    [CLI, 'serve', '--allow-http', '--db', location, '--port', String(port), '--host', '127.0.0.1', '--log-level', flags['log-level']],
+    [...profileArgs, CLI, 'serve', '--allow-http', '--db', location, '--port', String(port), '--host', '127.0.0.1', '--log-level', flags['log-level']],
     join(dir, `server-${index}.log`),
     SERVER_ENV,
   );
@@ -340,6 +347,7 @@ async function main() {
     for (const s of servers) await stopProcess(s.child);
     for (const e of echoes) await stopProcess(e.child);
 
+    if (flags.profile) printProfile();
     const ordersStored = await countOrders(db.location);
     const placeorderRuns = [runs.placeorder1, runs.placeorder2].filter(Boolean);
     const result = {
@@ -383,6 +391,18 @@ async function main() {
 }
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
+
+/** The newest profile the server wrote (on SIGTERM), summarized by bench/profile-summary.mjs. */
+function printProfile() {
+  if (!existsSync(PROFILE_DIR)) return log('no CPU profile was written');
+  const files = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile'));
+  const newest = files
+    .map((f) => join(PROFILE_DIR, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  if (!newest) return log('no CPU profile was written');
+  log(`CPU profile of placeorder serve #1 (start-up, warm-ups and all runs): ${newest}`);
+  spawnSync(process.execPath, [join(ROOT, 'bench', 'profile-summary.mjs'), newest, '15'], { stdio: 'inherit' });
+}
 
 function printSummary(r) {
   const row = (name, run) =>

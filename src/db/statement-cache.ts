@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
-/** Most statements kept per connection; texts vary only with the number of values in a list. */
+/** Most statements kept per connection; the hot set (one order's queries) is a few dozen. */
 export const MAX_CACHED_STATEMENTS = 500;
 
 export function cachingDatabase(conn: BetterSqlite3.Database, max = MAX_CACHED_STATEMENTS): SqliteDatabase {
@@ -14,12 +14,15 @@ export function cachingDatabase(conn: BetterSqlite3.Database, max = MAX_CACHED_S
   return {
     prepare(sqlText: string): SqliteStatement {
       let stmt = statements.get(sqlText);
-      if (stmt === undefined) {
+      if (stmt !== undefined) {
+        // Least recently used goes first (a Map iterates in insertion order): a query whose SQL
+        // differs every time (values inlined as literals) must not push the hot ones out.
+        statements.delete(sqlText);
+      } else {
         stmt = conn.prepare(sqlText) as unknown as SqliteStatement;
-        // A full cache starts over rather than tracking recency: the working set is small.
-        if (statements.size >= max) statements.clear();
-        statements.set(sqlText, stmt);
+        if (statements.size >= max) statements.delete(statements.keys().next().value!);
       }
+      statements.set(sqlText, stmt);
       return stmt;
     },
     close(): void {
