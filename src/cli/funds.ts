@@ -48,7 +48,7 @@ export async function fundsCommand(args: string[], io: Io): Promise<number> {
         throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
       }
       return await withStore(values.db as string | undefined, async (store) => {
-        const s = await statement(store.db, ap, Number(limitText));
+        const s = await statement(store, ap, Number(limitText));
         if (values.json) {
           io.out(JSON.stringify({ ap: s.ap, currency: s.currency, balanceCents: s.balanceCents, creditLimitCents: s.creditLimitCents, entries: s.entries }, null, 2));
           return 0;

@@ -166,8 +166,19 @@ export interface Statement {
   entries: StatementLine[];
 }
 
-/** The balance and the newest ledger entries with their running balance. */
-export async function statement(db: Db, ap: string, limit: number): Promise<Statement> {
+/**
+ * The balance and the newest ledger entries with their running balance. Both are read from one
+ * snapshot (a repeatable-read transaction on PostgreSQL; a read transaction on SQLite's reader),
+ * so an authorization committing meanwhile cannot make the running balances disagree.
+ */
+export async function statement(source: Db | Store, ap: string, limit: number): Promise<Statement> {
+  // A bare handle (or a transaction the caller already runs) is read as it is.
+  if (!('write' in source)) return statementIn(source, ap, limit);
+  const tx = source.dialect === 'postgres' ? source.db.transaction().setIsolationLevel('repeatable read') : source.db.transaction();
+  return tx.execute((db) => statementIn(db, ap, limit));
+}
+
+async function statementIn(db: Db, ap: string, limit: number): Promise<Statement> {
   const resellerId = await resellerOf(db, ap);
   const funds = (await fundsOf(db, resellerId))!;
   const lines = funds.accountId === null ? [] : await newestEntries(db, funds.accountId, limit);
