@@ -193,6 +193,48 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('two serve processes on 
     expect(balance.rows[0]!.balance).toBe(0);
   });
 
+  it('every server connection terminated mid-load: answers are 0 or -14, both processes recover without restart', async () => {
+    const PER_SERVER = 60;
+    const acknowledged: number[] = [];
+    const codes = new Map<string, number>();
+    let done = 0;
+    const tasks = servers.flatMap((s, side) =>
+      Array.from({ length: PER_SERVER }, (_, i) => async () => {
+        const res = await postTo(s.url, 'PlaceOrder', order({ emailAddress: `term-${side}-${i}@example.com` }));
+        const code = res.status === 200 ? (res.answer.errorCode ?? 'none') : `HTTP ${res.status}`;
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        if (code === '0') acknowledged.push(Number(res.answer.orderNumber));
+        done++;
+      }),
+    );
+    const load = runAll(tasks, 12);
+    // Terminate every connection to the database but this observer's (both servers', and the
+    // test's own store's, which must recover the same way) every 40 ms while the load runs: at
+    // most 50 rounds.
+    let terminated = 0;
+    for (let round = 0; round < 50 && done < tasks.length; round++) {
+      const r = await admin.query<{ n: number }>(
+        `select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity
+         where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+      );
+      terminated += r.rows[0]!.n;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    await load;
+    expect(terminated).toBeGreaterThan(0);
+    expect([...codes.keys()].filter((c) => c !== '0' && c !== '-14')).toEqual([]);
+    expect(codes.get('0') ?? 0).toBeGreaterThan(0);
+    // Both processes are still the same processes, and answer normally again.
+    for (const s of servers) {
+      expect(s.child.exitCode).toBe(null);
+      for (let i = 0; i < 5; i++) {
+        expect((await postTo(s.url, 'PlaceOrder', order({ emailAddress: `after-term-${i}@example.com` }))).answer.errorCode).toBe('0');
+      }
+    }
+    const stored = new Set((await admin.query<{ id: number }>(`select id::int as id from orders where email_address like 'term-%'`)).rows.map((r) => r.id));
+    for (const n of acknowledged) expect(stored.has(n), `acknowledged order ${n} is missing`).toBe(true);
+  });
+
   it('killing one process mid-load (SIGKILL) loses no acknowledged order; the other goes on', async () => {
     const PER_SERVER = 80;
     const [a, b] = servers as [ServerProcess, ServerProcess];
