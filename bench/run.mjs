@@ -14,7 +14,7 @@
 // Writes bench/results/latest.json (and latest-<dialect>.json) and prints a summary. With
 // --profile, the first server runs under `node --cpu-prof` and its profile is summarized.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -259,11 +259,32 @@ async function drive(ports, durationSeconds) {
 
 const round1 = (n) => Math.round(n * 10) / 10;
 
-async function measure(label, ports) {
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds, from /proc (Linux; the
+ * clock tick is 10 ms). Throughput depends on what else runs on the machine; CPU time per
+ * request much less so, which makes it the figure to compare across runs.
+ */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function measure(label, targets) {
+  const ports = targets.map((t) => t.port);
   if (warmupSeconds > 0) await drive(ports, warmupSeconds);
+  const before = targets.map((t) => cpuMs(t.child.pid));
   const result = await drive(ports, seconds);
+  const used = targets.reduce((sum, t, i) => sum + cpuMs(t.child.pid) - before[i], 0);
+  result.serverCpuMs = used;
+  result.serverCpuMicrosPerRequest = Math.round((used * 1000) / Math.max(1, result.answered));
   log(
-    `${label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms` +
+    `${label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
+      `server CPU ${result.serverCpuMicrosPerRequest} µs/request` +
       (result.failedAnswers > 0 ? `, ${result.failedAnswers} FAILED answers` : ''),
   );
   return result;
@@ -334,15 +355,15 @@ async function main() {
     echoes.push(await startEcho(db.dir, 1));
 
     const runs = {};
-    runs.echo1 = await measure('bare node:http echo (1 process)', [echoes[0].port]);
-    runs.placeorder1 = await measure(`placeorder ${dialect} (1 process)`, [servers[0].port]);
+    runs.echo1 = await measure('bare node:http echo (1 process)', [echoes[0]]);
+    runs.placeorder1 = await measure(`placeorder ${dialect} (1 process)`, [servers[0]]);
     if (dialect === 'postgres') {
       servers.push(await startPlaceorder(db.location, db.dir, 2));
       const check = await post(servers[1].port, RETURNING_BODY);
       if (!check.startsWith('errorCode=0&')) throw new Error(`second server: a returning-customer order failed: ${check}`);
       echoes.push(await startEcho(db.dir, 2));
-      runs.echo2 = await measure('bare node:http echo (2 processes)', echoes.map((e) => e.port));
-      runs.placeorder2 = await measure(`placeorder ${dialect} (2 processes)`, servers.map((s) => s.port));
+      runs.echo2 = await measure('bare node:http echo (2 processes)', echoes);
+      runs.placeorder2 = await measure(`placeorder ${dialect} (2 processes)`, servers);
     }
     for (const s of servers) await stopProcess(s.child);
     for (const e of echoes) await stopProcess(e.child);
@@ -370,6 +391,9 @@ async function main() {
       ordersStored,
       okAnswersMeasured: placeorderRuns.reduce((s, r) => s + r.okAnswers, 0),
       ratio1: round3(runs.placeorder1.requestsPerSecond / runs.echo1.requestsPerSecond),
+      // The same comparison by server CPU time per request (echo ÷ placeorder): less sensitive
+      // to other load on the machine than throughput.
+      cpuRatio1: round3(runs.echo1.serverCpuMicrosPerRequest / runs.placeorder1.serverCpuMicrosPerRequest),
       ...(runs.placeorder2 ? { ratio2: round3(runs.placeorder2.requestsPerSecond / runs.echo2.requestsPerSecond) } : {}),
       target: 0.3,
       runs,
@@ -406,13 +430,13 @@ function printProfile() {
 
 function printSummary(r) {
   const row = (name, run) =>
-    `  ${name.padEnd(34)} ${String(run.requestsPerSecond).padStart(8)} req/s   p50 ${String(run.latencyMs.p50).padStart(6)} ms   p99 ${String(run.latencyMs.p99).padStart(6)} ms`;
+    `  ${name.padEnd(34)} ${String(run.requestsPerSecond).padStart(8)} req/s   p50 ${String(run.latencyMs.p50).padStart(6)} ms   p99 ${String(run.latencyMs.p99).padStart(6)} ms   CPU ${String(run.serverCpuMicrosPerRequest).padStart(5)} µs/req`;
   const lines = [
     '',
     `placeorder benchmark — ${r.dialect}, ${r.machine.cores} cores (${r.machine.cpuModel}), load ${r.loadAverageBefore.join(' ')} → ${r.loadAverageAfter.join(' ')}`,
     row('bare node:http echo (1 process)', r.runs.echo1),
     row(`placeorder (1 process)`, r.runs.placeorder1),
-    `  ratio placeorder/echo (1 process): ${r.ratio1}  (target ≥ ${r.target})`,
+    `  ratio placeorder/echo (1 process): ${r.ratio1}  (target ≥ ${r.target}); by CPU per request: ${r.cpuRatio1}`,
   ];
   if (r.runs.placeorder2) {
     lines.push(row('bare node:http echo (2 processes)', r.runs.echo2));
