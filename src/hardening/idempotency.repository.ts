@@ -46,14 +46,20 @@ export async function findKey(db: Db, scope: string, key: string): Promise<KeyRo
   return db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('idem_key', '=', key).executeTakeFirst();
 }
 
-/** Takes over a claim still held by `previousOwner` (its process died); true when it worked. */
-export async function takeOver(tx: Db, scope: string, key: string, previousOwner: string, owner: string, at: string): Promise<boolean> {
+/**
+ * Takes over a claim whose holder died (its lease ran out); true when this request got it. The
+ * owner stays the first request's id: the taking-over request continues that logical request
+ * under its id, so whatever any attempt committed can be found by it. `claimed_at` makes the
+ * takeover exclusive among retries that race for it.
+ */
+export async function takeOver(tx: Db, scope: string, key: string, owner: string, previousClaimedAt: string, at: string): Promise<boolean> {
   const r = await tx
     .updateTable('idempotency_keys')
-    .set({ owner, claimed_at: at })
+    .set({ claimed_at: at })
     .where('scope', '=', scope)
     .where('idem_key', '=', key)
-    .where('owner', '=', previousOwner)
+    .where('owner', '=', owner)
+    .where('claimed_at', '=', previousClaimedAt)
     .where('state', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

@@ -50,7 +50,7 @@ function first(pairs: readonly RawPair[], lowerName: string): string | undefined
   return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
 }
 
-function fingerprintOf(salt: string, endpoint: string, pairs: readonly RawPair[]): string {
+export function fingerprintOf(salt: string, endpoint: string, pairs: readonly RawPair[]): string {
   const h = createHmac('sha256', Buffer.from(salt, 'hex'));
   h.update(endpoint);
   for (const p of pairs) h.update(`\n${p.name.length}:${p.name}=${p.value.length}:${p.value}`);
@@ -125,12 +125,16 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       if (leaseEnds > at) {
         return answer({ fields: errorFields(fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS, 'Idempotency-Key')) });
       }
-      // The claim outlived its lease: the process that held it died. Take it over.
-      if (!(await ctx.store.write((tx) => takeOver(tx, scope, key, row.owner, req.id, at)))) continue;
-      held.set(req, { scope, key, owner: req.id });
+      // The claim outlived its lease: the process that held it died. Take it over, and carry
+      // on the same logical request under its first request id (orders store it), so that a
+      // later takeover still finds what this attempt commits.
+      if (!(await ctx.store.write((tx) => takeOver(tx, scope, key, row.owner, row.claimed_at, at)))) continue;
+      req.log.warn({ claimOf: row.owner }, 'idempotency claim taken over after its lease ran out');
+      req.id = row.owner;
+      held.set(req, { scope, key, owner: row.owner });
       if (endpoint.endsWith('/!PlaceOrder') && resellerId !== undefined) {
-        // Had the dead request committed its order, running again would place a second one:
-        // answer with that order instead (the request id is stored with every order).
+        // Had a dead attempt committed its order, running again would place a second one:
+        // answer with that order instead.
         const order = await orderByRequestId(ctx.store.db, row.owner, resellerId);
         if (order) {
           const reseller = ap === undefined ? undefined : await findResellerContext(ctx.store.db, ap);

@@ -1,6 +1,8 @@
 // Idempotency-Key on POST (docs/reliability.md): one claim per reseller and key in the database,
 // the first answer replayed byte for byte, -1001 for other parameters, -1002 while running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintOf } from '../../src/hardening/idempotency.js';
+import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
 
@@ -73,6 +75,49 @@ describe.each(DIALECTS)('Idempotency-Key (%s)', (dialect) => {
     const after = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-crash' });
     expect(after.body).toBe(first.body);
     expect(await countOrders('crash@example.com')).toBe(1);
+  });
+
+  it('a chain of takeovers (each attempt killed after committing) still places one order', async () => {
+    const params = guestOrder({ emailAddress: 'chain@example.com' });
+    const pairs = Object.entries(params).map(([name, value]) => ({ name, value }));
+    const lease = (t.config.hardening.idempotencyLeaseSeconds + 1) * 1000;
+    const scope = `r:${await resellerIdByAp(t.store.db, 'resellerbrand')}`;
+    const salt = '00'.repeat(16);
+    const now = t.clock.now();
+    // Attempt A claimed the key and died before committing anything.
+    await t.store.write((tx) =>
+      tx
+        .insertInto('idempotency_keys')
+        .values({
+          scope,
+          idem_key: 'k-chain',
+          endpoint: '/products/!PlaceOrder',
+          salt,
+          fingerprint: fingerprintOf(salt, '/products/!PlaceOrder', pairs),
+          state: 'running',
+          owner: 'aaaaaaaaaaaaaaaa',
+          claimed_at: new Date(now.getTime() - lease).toISOString(),
+          expires_at: new Date(now.getTime() + 86_400_000).toISOString(),
+          status: null,
+          content_type: null,
+          location: null,
+          body: null,
+        })
+        .execute(),
+    );
+    // Attempt B takes over and commits the order, under A's request id…
+    const b = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-chain' });
+    expect(b.answer.errorCode).toBe('0');
+    const order = await t.store.db.selectFrom('orders').select('request_id').where('id', '=', Number(b.answer.orderNumber)).executeTakeFirstOrThrow();
+    expect(order.request_id).toBe('aaaaaaaaaaaaaaaa');
+    // …and dies before its answer is stored. Attempt C must answer with B's order.
+    await t.store.write((tx) =>
+      tx.updateTable('idempotency_keys').set({ state: 'running', status: null, body: null }).where('idem_key', '=', 'k-chain').execute(),
+    );
+    t.clock.set(new Date(t.clock.now().getTime() + lease));
+    const c = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-chain' });
+    expect(c.body).toBe(b.body);
+    expect(await countOrders('chain@example.com')).toBe(1);
   });
 
   it('keys are scoped to the reseller', async () => {
