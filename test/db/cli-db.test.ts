@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { KNOWN_MIGRATIONS } from '../../src/db/migrations/index.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { CHILD_ENV, assertBuilt, postTo, runCli, startServer } from '../scale/processes.js';
+import { SPAWN_TIMEOUT_MS, CHILD_ENV, assertBuilt, postTo, runCli, startServer } from '../scale/processes.js';
 
 /** Runs a command in this process; returns exit code and what it printed. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -36,7 +36,7 @@ async function untouched(db: FreshDatabase): Promise<boolean> {
 type Way = 'flag (over a decoy PLACEORDER_DB)' | 'PLACEORDER_DB';
 const WAYS: readonly Way[] = ['flag (over a decoy PLACEORDER_DB)', 'PLACEORDER_DB'];
 
-describe.each(DIALECTS)('the database location reaches every command (%s)', (dialect) => {
+describe.each(DIALECTS)('the database location reaches every command (%s)', { timeout: SPAWN_TIMEOUT_MS }, (dialect) => {
   const saved = { ...process.env };
   beforeAll(() => {
     assertBuilt();

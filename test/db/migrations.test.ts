@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_MIGRATIONS, migrationProvider } from '../../src/db/migrations/index.js';
 import { ensureSchema, migrate, openStore, schemaState, SchemaError } from '../../src/db/store.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { assertBuilt, runCli, startServer } from '../scale/processes.js';
+import { SPAWN_TIMEOUT_MS, assertBuilt, runCli, startServer } from '../scale/processes.js';
 
 const PROCESSES = 3;
 /** Kysely applies migrations in name order, whatever order they are registered in. */
@@ -37,7 +37,7 @@ async function migrateAllButLast(location: string): Promise<void> {
   }
 }
 
-describe.each(DIALECTS)('migrations across processes (%s)', (dialect) => {
+describe.each(DIALECTS)('migrations across processes (%s)', { timeout: SPAWN_TIMEOUT_MS }, (dialect) => {
   const fresh: FreshDatabase[] = [];
   const newDb = async () => {
     const f = await freshDatabase(dialect);

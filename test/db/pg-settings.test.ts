@@ -9,7 +9,7 @@ import { seedDemo } from '../../src/cli/demo.js';
 import { migrate, openStore } from '../../src/db/store.js';
 import { cheapHasher } from '../helpers/app.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { assertBuilt, postTo, runCli, startServer, type HttpAnswer } from '../scale/processes.js';
+import { SPAWN_TIMEOUT_MS, assertBuilt, postTo, runCli, startServer, type HttpAnswer } from '../scale/processes.js';
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +21,7 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
 
 const guest = (i: number) => ({ ap: 'resellerbrand', reseller: 'Y', emailAddress: `pg${i}@example.com`, name: 'Pg Settings', '1_PPP': '9974' });
 
-describe.each(DIALECTS.filter((d) => d === 'postgres'))('PostgreSQL pool and statement timeout (%s)', (dialect) => {
+describe.each(DIALECTS.filter((d) => d === 'postgres'))('PostgreSQL pool and statement timeout (%s)', { timeout: SPAWN_TIMEOUT_MS }, (dialect) => {
   let fresh: FreshDatabase;
   let admin: pg.Client;
   let locker: pg.Client;

@@ -20,6 +20,13 @@ export const CHILD_ENV: Readonly<Record<string, string>> = Object.freeze({
   PLACEORDER_RATE_RESELLER_PER_SECOND: '0',
 });
 
+/**
+ * The time one test that starts processes may take. Starting Node with the whole build costs
+ * about a second on an idle machine and several on a busy two-core CI runner; the tests stay
+ * well below this, which only keeps a slow runner from failing them.
+ */
+export const SPAWN_TIMEOUT_MS = 60_000;
+
 function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...CHILD_ENV };
   // The tests say which database a process uses; one inherited from the shell must not leak in.

@@ -13,7 +13,7 @@ import { creditFunds } from '../../src/funds/funds.service.js';
 import { checkLedger } from '../funds/ledger-invariant.js';
 import { cheapHasher } from '../helpers/app.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { assertBuilt, postTo, startServer, type HttpAnswer, type ServerProcess } from './processes.js';
+import { SPAWN_TIMEOUT_MS, assertBuilt, postTo, startServer, type HttpAnswer, type ServerProcess } from './processes.js';
 
 const BRAND = 'resellerbrand';
 const API = { loginName: 'resellerbrand-api', loginPassword: DEMO_PASSWORD };
@@ -38,7 +38,7 @@ function order(extra: Record<string, string>): Record<string, string> {
   return { ap: BRAND, reseller: 'Y', name: 'Scale Test', '1_PPP': '9974', ...extra };
 }
 
-describe.each(DIALECTS.filter((d) => d === 'postgres'))('two serve processes on one database (%s)', (dialect) => {
+describe.each(DIALECTS.filter((d) => d === 'postgres'))('two serve processes on one database (%s)', { timeout: SPAWN_TIMEOUT_MS }, (dialect) => {
   let fresh: FreshDatabase;
   let servers: ServerProcess[] = [];
   let store: Store;
