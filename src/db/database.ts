@@ -7,6 +7,7 @@ import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } fr
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
+import type { WebSessionsTable } from '../web/sessions/sessions.table.js';
 
 export interface Database {
   resellers: ResellersTable;
@@ -27,4 +28,5 @@ export interface Database {
   order_events: OrderEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  web_sessions: WebSessionsTable;
 }

@@ -2,7 +2,9 @@
 // the stylesheet, the reseller console (/console) and the customer portal (/account).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { consoleRoutes } from './console/console.routes.js';
 import { securityHeaders } from './page.js';
+import { portalRoutes } from './portal/portal.routes.js';
 import { STYLESHEET } from './style.js';
 
 export function webRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -13,5 +15,6 @@ export function webRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
   // Browsers ask for it on every first visit; an empty answer keeps the logs free of 404s.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
-  void ctx;
+  consoleRoutes(app, ctx);
+  portalRoutes(app, ctx);
 }

@@ -60,6 +60,8 @@ export async function browserRig(dialect: Dialect, overrides: Partial<Config> = 
     consoleMessages,
     async newPage(viewport) {
       const page = await context.newPage();
+      // Shorter than the test timeout, so a missing element fails with a locator message.
+      page.setDefaultTimeout(8_000);
       if (viewport) await page.setViewportSize(viewport);
       page.on('console', (m) => consoleMessages.push(`${m.type()}: ${m.text()}`));
       page.on('dialog', (d) => {

@@ -4,6 +4,7 @@ import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } fr
 import type { Dialect } from '../store.js';
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_lifecycle.js';
+import * as m003 from './003_web.js';
 import * as m004 from './004_hardening.js';
 import * as m005 from './005_integrator.js';
 
@@ -11,7 +12,7 @@ interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001], ['002_lifecycle', m002], ['004_hardening', m004], ['005_integrator', m005]];
+const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001], ['002_lifecycle', m002], ['004_hardening', m004], ['005_integrator', m005], ['003_web', m003]];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);
 

@@ -1,0 +1,58 @@
+// The portal's questions: a customer's licences with their order and brand, and the
+// renewals already placed for them.
+import type { Db } from '../../db/store.js';
+
+/** Licences shown on one page; a customer with more sees the newest. */
+export const MAX_LICENCES = 200;
+
+export async function licencesOfCustomer(db: Db, customerId: number) {
+  return db
+    .selectFrom('licences')
+    .innerJoin('orders', 'orders.id', 'licences.order_id')
+    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+    .select([
+      'licences.code',
+      'licences.ppp',
+      'licences.product_code',
+      'licences.starts_at',
+      'licences.expires_at',
+      'licences.revoked_at',
+      'orders.id as order_id',
+      'orders.status',
+      'orders.reseller_pays',
+      'orders.contact_json',
+      'resellers.ap',
+    ])
+    .where('licences.customer_id', '=', customerId)
+    .orderBy('licences.expires_at', 'desc')
+    .limit(MAX_LICENCES)
+    .execute();
+}
+
+/** Of these licence codes, the ones a live order already renews. */
+export async function renewedCodes(db: Db, codes: readonly string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('orders')
+    .select('renews_licence')
+    .where('renews_licence', 'in', [...codes])
+    .where('status', 'not in', ['rejected', 'cancelled', 'refunded'])
+    .execute();
+  return new Set(rows.map((r) => r.renews_licence!));
+}
+
+/** Orders of this customer that have no licence yet (waiting for authorization or payment). */
+export async function waitingOrdersOfCustomer(db: Db, customerId: number) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'status', 'created_at', 'total_cents', 'currency'])
+    .where('customer_id', '=', customerId)
+    .where('status', 'in', ['pending_authorization', 'awaiting_payment'])
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute();
+}
+
+export async function customerById(db: Db, customerId: number) {
+  return db.selectFrom('customers').select(['id', 'login_name', 'email_address', 'details_json']).where('id', '=', customerId).executeTakeFirst();
+}
