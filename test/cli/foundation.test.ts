@@ -58,13 +58,14 @@ describe.each(DIALECTS)('placeorder CLI (%s)', (dialect) => {
       [['serve', '--port', 'eighty'], /port must be a whole number/],
       [['frobnicate'], /unknown command "frobnicate"/],
     ];
-    for (const [args, message] of cases) {
-      const r = await cli(args);
+    const results = await Promise.all(cases.map(([args]) => cli(args)));
+    cases.forEach(([args, message], i) => {
+      const r = results[i]!;
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-    }
-  });
+    });
+  }, 120_000);
 
   it('serve logs its URL when ready, warns about --allow-http, and takes orders; orders list --json shows them', async () => {
     const server = spawn('node', [BIN, 'serve', '--db', db.location, '--port', '0', '--allow-http', '--demo'], { env: ENV });
@@ -112,5 +113,5 @@ describe.each(DIALECTS)('placeorder CLI (%s)', (dialect) => {
       if (server.exitCode === null) await once(server, 'exit');
     }
     expect(server.exitCode).toBe(0);
-  });
+  }, 120_000);
 });
