@@ -25,7 +25,11 @@ export function startServer(options) {
   let buffered = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${lines.join('\n')}`)), options.timeoutMs ?? 20_000);
+    const timer = setTimeout(() => {
+      // Never leave an orphan server behind.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${lines.join('\n')}`));
+    }, options.timeoutMs ?? 30_000);
     const onData = (chunk) => {
       buffered += String(chunk);
       let i;
