@@ -12,6 +12,7 @@ import { HasherBusyError, type Hasher } from './customers/hasher.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
+import { registerWebhooks } from './webhooks/register.js';
 import { registerHardening } from './hardening/register.js';
 import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   placeOrderRoutes(app, ctx);
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
+  registerWebhooks(app, ctx);
   webRoutes(app, ctx);
   await app.ready();
   return app;

@@ -13,6 +13,7 @@ import { ordersCommand } from './orders.js';
 import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
 import { sandboxCommand } from './sandbox.js';
+import { webhooksCommand } from './webhooks.js';
 import { serve } from './serve.js';
 
 type Command = (args: string[], io: Io) => Promise<number>;
@@ -29,6 +30,7 @@ const COMMANDS: Record<string, Command> = {
   conformance: conformanceCommand,
   clock: clockCommand,
   sandbox: sandboxCommand,
+  webhooks: webhooksCommand,
 };
 
 const HELP = `placeorder — the !PlaceOrder ordering system for Web products
@@ -48,6 +50,7 @@ commands:
   conformance  check a server against the API's rules (--url BASE --ap BRAND [--login … --password …])
   clock      a sandbox reseller's test clock (clock advance --ap BRAND 40d | clock show | clock reset)
   sandbox    wipe a sandbox reseller's orders and events (sandbox reset --ap BRAND)
+  webhooks   a reseller's webhook endpoints and events (webhooks add --ap BRAND --url URL | list | remove | events)
 
 --db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;
 

@@ -14,6 +14,7 @@ import { licencesOfOrder, revokeLicencesOfOrder, type LicenceRow } from '../lice
 import { issueLicences } from '../licences/licences.service.js';
 import { changeStatus, itemsOfOrder, loadOrder, orderHeader, type LifecycleOrderRow } from './lifecycle.repository.js';
 import { movesMoney } from '../sandbox/sandbox.service.js';
+import { recordOrderEvents } from '../webhooks/events.js';
 import { insertAudit } from './orders.repository.js';
 import type { OrderStatus } from './orders.table.js';
 
@@ -105,6 +106,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     await activate(tx, deps.catalog, row, now);
     await changeStatus(tx, row.id, { status: 'active', at, authorizedAt: at, activatedAt: at });
     await audit(tx, 'authorize', action, at);
+    await orderEvents(tx, row, 'active', at, 'order.authorized', 'order.activated');
     return outcome(row, 'active', true);
   });
 }
@@ -118,6 +120,7 @@ export async function rejectOrder(deps: LifecycleDeps, action: ResellerAction): 
     const at = deps.clock.now().toISOString();
     await changeStatus(tx, row.id, { status: 'rejected', at, closedAt: at });
     await audit(tx, 'reject', action, at);
+    await orderEvents(tx, row, 'rejected', at, 'order.rejected');
     return outcome(row, 'rejected', true);
   });
 }
@@ -145,6 +148,7 @@ export async function refundOrder(deps: LifecycleDeps, action: ResellerAction, r
     await revokeLicencesOfOrder(tx, row.id, at);
     await changeStatus(tx, row.id, { status: 'refunded', at, closedAt: at, refundReasonCode: reasonCode });
     await audit(tx, 'refund', action, at);
+    await orderEvents(tx, row, 'refunded', at, 'order.refunded');
     return outcome(row, 'refunded', true);
   });
 }
@@ -170,6 +174,7 @@ export async function markPaid(deps: LifecycleDeps, orderNumber: number, request
     await activate(tx, deps.catalog, row, now);
     await changeStatus(tx, row.id, { status: 'active', at, paidAt: at, activatedAt: at });
     await insertAudit(tx, { at, kind: 'mark_paid', requestId, resellerId: row.reseller_id, orderId: row.id, params: {} });
+    await orderEvents(tx, row, 'active', at, 'order.activated');
     return { kind: 'done', status: 'active' };
   });
 }
@@ -211,6 +216,17 @@ export async function activate(
     },
     now,
   );
+}
+
+/** The reseller's webhook events of a change, in the change's transaction (src/webhooks/events.ts). */
+async function orderEvents(
+  tx: Db,
+  row: LifecycleOrderRow,
+  status: OrderStatus,
+  at: string,
+  ...types: Parameters<typeof recordOrderEvents>[1][number][]
+): Promise<void> {
+  await recordOrderEvents(tx, types, { resellerId: row.reseller_id, orderNumber: row.id, status, totalCents: row.total_cents, currency: row.currency, at });
 }
 
 async function audit(tx: Db, kind: string, action: ResellerAction, at: string): Promise<void> {

@@ -21,6 +21,7 @@ import { checkAccountRules } from '../orders/account-rules.js';
 import { changeStatus } from '../orders/lifecycle.repository.js';
 import { activate } from '../orders/lifecycle.service.js';
 import type { OrderRequest } from './validate.js';
+import { recordOrderEvents } from '../webhooks/events.js';
 
 export interface PlaceOrderDeps {
   readonly store: Store;
@@ -191,5 +192,8 @@ async function commitOrder(
     orderId: orderNumber,
     params: facts.auditParams,
   });
+  // The reseller's webhook events, in this same transaction (src/webhooks/events.ts).
+  const event = { resellerId: order.reseller.id, orderNumber, status, totalCents, currency: deps.catalog.currency, at };
+  await recordOrderEvents(tx, status === 'active' ? ['order.placed', 'order.activated'] : ['order.placed'], event);
   return { orderNumber, status, totalCents, currency: deps.catalog.currency };
 }

@@ -1,0 +1,225 @@
+// Delivers the outbox: every pending delivery whose time has come is claimed (a lease in the
+// database, so several processes can run dispatchers side by side), POSTed signed to its
+// endpoint, and its attempt recorded. Failures are retried on a schedule that spans more than
+// a day; a process that dies mid-delivery leaves its lease, which runs out, and the next
+// dispatcher delivers again. Delivery is therefore at-least-once; receivers deduplicate on the
+// event id (docs/integrators.md). The same loop records the time-derived events (expiring in
+// 30 days, expired), once per licence.
+import type { Clock } from '../clock.js';
+import type { Store } from '../db/store.js';
+import { recordOrderEvent } from './events.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
+import {
+  claimDelivery,
+  dueDeliveries,
+  expiryCandidates,
+  movedSandboxClocks,
+  recordAttempt,
+  type DueDelivery,
+} from './webhooks.repository.js';
+
+/** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
+export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 21_600, 43_200, 86_400, 86_400];
+
+/** How far ahead an `order.expiring` event warns. */
+export const EXPIRING_DAYS = 30;
+
+type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface DispatcherLog {
+  warn(obj: object, msg: string): void;
+}
+
+export interface DispatcherOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly log?: DispatcherLog;
+  readonly fetch?: FetchLike;
+  readonly pollMs?: number;
+  readonly leaseSeconds?: number;
+  readonly timeoutMs?: number;
+  /** Most deliveries attempted at once. */
+  readonly batch?: number;
+  readonly scanEveryMs?: number;
+  readonly scheduleSeconds?: readonly number[];
+}
+
+/** A receiver's answer text kept with a failed attempt, at most this long. */
+const MAX_ERROR_CHARS = 200;
+
+export class WebhookDispatcher {
+  private readonly fetchFn: FetchLike;
+  private readonly pollMs: number;
+  private readonly leaseSeconds: number;
+  private readonly timeoutMs: number;
+  private readonly batch: number;
+  private readonly scanEveryMs: number;
+  private readonly schedule: readonly number[];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  private lastScan = 0;
+  /** Bumped by `abandon`: outcomes of older rounds are dropped, as if the process had died. */
+  private generation = 0;
+  private readonly inFlight = new Set<AbortController>();
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.fetchFn = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.pollMs = o.pollMs ?? 1000;
+    this.leaseSeconds = o.leaseSeconds ?? 60;
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.batch = o.batch ?? 20;
+    this.scanEveryMs = o.scanEveryMs ?? 60_000;
+    this.schedule = o.scheduleSeconds ?? RETRY_SCHEDULE_SECONDS;
+    // A lease must outlast the longest attempt, or a slow receiver would be sent the event twice.
+    if (this.leaseSeconds * 1000 <= this.timeoutMs) throw new Error('webhook lease must be longer than the delivery timeout');
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule_(0);
+  }
+
+  /** Stops polling and waits for the round in flight to finish and record its outcomes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Tests: drop everything in flight without recording it, as a killed process would. */
+  abandon(): void {
+    this.stopped = true;
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    for (const c of this.inFlight) c.abort();
+  }
+
+  private schedule_(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => this.schedule_(this.pollMs));
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (Date.now() - this.lastScan >= this.scanEveryMs) {
+        this.lastScan = Date.now();
+        await this.scanExpiries();
+      }
+      await this.runOnce();
+    } catch (error) {
+      // A database hiccup must not end the loop; the next round tries again.
+      this.o.log?.warn({ err: error }, 'webhook dispatcher round failed');
+    }
+  }
+
+  /** One round: claims the due deliveries and attempts each. Returns how many were attempted. */
+  async runOnce(): Promise<number> {
+    const generation = this.generation;
+    const now = this.o.clock.now();
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + this.leaseSeconds * 1000).toISOString();
+    const due = await dueDeliveries(this.o.store.db, nowIso, this.batch);
+    const claimed: DueDelivery[] = [];
+    for (const d of due) {
+      if (await this.o.store.write((tx) => claimDelivery(tx, d.id, nowIso, leaseUntil))) claimed.push(d);
+    }
+    await Promise.all(claimed.map((d) => this.attempt(d, generation)));
+    return claimed.length;
+  }
+
+  private async attempt(d: DueDelivery, generation: number): Promise<void> {
+    const started = this.o.clock.now();
+    const timestamp = Math.floor(started.getTime() / 1000);
+    const controller = new AbortController();
+    this.inFlight.add(controller);
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let httpStatus: number | null = null;
+    let error: string | null = null;
+    const t0 = Date.now();
+    try {
+      const res = await this.fetchFn(d.url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'placeorder-webhooks/1',
+          [EVENT_ID_HEADER]: d.event_id,
+          [TIMESTAMP_HEADER]: String(timestamp),
+          [SIGNATURE_HEADER]: signatureHeader(d.secret, timestamp, d.payload_json),
+        },
+        body: d.payload_json,
+      });
+      httpStatus = res.status;
+      const text = await res.text().catch(() => '');
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}: ${text.slice(0, MAX_ERROR_CHARS)}`;
+    } catch (e) {
+      error = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : String((e as Error).message ?? e).slice(0, MAX_ERROR_CHARS);
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+    if (generation !== this.generation) return;
+    const attempts = d.attempts + 1;
+    const ok = error === null;
+    const wait = this.schedule[attempts - 1];
+    const at = this.o.clock.now();
+    await this.o.store.write((tx) =>
+      recordAttempt(tx, {
+        deliveryId: d.id,
+        at: at.toISOString(),
+        httpStatus,
+        error,
+        durationMs: Date.now() - t0,
+        state: ok ? 'delivered' : wait === undefined ? 'failed' : 'pending',
+        attempts,
+        nextAttemptAt: ok || wait === undefined ? at.toISOString() : new Date(at.getTime() + wait * 1000).toISOString(),
+      }),
+    );
+  }
+
+  /**
+   * Records `order.expiring` (licence ends within 30 days) and `order.expired` events, once per
+   * licence. A sandbox reseller whose clock was moved is scanned on its own clock.
+   */
+  async scanExpiries(limit = 500): Promise<number> {
+    const db = this.o.store.db;
+    const moved = await movedSandboxClocks(db);
+    const base = this.o.clock.now().getTime();
+    const scopes = [
+      { now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
+      ...moved.map((m) => ({ now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
+    ];
+    let recorded = 0;
+    for (const { now, scope } of scopes) {
+      const nowIso = new Date(now).toISOString();
+      const soon = new Date(now + EXPIRING_DAYS * 86_400_000).toISOString();
+      for (const kind of ['expiring', 'expired'] as const) {
+        const until = kind === 'expiring' ? soon : nowIso;
+        const after = kind === 'expiring' ? nowIso : null;
+        for (const c of await expiryCandidates(db, kind, until, after, scope, limit)) {
+          const id = await this.o.store.write((tx) =>
+            recordOrderEvent(tx, kind === 'expiring' ? 'order.expiring' : 'order.expired', {
+              resellerId: c.reseller_id,
+              orderNumber: c.order_id,
+              status: kind === 'expired' ? 'expired' : c.status,
+              totalCents: c.total_cents,
+              currency: c.currency,
+              at: nowIso,
+              extra: { licenceCode: c.code, expiryDate: c.expires_at.slice(0, 10) },
+              dedupKey: `${kind}:${c.licence_id}`,
+            }),
+          );
+          if (id !== undefined) recorded++;
+        }
+      }
+    }
+    return recorded;
+  }
+}

@@ -1,0 +1,263 @@
+// Every query of webhooks: endpoints, the order-event outbox, deliveries and their attempts.
+import { sql } from 'kysely';
+import type { Db } from '../db/store.js';
+import type { DeliveryState, OrderEventType } from './webhooks.table.js';
+
+/** A delivery's "due" time for a new event: always in the past, whatever a sandbox clock says. */
+export const DUE_NOW = '1970-01-01T00:00:00.000Z';
+
+export interface NewEvent {
+  eventId: string;
+  orderId: number;
+  type: OrderEventType;
+  dedupKey: string | null;
+  payloadJson: string;
+  at: string;
+}
+
+/**
+ * Writes the events and one pending delivery per event and active endpoint of the reseller, in
+ * two queries whatever the number of events (all of one reseller). An event whose dedup key is
+ * recorded already is skipped. Returns the row ids written.
+ */
+export async function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
+  if (events.length === 0) return [];
+  const rows = await tx
+    .insertInto('order_events')
+    .values(
+      events.map((e) => ({
+        event_id: e.eventId,
+        reseller_id: resellerId,
+        order_id: e.orderId,
+        type: e.type,
+        dedup_key: e.dedupKey,
+        payload_json: e.payloadJson,
+        created_at: e.at,
+      })),
+    )
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning('id')
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  await tx
+    .insertInto('webhook_deliveries')
+    .columns(['event_row_id', 'endpoint_id', 'state', 'attempts', 'next_attempt_at', 'lease_until', 'delivered_at', 'created_at'])
+    .expression(
+      tx
+        .selectFrom('order_events as e')
+        .innerJoin('webhook_endpoints as w', 'w.reseller_id', 'e.reseller_id')
+        .select([
+          'e.id as event_row_id',
+          'w.id as endpoint_id',
+          sql.lit('pending').as('state'),
+          sql.lit(0).as('attempts'),
+          sql.lit(DUE_NOW).as('next_attempt_at'),
+          sql.lit(null).as('lease_until'),
+          sql.lit(null).as('delivered_at'),
+          'e.created_at',
+        ])
+        .where('e.id', 'in', ids)
+        .where('w.active', '=', 1),
+    )
+    .execute();
+  return ids;
+}
+
+export interface DueDelivery {
+  id: number;
+  attempts: number;
+  event_id: string;
+  payload_json: string;
+  url: string;
+  secret: string;
+}
+
+/** Pending deliveries whose time has come and whose lease (if any) has run out. */
+export async function dueDeliveries(db: Db, nowIso: string, limit: number): Promise<DueDelivery[]> {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('order_events as e', 'e.id', 'd.event_row_id')
+    .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+    .select(['d.id', 'd.attempts', 'e.event_id', 'e.payload_json', 'w.url', 'w.secret'])
+    .where('d.state', '=', 'pending')
+    .where('d.next_attempt_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', nowIso)]))
+    .orderBy('d.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Takes the delivery for this worker until `leaseUntil`; false when another worker has it. */
+export async function claimDelivery(tx: Db, id: number, nowIso: string, leaseUntil: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('webhook_deliveries')
+    .set({ lease_until: leaseUntil })
+    .where('id', '=', id)
+    .where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export interface AttemptOutcome {
+  deliveryId: number;
+  at: string;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptAt: string;
+}
+
+export async function recordAttempt(tx: Db, o: AttemptOutcome): Promise<void> {
+  await tx
+    .insertInto('webhook_attempts')
+    .values({ delivery_id: o.deliveryId, at: o.at, http_status: o.httpStatus, error: o.error, duration_ms: o.durationMs })
+    .execute();
+  await tx
+    .updateTable('webhook_deliveries')
+    .set({
+      state: o.state,
+      attempts: o.attempts,
+      next_attempt_at: o.nextAttemptAt,
+      lease_until: null,
+      delivered_at: o.state === 'delivered' ? o.at : null,
+    })
+    .where('id', '=', o.deliveryId)
+    .execute();
+}
+
+export interface NewEndpoint {
+  resellerId: number;
+  url: string;
+  secret: string;
+  at: string;
+}
+
+export async function insertEndpoint(tx: Db, e: NewEndpoint): Promise<number> {
+  const row = await tx
+    .insertInto('webhook_endpoints')
+    .values({ reseller_id: e.resellerId, url: e.url, secret: e.secret, active: 1, created_at: e.at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function countActiveEndpoints(db: Db, resellerId: number): Promise<number> {
+  const row = await db
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('reseller_id', '=', resellerId)
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function endpointsOf(db: Db, resellerId: number) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'url', 'active', 'created_at'])
+    .where('reseller_id', '=', resellerId)
+    .orderBy('id')
+    .execute();
+}
+
+/** Disables an endpoint; its pending deliveries end as failed (nobody will receive them). */
+export async function disableEndpoint(tx: Db, resellerId: number, endpointId: number): Promise<boolean> {
+  const r = await tx
+    .updateTable('webhook_endpoints')
+    .set({ active: 0 })
+    .where('id', '=', endpointId)
+    .where('reseller_id', '=', resellerId)
+    .where('active', '=', 1)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await tx.updateTable('webhook_deliveries').set({ state: 'failed', lease_until: null }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending').execute();
+  return true;
+}
+
+export async function recentEvents(db: Db, resellerId: number, limit: number, beforeId?: number) {
+  let q = db
+    .selectFrom('order_events')
+    .select(['id', 'event_id', 'order_id', 'type', 'created_at'])
+    .where('reseller_id', '=', resellerId)
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (beforeId !== undefined) q = q.where('id', '<', beforeId);
+  return q.execute();
+}
+
+export async function deliveriesOfEvents(db: Db, eventRowIds: readonly number[]) {
+  if (eventRowIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+    .select(['d.id', 'd.event_row_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.delivered_at', 'w.url'])
+    .where('d.event_row_id', 'in', [...eventRowIds])
+    .orderBy('d.id')
+    .execute();
+}
+
+export async function attemptsOf(db: Db, deliveryIds: readonly number[]) {
+  if (deliveryIds.length === 0) return [];
+  return db
+    .selectFrom('webhook_attempts')
+    .select(['delivery_id', 'at', 'http_status', 'error', 'duration_ms'])
+    .where('delivery_id', 'in', [...deliveryIds])
+    .orderBy('id')
+    .execute();
+}
+
+export interface ExpiryCandidate {
+  licence_id: number;
+  order_id: number;
+  reseller_id: number;
+  code: string;
+  expires_at: string;
+  status: string;
+  total_cents: number;
+  currency: string;
+}
+
+/**
+ * Active orders' licences expiring at or before `until` (and, for `expired`, at or before now)
+ * that have no event of that kind yet. `onlyReseller` narrows to one sandbox reseller (its own
+ * clock); `exceptResellers` leaves the sandbox resellers with a moved clock to their own scan.
+ */
+export async function expiryCandidates(
+  db: Db,
+  kind: 'expiring' | 'expired',
+  until: string,
+  after: string | null,
+  scope: { onlyReseller?: number; exceptResellers?: readonly number[] },
+  limit: number,
+): Promise<ExpiryCandidate[]> {
+  let q = db
+    .selectFrom('licences as l')
+    .innerJoin('orders as o', 'o.id', 'l.order_id')
+    .select(['l.id as licence_id', 'l.order_id', 'l.reseller_id', 'l.code', 'l.expires_at', 'o.status', 'o.total_cents', 'o.currency'])
+    .where('o.status', '=', 'active')
+    .where('l.revoked_at', 'is', null)
+    .where('l.expires_at', '<=', until)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('order_events as e')
+            .select('e.id')
+            .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${kind}:`)} || cast(l.id as text)`),
+        ),
+      ),
+    )
+    .orderBy('l.id')
+    .limit(limit);
+  if (after !== null) q = q.where('l.expires_at', '>', after);
+  if (scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', scope.onlyReseller);
+  if (scope.exceptResellers && scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...scope.exceptResellers]);
+  return q.execute();
+}
+
+export async function movedSandboxClocks(db: Db): Promise<Array<{ reseller_id: number; offset_seconds: number }>> {
+  return db.selectFrom('sandbox_clocks').select(['reseller_id', 'offset_seconds']).where('offset_seconds', '>', 0).execute();
+}
