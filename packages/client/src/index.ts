@@ -3,3 +3,4 @@ export { PlaceOrderClient, errorFor, parseAnswer, placeOrderParams, type CallOpt
 export { NetworkError, PlaceOrderError, ProtocolError } from './error-base.js';
 export * from './codes.generated.js';
 export type * from './types.js';
+export { WebhookSignatureError, verifyWebhook, type VerifyOptions, type WebhookEvent } from './webhooks.js';
