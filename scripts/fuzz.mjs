@@ -168,6 +168,7 @@ export async function runFuzz(options = {}) {
   const findings = { requests: 0, answered: 0, noErrorCode: 0, serverErrors: 0, transportErrors: 0, refusedByClient: 0, crashed: false, examples: [] };
   const byCode = new Map();
   const noCodeBy = new Map();
+  const unknownBy = new Map();
   const rss = [];
   let crashed = false;
   server.exited.then(() => (crashed = true));
@@ -206,6 +207,11 @@ export async function runFuzz(options = {}) {
             if (findings.examples.length < 5) findings.examples.push({ kind: 'no errorCode', status: res.status, body: res.body.slice(0, 200), request: r });
           }
           byCode.set(String(code), (byCode.get(String(code)) ?? 0) + 1);
+          if (code === -14) {
+            // Mostly unknown paths and methods (404); an unexpected error would also log at level 50.
+            const where = `${res.status} ${r.method} ${r.path.slice(0, 40)}`;
+            unknownBy.set(where, (unknownBy.get(where) ?? 0) + 1);
+          }
         }
       }),
     );
@@ -230,6 +236,7 @@ export async function runFuzz(options = {}) {
     seconds: Math.round((Date.now() - started) / 100) / 10,
     errorCodes: Object.fromEntries([...byCode].sort((a, b) => b[1] - a[1])),
     noErrorCodeBy: Object.fromEntries([...noCodeBy].sort((a, b) => b[1] - a[1])),
+    unknownErrorBy: Object.fromEntries([...unknownBy].sort((a, b) => b[1] - a[1]).slice(0, 15)),
     rssMiB: { start: mib(rss[0]), afterFirstBatch: mib(rss[1] ?? NaN), end: mib(rss.at(-1)), max: mib(Math.max(...rss)) },
   };
 }
