@@ -50,5 +50,16 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}
 dl.facts dt{font-weight:600}
 dl.facts dd{margin:0}
 code{word-break:break-all}
+caption{text-align:left}
+ul.nav{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0;padding:0}
+ul.nav a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}
+form.inline{display:inline}
 @media (min-width:40rem){h1{font-size:2rem}}
+@media (max-width:40rem){
+table.stack thead{position:absolute;left:-9999px}
+table.stack tr{display:block;border-bottom:2px solid #b1b4b6;padding:.5rem 0}
+table.stack td{display:flex;gap:.75rem;border:0;padding:.15rem 0;text-align:left}
+table.stack td::before{content:attr(data-label);font-weight:600;flex:0 0 7.5rem}
+table.stack td.num{text-align:left}
+}
 `;

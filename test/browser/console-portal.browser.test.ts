@@ -195,4 +195,9 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await expect(page.locator('script').count()).resolves.toBe(0);
     expect(rig.consoleMessages.filter((m) => m.startsWith('dialog'))).toEqual([]);
   });
+
+  it('broke no rule of the Content-Security-Policy on any page', () => {
+    // Chromium reports every blocked inline style, script or frame on the page's console.
+    expect(rig.consoleMessages.filter((m) => /Content Security Policy|Refused to/i.test(m))).toEqual([]);
+  });
 });

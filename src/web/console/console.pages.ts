@@ -59,7 +59,7 @@ export function consolePage(f: ConsoleFrame, main: HtmlValue): SafeHtml {
     title: `${f.title} · ${f.ap} · placeorder console`,
     errorCode: f.errorCode ?? 0,
     header: html`<span class="brand">placeorder console · ${f.ap}</span>
-<nav aria-label="Console"><ul style="display:flex;flex-wrap:wrap;gap:1rem;list-style:none;margin:0;padding:0">${NAV.map(
+<nav aria-label="Console"><ul class="nav">${NAV.map(
       ([key, href, label]) => html`<li><a href="${href}"${key === f.current ? html` aria-current="page"` : ''}>${label}</a></li>`,
     )}</ul></nav>
 <form method="post" action="/console/sign-out">${hidden('csrf', f.csrf)}<button type="submit">Sign out</button></form>`,
@@ -96,11 +96,11 @@ export interface OrderRowView {
 
 export function ordersTable(rows: readonly OrderRowView[], caption: string): SafeHtml {
   if (rows.length === 0) return html`<p>No orders.</p>`;
-  return html`<div class="table-wrap"><table>
-<caption class="hint" style="text-align:left">${caption}</caption>
+  return html`<div class="table-wrap"><table class="stack">
+<caption class="hint">${caption}</caption>
 <thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Customer</th><th scope="col">Products</th><th scope="col" class="num">Total</th><th scope="col">Status</th></tr></thead>
 <tbody>${rows.map(
-    (r) => html`<tr><td><a href="/console/orders/${r.id}">${r.id}</a></td><td>${when(r.createdAt)}</td><td><span class="customer-name">${r.customer}</span><br><span class="hint">${r.email}</span></td><td>${r.products}</td><td class="num">${money(r.totalCents, r.currency)}</td><td>${statusText(r.status)}</td></tr>`,
+    (r) => html`<tr><td data-label="Order"><a href="/console/orders/${r.id}">${r.id}</a></td><td data-label="Placed">${when(r.createdAt)}</td><td data-label="Customer"><span class="customer-name">${r.customer}</span><br><span class="hint">${r.email}</span></td><td data-label="Products">${r.products}</td><td class="num" data-label="Total">${money(r.totalCents, r.currency)}</td><td data-label="Status">${statusText(r.status)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -236,7 +236,7 @@ export function ledgerPage(f: ConsoleFrame, s: Statement, shown: number): SafeHt
 <p>Balance: <strong id="balance">${money(s.balanceCents, s.currency)}</strong>${s.creditLimitCents > 0 ? html` (credit limit ${money(s.creditLimitCents, s.currency)})` : ''}</p>
 <p><a class="button secondary" href="/console/ledger.csv" download>Download CSV</a></p>
 <div class="table-wrap"><table>
-<caption class="hint" style="text-align:left">The newest ${shown} entries, oldest first, each with the balance just after it.</caption>
+<caption class="hint">The newest ${shown} entries, oldest first, each with the balance just after it.</caption>
 <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Order</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Balance</th><th scope="col">Memo</th></tr></thead>
 <tbody>${s.entries.map(
       (e) =>
@@ -295,7 +295,7 @@ ${errorSummary(
 <h2 id="origins-h">Redirect origins</h2>
 <p>successURL and errorURL may point only to these origins, and only these sites may show your ordering page in an iframe.</p>
 ${o.origins.length === 0 ? html`<p>None yet.</p>` : html`<ul>${o.origins.map(
-      (origin) => html`<li><code>${origin}</code> <form method="post" action="/console/settings/origins/remove" style="display:inline">${hidden('csrf', f.csrf)}${hidden('origin', origin)}<button type="submit" class="secondary" aria-label="Remove ${origin}">Remove</button></form></li>`,
+      (origin) => html`<li><code>${origin}</code> <form method="post" action="/console/settings/origins/remove" class="inline">${hidden('csrf', f.csrf)}${hidden('origin', origin)}<button type="submit" class="secondary" aria-label="Remove ${origin}">Remove</button></form></li>`,
     )}</ul>`}
 <form method="post" action="/console/settings/origins/add">
 ${hidden('csrf', f.csrf)}

@@ -32,11 +32,11 @@ export function portalPage(o: {
 <p>Hello <span class="customer-name">${o.name}</span>.</p>
 ${o.licences.length === 0
       ? html`<p>You have no licences yet.</p>`
-      : html`<div class="table-wrap"><table>
+      : html`<div class="table-wrap"><table class="stack">
 <thead><tr><th scope="col">Product</th><th scope="col">Status</th><th scope="col">Starts</th><th scope="col">Expires</th><th scope="col">Licence code</th><th scope="col">Renewal</th></tr></thead>
 <tbody>${o.licences.map(
           (l) =>
-            html`<tr><td>${l.product}</td><td>${l.status}</td><td>${l.start}</td><td>${l.expiry}</td><td><code>${l.code}</code></td><td>${l.renewHref ? html`<a href="${l.renewHref}">Renew ${l.product}</a>` : l.renewFrom ? html`<span class="hint">From ${l.renewFrom}</span>` : ''}</td></tr>`,
+            html`<tr><td data-label="Product">${l.product}</td><td data-label="Status">${l.status}</td><td data-label="Starts">${l.start}</td><td data-label="Expires">${l.expiry}</td><td data-label="Licence code"><code>${l.code}</code></td><td data-label="Renewal">${l.renewHref ? html`<a href="${l.renewHref}">Renew ${l.product}</a>` : l.renewFrom ? html`<span class="hint">From ${l.renewFrom}</span>` : ''}</td></tr>`,
         )}</tbody></table></div>`}
 ${o.waiting.length > 0
       ? html`<h2>Orders not active yet</h2><ul>${o.waiting.map((w) => html`<li>Order ${w.id}, ${money(w.totalCents, w.currency)}: ${statusText(w.status)}</li>`)}</ul>`
