@@ -64,3 +64,13 @@ export function forcingAddress(code: number): string {
   if (!e) throw new Error(`errorCode ${code} cannot be forced`);
   return `${e.on === 'PlaceOrder' ? 'force' : 'later'}-${-code}@${SANDBOX_DOMAIN}`;
 }
+
+/** The table docs/integrators.md prints (rewritten by `npm run gen`, checked by a test). */
+export function forcedErrorsMarkdown(): string {
+  const rows = FORCED_ERRORS.map((e) => {
+    const address = forcingAddress(e.def.code);
+    const where = e.on === 'PlaceOrder' ? '!PlaceOrder' : 'reseller endpoints (order placed with this address)';
+    return `| ${e.def.code} | \`${address}\` | ${where} | ${e.item === undefined ? '—' : `\`${e.item}\``} | ${e.def.template.replace('{item}', 'xxxx').replace('{date}', 'YYYY-MM-DD').replace(/\|/g, '\\|')} |`;
+  });
+  return ['| errorCode | emailAddress | answered by | errorItem | errorMessage |', '|---|---|---|---|---|', ...rows].join('\n');
+}
