@@ -76,6 +76,46 @@ describe.each(DIALECTS)('serve process (%s)', (dialect) => {
   });
 });
 
+describe.each(DIALECTS)('Idempotency-Key across processes (%s)', (dialect) => {
+  it('100 concurrent retries of one !PlaceOrder, one key, spread over two server processes: exactly one order', async () => {
+    const db = await freshDatabase(dialect);
+    dropLater.push(db);
+    const first = startServer({ db: db.location, args: ['--demo', '--allow-http'] });
+    const urls = [await first.ready()];
+    const second = startServer({ db: db.location, args: ['--demo', '--allow-http'] });
+    urls.push(await second.ready());
+    try {
+      const body = formBody(guestOrder({ emailAddress: 'two-processes@example.com' }));
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, async (_, i) => {
+          const res = await fetch(`${urls[i % 2]}/products/!PlaceOrder`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'idempotency-key': 'one-key-two-processes' },
+            body,
+          });
+          return res.text();
+        }),
+      );
+      const codes = answers.map((a) => parseAnswer(a).errorCode);
+      for (const c of codes) expect(['0', '-1002']).toContain(c);
+      const successes = answers.filter((a) => parseAnswer(a).errorCode === '0');
+      expect(successes.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(successes).size).toBe(1);
+      const store = await openStore(db.location);
+      try {
+        const rows = await store.db.selectFrom('orders').select('id').where('email_address', '=', 'two-processes@example.com').execute();
+        expect(rows).toHaveLength(1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      first.child.kill('SIGTERM');
+      second.child.kill('SIGTERM');
+      await Promise.all([first.exited, second.exited]);
+    }
+  });
+});
+
 describe('serve with TLS', () => {
   it('--tls-cert/--tls-key serve HTTPS: an order passes the -1 rule without --allow-http and gets HSTS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'placeorder-tls-'));
