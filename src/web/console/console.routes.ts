@@ -116,7 +116,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
     } catch (error) {
       req.log.error({ err: error }, 'unexpected error in the console');
       const code = Errors.UNKNOWN_ERROR.code;
-      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code, status: 500 });
+      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code });
     }
   };
 

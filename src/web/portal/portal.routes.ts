@@ -161,7 +161,7 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
     } catch (error) {
       req.log.error({ err: error }, 'unexpected error in the portal');
       const code = Errors.UNKNOWN_ERROR.code;
-      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code, status: 500 });
+      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code });
     }
   });
 }
