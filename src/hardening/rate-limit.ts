@@ -34,7 +34,9 @@ export class RateLimiter {
     let b = this.buckets.get(key);
     if (b) {
       this.buckets.delete(key); // re-inserted below: Map order is our LRU order
-      b.tokens = Math.min(this.limit.burst, b.tokens + ((now - b.atMs) / 1000) * this.limit.perSecond);
+      // A clock set back (an operator, NTP, a test's manual clock) must not drain the bucket.
+      const elapsedMs = Math.max(0, now - b.atMs);
+      b.tokens = Math.min(this.limit.burst, b.tokens + (elapsedMs / 1000) * this.limit.perSecond);
       b.atMs = now;
     } else {
       b = { tokens: this.limit.burst, atMs: now };
