@@ -64,4 +64,6 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('duration_ms', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').column('delivery_id').execute();
+  // The expiry scan (order.expiring / order.expired) reads licences by expiry time every minute.
+  await db.schema.createIndex('licences_expires').on('licences').column('expires_at').execute();
 }
