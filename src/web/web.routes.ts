@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { consoleRoutes } from './console/console.routes.js';
+import { RECEIPT_PATH, showReceipt } from './ordering/ordering.routes.js';
 import { securityHeaders } from './page.js';
 import { portalRoutes } from './portal/portal.routes.js';
 import { STYLESHEET } from './style.js';
@@ -15,6 +16,7 @@ export function webRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
   // Browsers ask for it on every first visit; an empty answer keeps the logs free of 404s.
   app.get('/favicon.ico', (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get(RECEIPT_PATH, (req, reply) => showReceipt(ctx, req, reply));
   consoleRoutes(app, ctx);
   portalRoutes(app, ctx);
 }

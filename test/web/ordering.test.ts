@@ -88,10 +88,21 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
       ['loginName', ''],
       ['loginPassword', ''],
     ]);
-    expect(res.headers['x-placeorder-error-code']).toBe('0');
-    const number = Number(/id="order-number">(\d+)</.exec(res.body)![1]);
+    // Post/Redirect/Get: a reload of the confirmation cannot place the order again.
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toMatch(/^\/web\/order-placed\?r=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const page = await t.app.inject({ method: 'GET', url: String(res.headers.location) });
+    expect(page.headers['x-placeorder-error-code']).toBe('0');
+    const number = Number(/id="order-number">(\d+)</.exec(page.body)![1]);
     const order = await t.store.db.selectFrom('orders').selectAll().where('id', '=', number).executeTakeFirstOrThrow();
     expect(order).toMatchObject({ status: 'pending_authorization', customer_id: null, total_cents: 4899 });
+  });
+
+  it('refuses a receipt it did not sign', async () => {
+    const payload = Buffer.from(JSON.stringify({ ap: 'resellerbrand', orderNumber: 999, totalCents: 0, currency: 'USD', status: 'active' })).toString('base64url');
+    const res = await t.app.inject({ method: 'GET', url: `/web/order-placed?r=${payload}.AAAA` });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('999');
   });
 
   it('takes brand, products and redirect targets from the signed token, not from the form', async () => {

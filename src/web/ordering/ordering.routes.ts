@@ -16,7 +16,7 @@ import { redactedParams } from '../../wire/redact.js';
 import { formatCents } from '../../money.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
-import { webKey } from '../secret.js';
+import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
 
@@ -223,7 +223,47 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     req.errorCode = 0;
     return reply.code(303).header('cache-control', 'no-store').header('location', appendQuery(session.successURL, encodeUrlEncoded(fields))).send();
   }
-  return sendPage(reply, orderPlacedPage({ ...placed, currency: placed.currency }), { errorCode: 0, frameAncestors: [...reseller.redirectOrigins] });
+  // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
+  // order a second time.
+  const receipt: Receipt = { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status };
+  req.errorCode = 0;
+  return reply.code(303).header('cache-control', 'no-store').header('location', `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`).send();
+}
+
+export const RECEIPT_PATH = '/web/order-placed';
+const RECEIPT_PURPOSE = 'order-receipt/v1';
+
+interface Receipt {
+  ap: string;
+  orderNumber: number;
+  totalCents: number;
+  currency: string;
+  status: string;
+}
+
+function signReceipt(key: Buffer, r: Receipt): string {
+  const payload = Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
+  return `${payload}.${sign(key, RECEIPT_PURPOSE, payload)}`;
+}
+
+/** GET /web/order-placed?r=…: the confirmation after the form, from a signed receipt. */
+export async function showReceipt(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const r = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)).get('r') ?? '';
+  const dot = r.indexOf('.');
+  let receipt: Receipt | undefined;
+  if (dot > 0 && r.length <= 2048 && sameText(r.slice(dot + 1), sign(webKey(ctx.config), RECEIPT_PURPOSE, r.slice(0, dot)))) {
+    try {
+      receipt = JSON.parse(Buffer.from(r.slice(0, dot), 'base64url').toString('utf8')) as Receipt;
+    } catch {
+      receipt = undefined;
+    }
+  }
+  if (!receipt) {
+    const e = fail(Errors.INVALID_VALUE, 'r');
+    return sendPage(reply, messagePage('No such receipt', e.code, html`<p class="error">${describe(e)}</p>`), { errorCode: e.code, status: 404 });
+  }
+  const reseller = await findResellerContext(ctx.store.db, receipt.ap);
+  return sendPage(reply, orderPlacedPage(receipt), { errorCode: 0, frameAncestors: reseller ? [...reseller.redirectOrigins] : [] });
 }
 
 /** The form field an error belongs beside (errorItem, or the field a code without one concerns). */
