@@ -262,6 +262,15 @@ export const PLACE_ORDER_CHECKS: readonly Check[] = [
     },
   },
   {
+    id: 'redirect-unregistered-origin',
+    rule: '-4 errorURL, and no redirect, for an errorURL outside the origins the reseller registered',
+    async run(s) {
+      const r = await post(s, guest(s, {}, [['errorURL', 'https://conformance-check.invalid/error']]));
+      expectThat(r.location === null, `expected no redirect, got Location ${r.location}`);
+      expectError(r, -4, 'errorURL');
+    },
+  },
+  {
     id: 'returning-wrong-password',
     rule: '-16 for a returning customer with a wrong password (the generic message)',
     async run(s) {
