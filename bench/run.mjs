@@ -1,4 +1,4 @@
-/* global URLSearchParams, setTimeout, clearTimeout, fetch */
+/* global URLSearchParams, setTimeout, clearTimeout, fetch, Buffer */
 // `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build] [--profile]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
@@ -14,7 +14,20 @@
 // Writes bench/results/latest.json (and latest-<dialect>.json) and prints a summary. With
 // --profile, the first server runs under `node --cpu-prof` and its profile is summarized.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -334,6 +347,30 @@ function machine() {
   };
 }
 
+/**
+ * How long one durable write takes on the disk the database lives on (median and p90 of 30
+ * write+fsync of 4 KiB): the floor under every SQLite commit, which runs on the event loop.
+ */
+function fsyncLatencyMs(dir) {
+  const file = join(dir, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const page = Buffer.alloc(4096, 1);
+  const times = [];
+  try {
+    for (let i = 0; i < 30; i++) {
+      const t = process.hrtime.bigint();
+      writeSync(fd, page, 0, page.length, 0);
+      fsyncSync(fd);
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return { p50: round3(times[15]), p90: round3(times[27]) };
+}
+
 const loadAverage = () => os.loadavg().map((n) => Math.round(n * 100) / 100);
 
 async function main() {
@@ -342,6 +379,8 @@ async function main() {
   log(`dialect ${dialect}, ${connections} connections, ${seconds} s per measurement (+${warmupSeconds} s warm-up), load average ${loadBefore.join(' ')}`);
   build();
   const db = await freshDatabase();
+  const fsyncMs = fsyncLatencyMs(db.dir);
+  log(`write+fsync of 4 KiB in ${db.dir}: p50 ${fsyncMs.p50} ms, p90 ${fsyncMs.p90} ms`);
   const servers = [];
   const echoes = [];
   try {
@@ -383,7 +422,7 @@ async function main() {
       secondsPerMeasurement: seconds,
       warmupSeconds,
       workload: 'returning-customer !PlaceOrder POST, 1_PPP=9974 (Web DNS Pro 1 year), reseller=Y',
-      machine: machine(),
+      machine: { ...machine(), fsyncMs },
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadAverage(),
       // Every success answer (warm-ups and set-up orders included) is a stored order, so the
@@ -433,7 +472,7 @@ function printSummary(r) {
     `  ${name.padEnd(34)} ${String(run.requestsPerSecond).padStart(8)} req/s   p50 ${String(run.latencyMs.p50).padStart(6)} ms   p99 ${String(run.latencyMs.p99).padStart(6)} ms   CPU ${String(run.serverCpuMicrosPerRequest).padStart(5)} µs/req`;
   const lines = [
     '',
-    `placeorder benchmark — ${r.dialect}, ${r.machine.cores} cores (${r.machine.cpuModel}), load ${r.loadAverageBefore.join(' ')} → ${r.loadAverageAfter.join(' ')}`,
+    `placeorder benchmark — ${r.dialect}, ${r.machine.cores} cores (${r.machine.cpuModel}), load ${r.loadAverageBefore.join(' ')} → ${r.loadAverageAfter.join(' ')}, fsync p50 ${r.machine.fsyncMs.p50} ms`,
     row('bare node:http echo (1 process)', r.runs.echo1),
     row(`placeorder (1 process)`, r.runs.placeorder1),
     `  ratio placeorder/echo (1 process): ${r.ratio1}  (target ≥ ${r.target}); by CPU per request: ${r.cpuRatio1}`,
