@@ -7,7 +7,7 @@ import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } fr
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
-import type { WebSessionsTable } from '../web/sessions/sessions.table.js';
+import type { OrderingSubmissionsTable, WebSessionsTable } from '../web/sessions/sessions.table.js';
 
 export interface Database {
   resellers: ResellersTable;
@@ -29,4 +29,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   web_sessions: WebSessionsTable;
+  ordering_submissions: OrderingSubmissionsTable;
 }

@@ -98,6 +98,31 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     expect(order).toMatchObject({ status: 'pending_authorization', customer_id: null, total_cents: 4899 });
   });
 
+  it('places one order per form, however often it is sent', async () => {
+    const token = tokenOf((await open('ap=resellerbrand&product=9974')).body);
+    const form: Array<[string, string]> = [['orderingSession', token], ['product', '9974'], ['emailAddress', 'twice@example.com'], ['name', 'Twice']];
+    const [a, b] = await Promise.all([submit(form), submit(form)]);
+    const again = await submit(form);
+    const codes = [a, b, again].map((r) => r.headers['x-placeorder-error-code']);
+    // Sent together, the second may find the first still running (-1002); sent later, it gets
+    // the first one's receipt.
+    expect(codes.filter((c) => c === '0').length).toBeGreaterThanOrEqual(2);
+    expect(codes.every((c) => c === '0' || c === '-1002')).toBe(true);
+    expect(again.statusCode).toBe(303);
+    const orders = await t.store.db.selectFrom('orders').select('id').where('email_key', '=', 'twice@example.com').execute();
+    expect(orders).toHaveLength(1);
+    const page = await t.app.inject({ method: 'GET', url: String(again.headers.location) });
+    expect(page.body).toContain(`id="order-number">${orders[0]!.id}<`);
+  });
+
+  it('lets a form whose order failed be corrected and sent again', async () => {
+    const token = tokenOf((await open('ap=resellerbrand&product=9974')).body);
+    const first = await submit([['orderingSession', token], ['product', '9974'], ['emailAddress', 'retry@example.com'], ['name', 'R'], ['isReturningCustomer', 'Y'], ['loginName', 'nobody-here'], ['loginPassword', 'x']]);
+    expect(first.headers['x-placeorder-error-code']).toBe('-16');
+    const second = await submit([['orderingSession', token], ['product', '9974'], ['emailAddress', 'retry@example.com'], ['name', 'R']]);
+    expect(second.statusCode).toBe(303);
+  });
+
   it('refuses a receipt it did not sign', async () => {
     const payload = Buffer.from(JSON.stringify({ ap: 'resellerbrand', orderNumber: 999, totalCents: 0, currency: 'USD', status: 'active' })).toString('base64url');
     const res = await t.app.inject({ method: 'GET', url: `/web/order-placed?r=${payload}.AAAA` });

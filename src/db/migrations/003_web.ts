@@ -22,6 +22,16 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .execute();
   await db.schema.createIndex('web_sessions_expires').on('web_sessions').column('expires_at').execute();
 
+  // One order per ordering-page form: the form's one-time nonce is claimed before the order is
+  // placed, so the same form sent twice (back button, double click) places one order.
+  await db.schema
+    .createTable('ordering_submissions')
+    .addColumn('nonce', 'text', (c) => c.primaryKey())
+    .addColumn('order_id', t.ref, (c) => c.references('orders.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('ordering_submissions_created').on('ordering_submissions').column('created_at').execute();
+
   // The console lists a reseller's orders newest first, by (created_at, id), optionally by
   // status or email, with keyset pagination: each filter has an index that yields rows in
   // exactly that order, so a page costs the same on the first and the millionth order.

@@ -3,6 +3,7 @@
 // token is the form coming back. The submitted order goes through the same ladder and service
 // as every API call, so every rule and error code applies; the answer is a page instead of a
 // url-encoded body.
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
@@ -18,6 +19,7 @@ import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
 import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { claimNonce, orderOfNonce, recordOrder, releaseNonce } from './submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
 
 /** Products one ordering URL may offer. */
@@ -122,7 +124,7 @@ async function renderForm(
   session: OrderingSession,
   state: FormState,
 ): Promise<FastifyReply> {
-  const fresh: OrderingSession = { ...session, expiresAt: nowSeconds(ctx) + ctx.config.orderingSessionTtlSeconds };
+  const fresh: OrderingSession = { ...session, expiresAt: nowSeconds(ctx) + ctx.config.orderingSessionTtlSeconds, nonce: randomBytes(16).toString('base64url') };
   const overrides = await priceOverrides(ctx.store.db, session.products);
   const products: OfferedProduct[] = session.products.map((ppp) => {
     const plan = ctx.catalog.plan(ppp)!;
@@ -206,13 +208,32 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
   const result = validatePlaceOrder(canonicalize(orderPairs), { catalog: ctx.catalog, reseller });
   if (!result.ok) return showError(result.error);
+  // The same form sent again (back button, a second click) must not place a second order.
+  const nonce = session.nonce;
+  if (nonce !== undefined) {
+    const at = ctx.clock.now();
+    const staleBefore = new Date(at.getTime() - 2 * ctx.config.orderingSessionTtlSeconds * 1000).toISOString();
+    if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString(), staleBefore)))) {
+      const earlier = await orderOfNonce(ctx.store.db, nonce);
+      if (earlier) {
+        return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.id, totalCents: earlier.total_cents, currency: earlier.currency, status: earlier.status });
+      }
+      const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
+      return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {
+        errorCode: e.code,
+        frameAncestors: [...reseller.redirectOrigins],
+      });
+    }
+  }
   let placed;
   try {
     placed = await placeOrder(ctx, result.order, { requestId: req.id, auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' } });
   } catch (error) {
+    if (nonce !== undefined) await ctx.store.write((tx) => releaseNonce(tx, nonce));
     if (error instanceof PlaceOrderError) return showError(error);
     throw error;
   }
+  if (nonce !== undefined) await ctx.store.write((tx) => recordOrder(tx, nonce, placed.orderNumber));
   const fields = [
     ['errorCode', 0],
     ['orderNumber', placed.orderNumber],
@@ -221,13 +242,16 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   ] as const;
   if (session.successURL && redirectAllowed(session.successURL, reseller)) {
     req.errorCode = 0;
-    return reply.code(303).header('cache-control', 'no-store').header('location', appendQuery(session.successURL, encodeUrlEncoded(fields))).send();
+    return reply.code(303).header('cache-control', 'no-store').header('x-placeorder-error-code', '0').header('location', appendQuery(session.successURL, encodeUrlEncoded(fields))).send();
   }
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
-  const receipt: Receipt = { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status };
-  req.errorCode = 0;
-  return reply.code(303).header('cache-control', 'no-store').header('location', `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`).send();
+  return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status });
+}
+
+function sendReceipt(ctx: AppContext, reply: FastifyReply, receipt: Receipt): FastifyReply {
+  reply.request.errorCode = 0;
+  return reply.code(303).header('cache-control', 'no-store').header('x-placeorder-error-code', '0').header('location', `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`).send();
 }
 
 export const RECEIPT_PATH = '/web/order-placed';

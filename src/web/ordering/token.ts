@@ -18,6 +18,8 @@ export interface OrderingSession {
   readonly reseller: 'Y' | 'N';
   /** Unix seconds. */
   readonly expiresAt: number;
+  /** One-time: the form it was issued with places at most one order. */
+  readonly nonce?: string | undefined;
   readonly licenceCode?: string | undefined;
   readonly successURL?: string | undefined;
   readonly offerCode?: string | undefined;

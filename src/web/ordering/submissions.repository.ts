@@ -1,0 +1,33 @@
+// Every query about ordering-page submissions (one order per form).
+import type { Db } from '../../db/store.js';
+
+/** Claims a form's nonce; false when it was claimed before. Also clears claims older than `staleBefore`. */
+export async function claimNonce(tx: Db, nonce: string, at: string, staleBefore: string): Promise<boolean> {
+  const stale = await tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', staleBefore).limit(100).execute();
+  if (stale.length > 0) await tx.deleteFrom('ordering_submissions').where('nonce', 'in', stale.map((r) => r.nonce)).execute();
+  const r = await tx
+    .insertInto('ordering_submissions')
+    .values({ nonce, order_id: null, created_at: at })
+    .onConflict((oc) => oc.column('nonce').doNothing())
+    .returning('nonce')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function recordOrder(tx: Db, nonce: string, orderId: number): Promise<void> {
+  await tx.updateTable('ordering_submissions').set({ order_id: orderId }).where('nonce', '=', nonce).execute();
+}
+
+export async function releaseNonce(tx: Db, nonce: string): Promise<void> {
+  await tx.deleteFrom('ordering_submissions').where('nonce', '=', nonce).where('order_id', 'is', null).execute();
+}
+
+/** The order a claimed nonce led to, with what its receipt shows; undefined while none. */
+export async function orderOfNonce(db: Db, nonce: string) {
+  return db
+    .selectFrom('ordering_submissions')
+    .innerJoin('orders', 'orders.id', 'ordering_submissions.order_id')
+    .select(['orders.id', 'orders.total_cents', 'orders.currency', 'orders.status'])
+    .where('ordering_submissions.nonce', '=', nonce)
+    .executeTakeFirst();
+}
