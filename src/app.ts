@@ -13,6 +13,7 @@ import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
+import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerHardening } from './hardening/register.js';
 import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
   registerWebhooks(app, ctx);
+  sandboxRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();
   return app;

@@ -5,6 +5,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { Errors, PLACE_ORDER_PRECEDENCE, type ErrorDef } from '../errors.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS, type ItemAttrSpec, type ParamSpec } from '../place-order/parameters.js';
 import { RESELLER_ENDPOINTS } from '../reseller-api/parameters.js';
+import { SANDBOX_ENDPOINTS } from '../sandbox/sandbox.parameters.js';
 
 /** A request parameter as the documents need it (ParamSpec is one). */
 export interface ParamDoc {
@@ -87,9 +88,13 @@ export function placeOrderEndpoint(catalog: Catalog): EndpointDoc {
   };
 }
 
-/** Every endpoint the server answers: !PlaceOrder, then the reseller endpoints' own typed table. */
+/** Every endpoint the server answers: !PlaceOrder, the reseller endpoints, the sandbox endpoints. */
 export function allEndpoints(catalog: Catalog): EndpointDoc[] {
-  return [placeOrderEndpoint(catalog), ...RESELLER_ENDPOINTS.map((e): EndpointDoc => ({ ...e, itemAttrs: [] }))];
+  return [
+    placeOrderEndpoint(catalog),
+    ...RESELLER_ENDPOINTS.map((e): EndpointDoc => ({ ...e, itemAttrs: [] })),
+    ...SANDBOX_ENDPOINTS.map((e): EndpointDoc => ({ ...e, itemAttrs: [] })),
+  ];
 }
 
 /** Every catalog entry, in catalog order, for the client's code table. */

@@ -116,7 +116,7 @@ function operation(e: EndpointDoc, method: 'get' | 'post'): JsonObject {
     operationId: `${e.name.charAt(0).toLowerCase()}${e.name.slice(1)}${method === 'get' ? 'Get' : ''}`,
     summary: e.summary,
     description: e.description,
-    tags: [e.name === 'PlaceOrder' ? 'ordering' : 'reseller'],
+    tags: [e.name === 'PlaceOrder' ? 'ordering' : e.name.startsWith('Sandbox') ? 'sandbox' : 'reseller'],
     responses: {
       '200': response,
       '302': { description: 'GET with successURL/errorURL: redirect carrying the answer fields.' },

@@ -89,26 +89,36 @@ export interface ClockState {
 
 /** `placeorder clock advance --ap BRAND 40d`: moves a sandbox reseller's clock forward. */
 export async function advanceClock(store: Store, base: Clock, ap: string, seconds: number): Promise<ClockState> {
+  return advanceClockById(store, base, await sandboxReseller(store.db, ap), seconds);
+}
+
+/** The same by reseller id (the caller has checked that it is a sandbox reseller). */
+export async function advanceClockById(store: Store, base: Clock, resellerId: number, seconds: number): Promise<ClockState> {
   if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new SandboxError('the clock only moves forward, by at least one second');
-  const id = await sandboxReseller(store.db, ap);
   const offset = await store.write(async (tx) => {
-    const next = (await clockOffsetSeconds(tx, id)) + seconds;
+    const next = (await clockOffsetSeconds(tx, resellerId)) + seconds;
     if (next > MAX_OFFSET_SECONDS) throw new SandboxError(`a sandbox clock may run at most ${MAX_OFFSET_SECONDS / 86_400} days ahead`);
-    await setClockOffset(tx, id, next, isoNow(base));
+    await setClockOffset(tx, resellerId, next, isoNow(base));
     return next;
   });
   return { offsetSeconds: offset, now: new OffsetClock(base, offset).now().toISOString() };
 }
 
 export async function clockState(store: Store, base: Clock, ap: string): Promise<ClockState> {
-  const id = await sandboxReseller(store.db, ap);
-  const offset = await clockOffsetSeconds(store.db, id);
+  return clockStateById(store, base, await sandboxReseller(store.db, ap));
+}
+
+export async function clockStateById(store: Store, base: Clock, resellerId: number): Promise<ClockState> {
+  const offset = await clockOffsetSeconds(store.db, resellerId);
   return { offsetSeconds: offset, now: new OffsetClock(base, offset).now().toISOString() };
 }
 
 export async function resetClock(store: Store, base: Clock, ap: string): Promise<ClockState> {
-  const id = await sandboxReseller(store.db, ap);
-  await store.write((tx) => setClockOffset(tx, id, 0, isoNow(base)));
+  return resetClockById(store, base, await sandboxReseller(store.db, ap));
+}
+
+export async function resetClockById(store: Store, base: Clock, resellerId: number): Promise<ClockState> {
+  await store.write((tx) => setClockOffset(tx, resellerId, 0, isoNow(base)));
   return { offsetSeconds: 0, now: isoNow(base) };
 }
 

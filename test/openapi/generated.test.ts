@@ -8,6 +8,7 @@ import { Errors, PLACE_ORDER_PRECEDENCE } from '../../src/errors.js';
 import { generatedFiles, openApiDocument } from '../../src/openapi/generate.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS } from '../../src/place-order/parameters.js';
 import { RESELLER_ENDPOINTS } from '../../src/reseller-api/parameters.js';
+import { SANDBOX_ENDPOINTS } from '../../src/sandbox/sandbox.parameters.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -93,6 +94,13 @@ describe('the reseller endpoints in the OpenAPI document', () => {
     expect(Object.keys(request.properties)).toEqual(e.params.map((p) => p.name));
     const codes = doc.components.schemas[`${name}Answer`]!.properties.errorCode!.oneOf!.map((v) => v.const);
     expect(codes).toEqual([0, ...e.errorCodes]);
+  });
+
+  it('the sandbox endpoints are documented too', () => {
+    for (const e of SANDBOX_ENDPOINTS) {
+      expect(Object.keys(doc.paths[`/products/!${e.name}`]!)).toEqual(['post']);
+      expect(Object.keys(doc.components.schemas[`${e.name}Request`]!.properties)).toEqual(e.params.map((p) => p.name));
+    }
   });
 
   it('GetOrderStatus per-item fields are patterns (1_PPP, 2_licenceCode…)', () => {

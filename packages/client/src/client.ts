@@ -112,6 +112,21 @@ export class PlaceOrderClient {
     };
   }
 
+  /** !SandboxReset (sandbox resellers only): delete this sandbox's orders and events, clock back to real time. */
+  async sandboxReset(call: CallOptions = {}): Promise<{ ordersRemoved: number }> {
+    const fields = await this.call('SandboxReset', this.withLogin([]), call);
+    return { ordersRemoved: Number(fields.ordersRemoved ?? 0) };
+  }
+
+  /** !SandboxClock (sandbox resellers only): read, reset (`reset: true`) or move forward (`advance: '40d'`) the test clock. */
+  async sandboxClock(input: { advance?: string; reset?: boolean } = {}, call: CallOptions = {}): Promise<{ offsetSeconds: number; now: string }> {
+    const params: Array<[string, string]> = [];
+    if (input.reset !== undefined) params.push(['reset', input.reset ? 'Y' : 'N']);
+    if (input.advance !== undefined) params.push(['advance', input.advance]);
+    const fields = await this.call('SandboxClock', this.withLogin(params), call);
+    return { offsetSeconds: Number(fields.offsetSeconds ?? 0), now: fields.now ?? '' };
+  }
+
   private withLogin(params: Array<[string, string]>): Array<[string, string]> {
     const { loginName, loginPassword } = this.options;
     if (loginName === undefined || loginPassword === undefined) {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../../src/cli/demo.js';
 import { creditFunds } from '../../../src/funds/funds.service.js';
+import { createReseller } from '../../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../../../test/helpers/dialects.js';
 import { testApp, type TestApp } from '../../../test/helpers/app.js';
 import {
@@ -11,6 +12,7 @@ import {
   LoginFailedError,
   NotEnoughCreditError,
   OrderClosedError,
+  PermissionDeniedError,
   PlaceOrderClient,
 } from '../src/index.js';
 
@@ -77,5 +79,29 @@ describe.each(DIALECTS)('client reseller methods against the real server (%s)', 
     await expect(reseller.getOrderStatus({ orderNumber: 999_999 })).rejects.toMatchObject({ constructor: InvalidValueError, code: -4, item: 'orderNumber' });
     const wrong = new PlaceOrderClient({ baseUrl, loginName: 'resellerbrand-api', loginPassword: 'not-the-password' });
     await expect(wrong.getOrderStatus({ orderNumber: 1 })).rejects.toBeInstanceOf(LoginFailedError);
+  });
+});
+
+describe.each(DIALECTS)('client sandbox methods against the real server (%s)', (dialect) => {
+  let t: TestApp;
+  let sandbox: PlaceOrderClient;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'sbx', login: 'sbx-api', password: 'sandbox-password', validated: true, sandbox: true, redirectOrigins: [] });
+    const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    sandbox = new PlaceOrderClient({ baseUrl, loginName: 'sbx-api', loginPassword: 'sandbox-password' });
+  });
+  afterAll(() => t.close());
+
+  it('sandboxClock advances and resets; sandboxReset removes the orders', async () => {
+    expect(await sandbox.sandboxClock({ advance: '2w' })).toEqual({ offsetSeconds: 14 * 86_400, now: '2026-03-15T12:00:00.000Z' });
+    await sandbox.placeOrder({ ap: 'sbx', reseller: 'Y', customer: { emailAddress: 'c@example.com', name: 'C' }, items: [{ ppp: 9974 }] });
+    expect(await sandbox.sandboxReset()).toEqual({ ordersRemoved: 1 });
+    expect((await sandbox.sandboxClock()).offsetSeconds).toBe(0);
+  });
+
+  it("a live reseller's API user gets PermissionDeniedError", async () => {
+    const live = new PlaceOrderClient({ baseUrl: `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`, loginName: 'resellerbrand-api', loginPassword: DEMO_PASSWORD });
+    await expect(live.sandboxReset()).rejects.toBeInstanceOf(PermissionDeniedError);
   });
 });
