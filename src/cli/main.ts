@@ -38,7 +38,7 @@ const HELP = `placeorder — the !PlaceOrder ordering system for Web products
 usage: placeorder <command> [options]
 
 commands:
-  serve      run the HTTP server (--port, --host, --db, --allow-http, --demo, --trusted-proxy)
+  serve      run the HTTP server (--port, --host, --db, --allow-http, --demo, --trusted-proxy, --tls-cert, --tls-key)
   migrate    bring the database schema up to date
   reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
   orders     list orders (orders list [--ap BRAND] [--json])
