@@ -150,6 +150,13 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     expect(await eventsOf(Number(free.orderNumber))).toEqual(['order.placed', 'order.activated']);
   });
 
+  it('the operator recording payment of a reseller=N order records order.activated', async () => {
+    const placed = await place({ reseller: 'N' });
+    const orderNumber = Number(placed.orderNumber);
+    expect(await run(['orders', 'mark-paid', String(orderNumber), '--db', t.store.location], capture().io)).toBe(0);
+    expect(await eventsOf(orderNumber)).toEqual(['order.placed', 'order.activated']);
+  });
+
   it('delivers signed JSON with the event id and timestamp, and records the attempt', async () => {
     const placed = await place();
     const d = dispatcher();
