@@ -16,12 +16,16 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
 
   app.get('/readyz', async (req, reply) => {
     let problem: string | undefined;
+    let note: string | undefined;
     try {
       await sql`select 1`.execute(ctx.store.db);
       const state = await schemaState(ctx.store);
       if (state.applied.length === 0) problem = 'database schema missing';
       else if (state.pending.length > 0) problem = `migrations pending: ${state.pending.join(',')}`;
-      else if (state.unknown.length > 0) problem = `database schema newer than this build: ${state.unknown.join(',')}`;
+      // Migrations only add. During a rolling upgrade (`migrate`, then new processes) the old
+      // processes keep serving on the newer schema; marking them unready would take the
+      // whole fleet out at once (docs/operations.md, "Upgrading a fleet").
+      else if (state.unknown.length > 0) note = `schema newer than this build: ${state.unknown.join(',')}`;
     } catch {
       problem = 'database unreachable';
     }
@@ -34,7 +38,7 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
         encodeUrlEncoded(
           problem
             ? [['errorCode', Errors.UNKNOWN_ERROR.code], ['errorMessage', Errors.UNKNOWN_ERROR.template], ['reason', problem]]
-            : [['errorCode', 0], ['status', 'ready']],
+            : [['errorCode', 0], ['status', 'ready'], ['note', note]],
         ),
       );
   });

@@ -90,6 +90,14 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
       sql`insert into kysely_migration (name, timestamp) values ('004_hardening', '2026-01-01T00:00:00.000Z')`.execute(tx).then(() => undefined),
     );
     expect((await t.app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    // A newer schema (a rolling upgrade has run `migrate`) keeps the old process ready.
+    await t.store.write((tx) =>
+      sql`insert into kysely_migration (name, timestamp) values ('999_future', '2026-01-01T00:00:00.000Z')`.execute(tx).then(() => undefined),
+    );
+    const newer = await t.app.inject({ url: '/readyz' });
+    expect(newer.statusCode).toBe(200);
+    expect(parseAnswer(newer.body)).toMatchObject({ errorCode: '0', status: 'ready', note: 'schema newer than this build: 999_future' });
+    await t.store.write((tx) => sql`delete from kysely_migration where name = '999_future'`.execute(tx).then(() => undefined));
   });
 
   it('/metrics counts answers by endpoint and errorCode, latency, orders placed and hash queue depth', async () => {
