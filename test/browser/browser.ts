@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Config } from '../../src/config.js';
 import type { Dialect } from '../../src/db/store.js';
 import { testApp, type TestApp } from '../helpers/app.js';
@@ -31,8 +31,11 @@ export interface BrowserRig {
   /** Messages the pages logged, CSP violations included (a test may assert there are none). */
   readonly consoleMessages: string[];
   newPage(viewport?: { width: number; height: number }): Promise<Page>;
-  /** A full-page screenshot under docs/screenshots/. */
-  screenshot(page: Page, name: string): Promise<void>;
+  /**
+   * A full-page screenshot under docs/screenshots/. `mask` covers what differs between runs
+   * (licence codes, the server's port), so an unchanged page gives an unchanged file.
+   */
+  screenshot(page: Page, name: string, mask?: Locator[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,8 +73,8 @@ export async function browserRig(dialect: Dialect, overrides: Partial<Config> = 
       });
       return page;
     },
-    async screenshot(page, name) {
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    async screenshot(page, name, mask = []) {
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, mask, maskColor: '#d0d4d6' });
     },
     async close() {
       await context.close();

@@ -67,7 +67,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
 
     await page.getByRole('link', { name: String(orderNumber), exact: true }).click();
     await page.getByRole('heading', { name: `Order ${orderNumber}` }).waitFor();
-    await rig.screenshot(page, 'console-order');
+    await rig.screenshot(page, 'console-order', [page.locator('td code')]);
     await page.getByRole('link', { name: 'Authorize…' }).click();
     await page.getByRole('heading', { name: `Authorize order ${orderNumber}?` }).waitFor();
     await rig.screenshot(page, 'console-confirm');
@@ -128,7 +128,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     const url = await page.getByLabel('Ordering URL').inputValue();
     expect(url).toBe(`${rig.base}/products/!PlaceOrder?ap=resellerbrand&reseller=Y&product=9974`);
     await expect(page.getByLabel('HTML form').inputValue()).resolves.toContain('<input type="hidden" name="1_PPP" value="9974">');
-    await rig.screenshot(page, 'console-ordering-url');
+    await rig.screenshot(page, 'console-ordering-url', [page.locator('textarea')]);
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Add an origin').fill('https://shop.example/');
     await page.getByRole('button', { name: 'Add origin' }).click();
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
       licence.code,
       expect.stringMatching(/^From \d{4}-\d{2}-\d{2}$/),
     ]);
-    await rig.screenshot(page, 'portal-licences');
+    await rig.screenshot(page, 'portal-licences', [page.locator('td code')]);
 
     // 20 days before expiry the licence may be renewed: the link opens the ordering page for it.
     // (The portal session, two hours long, has ended by then: the customer signs in again.)
