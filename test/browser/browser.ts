@@ -83,3 +83,18 @@ export async function browserRig(dialect: Dialect, overrides: Partial<Config> = 
     },
   };
 }
+
+/**
+ * Accessibility checks a test can make on any page: every visible form control has a label
+ * (its accessible name comes from a <label>, not from a placeholder), and at the given width
+ * nothing forces the reader to scroll sideways.
+ */
+export async function checkPage(page: Page, widthPx?: number): Promise<{ unlabelled: string[]; overflowPx: number }> {
+  const unlabelled: string[] = [];
+  for (const control of await page.locator('input:not([type=hidden]), select, textarea').all()) {
+    const labels = await control.evaluate((e) => (e as HTMLInputElement).labels?.length ?? 0);
+    if (labels === 0) unlabelled.push(await control.evaluate((e) => e.outerHTML.slice(0, 120)));
+  }
+  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  return { unlabelled, overflowPx: widthPx === undefined ? 0 : Math.max(0, scrollWidth - widthPx) };
+}

@@ -8,7 +8,7 @@ import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post } from '../helpers/app.js';
-import { browserRig, type BrowserRig } from './browser.js';
+import { browserRig, checkPage, type BrowserRig } from './browser.js';
 
 const XSS = '<script>alert(1)</script>';
 
@@ -52,6 +52,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await page.goto(`${rig.base}/console`);
     await page.getByRole('heading', { name: 'Sign in to the reseller console' }).waitFor();
     await rig.screenshot(page, 'console-sign-in');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByLabel('Login name').fill('resellerbrand-api');
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -64,6 +65,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     await expect(page.locator('#balance').textContent()).resolves.toBe('USD 500.00');
     await rig.screenshot(page, 'console-dashboard');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
 
     await page.getByRole('link', { name: String(orderNumber), exact: true }).click();
     await page.getByRole('heading', { name: `Order ${orderNumber}` }).waitFor();
@@ -71,6 +73,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await page.getByRole('link', { name: 'Authorize…' }).click();
     await page.getByRole('heading', { name: `Authorize order ${orderNumber}?` }).waitFor();
     await rig.screenshot(page, 'console-confirm');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByRole('button', { name: 'Authorize order' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toContain('USD 48.99 was debited');
     await expect(page.locator('#order-status').textContent()).resolves.toBe('Active');
@@ -85,6 +88,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await page.getByRole('heading', { name: 'Orders' }).waitFor();
     await expect(page.getByText(XSS, { exact: true }).isVisible()).resolves.toBe(true);
     await rig.screenshot(page, 'console-orders');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.goto(`${rig.base}/console/orders/${xssOrder}`);
     await expect(page.locator('.customer-name').textContent()).resolves.toBe(XSS);
     await expect(page.locator('script').count()).resolves.toBe(0);
@@ -111,6 +115,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await page.getByRole('link', { name: 'Funds ledger' }).click();
     await page.getByRole('heading', { name: 'Funds ledger' }).waitFor();
     await rig.screenshot(page, 'console-ledger');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
     expect(csv[0]).toBe('entry,at,kind,order_number,amount,balance,currency,memo');
@@ -129,12 +134,14 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     expect(url).toBe(`${rig.base}/products/!PlaceOrder?ap=resellerbrand&reseller=Y&product=9974`);
     await expect(page.getByLabel('HTML form').inputValue()).resolves.toContain('<input type="hidden" name="1_PPP" value="9974">');
     await rig.screenshot(page, 'console-ordering-url', [page.locator('textarea')]);
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Add an origin').fill('https://shop.example/');
     await page.getByRole('button', { name: 'Add origin' }).click();
     await expect(page.getByRole('status').textContent()).resolves.toBe('The origin was added.');
     await expect(page.getByText('https://shop.example', { exact: true }).isVisible()).resolves.toBe(true);
     await rig.screenshot(page, 'console-settings');
+    await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
   });
 
   it('signs in to the portal and sees the licence, with a renew link inside the window', async () => {
@@ -142,6 +149,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     await page.goto(`${rig.base}/account`);
     await page.getByRole('heading', { name: 'Sign in to see your licences' }).waitFor();
     await rig.screenshot(page, 'portal-sign-in');
+    await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByLabel('Login name').fill('ada');
     await page.getByLabel('Password').fill('analytical-engine');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -157,6 +165,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
       expect.stringMatching(/^From \d{4}-\d{2}-\d{2}$/),
     ]);
     await rig.screenshot(page, 'portal-licences', [page.locator('td code')]);
+    await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
 
     // 20 days before expiry the licence may be renewed: the link opens the ordering page for it.
     // (The portal session, two hours long, has ended by then: the customer signs in again.)

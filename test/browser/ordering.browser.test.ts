@@ -2,7 +2,7 @@
 // the form by its labels and places the order; mistakes come back beside the field at fault.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
-import { browserRig, type BrowserRig } from './browser.js';
+import { browserRig, checkPage, type BrowserRig } from './browser.js';
 
 describe.each(DIALECTS)('ordering page in Chromium (%s)', (dialect) => {
   let rig: BrowserRig;
@@ -19,6 +19,7 @@ describe.each(DIALECTS)('ordering page in Chromium (%s)', (dialect) => {
     await expect(page.getByRole('heading', { name: 'Place an order' }).isVisible()).resolves.toBe(true);
     await expect(page.getByLabel('Sectigo Web Monitor, 1 year: USD 98.99').isChecked()).resolves.toBe(true);
     await rig.screenshot(page, 'ordering-page');
+    await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByLabel('Sectigo Web Monitor, 1 year').uncheck();
     await page.getByLabel('Email address').fill('ada@example.com');
     await page.getByLabel('Full name').fill('Ada Lovelace');
@@ -55,6 +56,7 @@ describe.each(DIALECTS)('ordering page in Chromium (%s)', (dialect) => {
     await expect(page.getByLabel('Organisation').inputValue()).resolves.toBe('Navy');
     await expect(page.getByLabel('Town or city').inputValue()).resolves.toBe('Arlington');
     await rig.screenshot(page, 'ordering-error');
+    await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
   });
 
   it('shows the expired-session page with a fresh form that works', async () => {
