@@ -35,9 +35,13 @@ function component(frame) {
 const byComponent = new Map();
 const byFunction = new Map();
 let busy = 0;
+let idle = 0;
 for (let i = 0; i < profile.samples.length; i++) {
   const frame = nodes.get(profile.samples[i]).callFrame;
-  if (frame.functionName === '(idle)') continue;
+  if (frame.functionName === '(idle)') {
+    idle += profile.timeDeltas[i] ?? 0;
+    continue;
+  }
   const dt = profile.timeDeltas[i] ?? 0;
   busy += dt;
   const c = component(frame);
@@ -46,7 +50,7 @@ for (let i = 0; i < profile.samples.length; i++) {
   byFunction.set(f, (byFunction.get(f) ?? 0) + dt);
 }
 const pct = (v) => `${((v / busy) * 100).toFixed(1).padStart(5)}%`;
-console.log(`busy time ${(busy / 1e6).toFixed(2)} s`);
+console.log(`busy time ${(busy / 1e6).toFixed(2)} s, idle (waiting for I/O) ${(idle / 1e6).toFixed(2)} s`);
 console.log('by component:');
 for (const [k, v] of [...byComponent].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(v)}  ${k}`);
 console.log(`top ${top} functions (self time):`);
