@@ -90,5 +90,6 @@ export async function currentSession(ctx: AppContext, req: FastifyRequest, kind:
 
 export function redirect(reply: FastifyReply, location: string): FastifyReply {
   reply.request.errorCode = 0;
-  return reply.code(303).header('cache-control', 'no-store').header('location', location).send();
+  // Pages carry their errorCode in this header (src/web/page.ts); redirects between pages too.
+  return reply.code(303).header('cache-control', 'no-store').header('x-placeorder-error-code', '0').header('location', location).send();
 }
