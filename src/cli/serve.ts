@@ -47,6 +47,11 @@ export async function serve(args: string[], _io: Io): Promise<number> {
     if (created.length > 0) logger.info({ resellers: created }, 'demo data created');
   }
   const app = await buildApp({ store, catalog: defaultCatalog(), clock: systemClock, hasher, config, logger });
+  if (store.dialect === 'postgres' && config.webSecret === '') {
+    // Ordering forms and console sessions are signed; processes behind one load balancer must
+    // share the key, or a form served by one process comes back as -97 to another.
+    logger.warn('PLACEORDER_WEB_SECRET is not set: this process signs web forms with a key of its own. Set one shared secret when several processes serve one PostgreSQL database.');
+  }
   if (config.allowHttp) {
     logger.warn('--allow-http: plain HTTP requests are accepted. Use this for local development only.');
   }
