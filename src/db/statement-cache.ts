@@ -14,15 +14,14 @@ export function cachingDatabase(conn: BetterSqlite3.Database, max = MAX_CACHED_S
   return {
     prepare(sqlText: string): SqliteStatement {
       let stmt = statements.get(sqlText);
-      if (stmt !== undefined) {
-        // Least recently used goes first (a Map iterates in insertion order): a query whose SQL
-        // differs every time (values inlined as literals) must not push the hot ones out.
-        statements.delete(sqlText);
-      } else {
+      if (stmt === undefined) {
         stmt = conn.prepare(sqlText) as unknown as SqliteStatement;
+        // The oldest entry goes first (a Map iterates in insertion order). A query whose SQL
+        // differs every time (values inlined as literals) then costs a hot statement one
+        // re-prepare per `max` such queries, and a hit costs a lookup only.
         if (statements.size >= max) statements.delete(statements.keys().next().value!);
+        statements.set(sqlText, stmt);
       }
-      statements.set(sqlText, stmt);
       return stmt;
     },
     close(): void {

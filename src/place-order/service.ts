@@ -105,11 +105,11 @@ async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest): Promis
     }
     return { kind: 'create', loginName, passwordHash: await deps.hasher.hash(password) };
   }
-  const proven =
-    deps.credentials.proven(loginName, password, row.password_hash) ||
-    (await deps.hasher.verify(row.password_hash, password));
+  // A cache hit already refreshed the entry; remembering again would only cost another HMAC.
+  const cached = deps.credentials.proven(loginName, password, row.password_hash);
+  const proven = cached || (await deps.hasher.verify(row.password_hash, password));
   if (!proven) throw fail(Errors.LOGIN_FAILED);
-  deps.credentials.remember(loginName, password, row.password_hash);
+  if (!cached) deps.credentials.remember(loginName, password, row.password_hash);
   return { kind: 'existing', id: row.id, passwordHash: row.password_hash };
 }
 
