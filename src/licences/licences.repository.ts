@@ -1,19 +1,7 @@
 // Every query about licences.
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/store.js';
-
-export interface LicenceRow {
-  id: number;
-  code: string;
-  order_id: number;
-  item_no: number;
-  customer_id: number | null;
-  email_key: string;
-  product_code: string;
-  ppp: number;
-  starts_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
+import type { LicencesTable } from './licences.table.js';
 
 const COLUMNS = [
   'id',
@@ -28,6 +16,9 @@ const COLUMNS = [
   'expires_at',
   'revoked_at',
 ] as const;
+
+/** A licence as the queries below read it: the columns of COLUMNS, typed by the table. */
+export type LicenceRow = Pick<Selectable<LicencesTable>, (typeof COLUMNS)[number]>;
 
 export interface NewLicence {
   code: string;

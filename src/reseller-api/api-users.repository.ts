@@ -1,20 +1,16 @@
 // The queries of API-user sign-in: the user with its reseller, and the failure counter that
 // drives lockout. (The api_users table belongs to resellers/; these are the reseller API's own
 // questions of it.)
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/store.js';
+import type { ApiUsersTable, ResellersTable } from '../resellers/resellers.table.js';
 
-export interface ApiUserRow {
-  id: number;
-  reseller_id: number;
-  login_name: string;
-  password_hash: string;
-  ip_allow: string | null;
-  failed_logins: number;
-  locked_until: string | null;
-  password_changed_at: string;
-  suspended: number;
-  ap: string;
-}
+/** An API user with its reseller's brand and suspension, as `findApiUser` selects them. */
+export type ApiUserRow = Pick<
+  Selectable<ApiUsersTable>,
+  'id' | 'reseller_id' | 'login_name' | 'password_hash' | 'ip_allow' | 'failed_logins' | 'locked_until' | 'password_changed_at'
+> &
+  Pick<Selectable<ResellersTable>, 'suspended' | 'ap'>;
 
 export async function findApiUser(db: Db, loginName: string): Promise<ApiUserRow | undefined> {
   return db

@@ -2,9 +2,9 @@
 // details; its redirect origins and an API user's settings. Authorizing, rejecting, refunding
 // and the funds statement are issue #3's services (src/orders/lifecycle.service.ts,
 // src/funds/funds.service.ts); this file does not repeat their SQL.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/store.js';
-import type { OrderStatus } from '../../orders/orders.table.js';
+import type { OrderStatus, OrdersTable } from '../../orders/orders.table.js';
 
 export interface OrderListFilter {
   readonly resellerId: number;
@@ -20,16 +20,10 @@ export interface OrderListFilter {
   readonly limit: number;
 }
 
-export interface OrderListRow {
-  id: number;
-  status: OrderStatus;
-  email_address: string;
-  contact_json: string;
-  total_cents: number;
-  currency: string;
-  created_at: string;
-  reseller_pays: number;
-}
+const ORDER_LIST_COLUMNS = ['id', 'status', 'email_address', 'contact_json', 'total_cents', 'currency', 'created_at', 'reseller_pays'] as const;
+
+/** One row of the orders list: the columns of ORDER_LIST_COLUMNS, typed by the table. */
+export type OrderListRow = Pick<Selectable<OrdersTable>, (typeof ORDER_LIST_COLUMNS)[number]>;
 
 /**
  * Newest first by (created_at, id), `limit` rows after the cursor. Each filter has an index of
@@ -44,7 +38,7 @@ export async function listResellerOrders(db: Db, f: OrderListFilter): Promise<Or
 export function orderListQuery(db: Db, f: OrderListFilter) {
   let q = db
     .selectFrom('orders')
-    .select(['id', 'status', 'email_address', 'contact_json', 'total_cents', 'currency', 'created_at', 'reseller_pays'])
+    .select(ORDER_LIST_COLUMNS)
     .where('reseller_id', '=', f.resellerId);
   if (f.status !== undefined) q = q.where('status', '=', f.status);
   if (f.emailKey !== undefined) q = q.where('email_key', '=', f.emailKey);
