@@ -12,6 +12,7 @@ import {
   moveBalance,
   newestEntries,
   systemAccountId,
+  type SystemAccount,
 } from './funds.repository.js';
 import type { LedgerKind } from './funds.table.js';
 
@@ -37,51 +38,17 @@ export interface Movement {
  * of the same order fails on the unique `debit_order_id` constraint.
  */
 export async function debitForOrder(tx: Db, m: Movement): Promise<boolean> {
-  const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  const balance = await moveBalance(tx, account, m.resellerId, -m.amountCents);
-  if (balance === undefined) return false;
-  await insertLedgerTransaction(tx, {
-    kind: 'authorization',
-    resellerId: m.resellerId,
-    orderId: m.orderId,
-    amountCents: m.amountCents,
-    memo: m.memo ?? null,
-    requestId: m.requestId,
-    at: m.at,
-    entries: [
-      { accountId: account, amountCents: -m.amountCents },
-      { accountId: await systemAccountId(tx, 'vendor:revenue'), amountCents: m.amountCents },
-    ],
-  });
-  return true;
+  return post(tx, 'authorization', 'vendor:revenue', m, -m.amountCents, { orderId: m.orderId, amountCents: m.amountCents });
 }
 
 /** The reverse of an order's debit: reseller +amount, vendor revenue −amount. */
 export async function refundForOrder(tx: Db, m: Movement): Promise<void> {
-  await credit(tx, 'refund', 'vendor:revenue', m);
+  await post(tx, 'refund', 'vendor:revenue', m, m.amountCents, { orderId: m.orderId, amountCents: m.amountCents });
 }
 
 /** Money the reseller paid in: reseller +amount, vendor payments −amount. */
 export async function topUp(tx: Db, m: Movement): Promise<void> {
-  await credit(tx, 'top_up', 'vendor:payments', m);
-}
-
-async function credit(tx: Db, kind: LedgerKind, other: 'vendor:revenue' | 'vendor:payments', m: Movement): Promise<void> {
-  const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  await moveBalance(tx, account, m.resellerId, m.amountCents);
-  await insertLedgerTransaction(tx, {
-    kind,
-    resellerId: m.resellerId,
-    orderId: m.orderId,
-    amountCents: m.amountCents,
-    memo: m.memo ?? null,
-    requestId: m.requestId,
-    at: m.at,
-    entries: [
-      { accountId: account, amountCents: m.amountCents },
-      { accountId: await systemAccountId(tx, other), amountCents: -m.amountCents },
-    ],
-  });
+  await post(tx, 'top_up', 'vendor:payments', m, m.amountCents, { orderId: m.orderId, amountCents: m.amountCents });
 }
 
 /**
@@ -89,20 +56,37 @@ async function credit(tx: Db, kind: LedgerKind, other: 'vendor:revenue' | 'vendo
  * (the operator raises the credit limit first if the reseller is to go further down).
  */
 export async function adjust(tx: Db, m: Movement & { signedCents: number }): Promise<boolean> {
+  return post(tx, 'adjustment', 'vendor:adjustments', m, m.signedCents, { orderId: null, amountCents: Math.abs(m.signedCents) });
+}
+
+/**
+ * Every movement: the reseller's balance moves by `signedCents` (a decrease only as far as the
+ * credit limit allows, else false and nothing changes) and one transaction records it, the
+ * reseller's entry and the vendor account's opposite entry summing to zero. An increase always
+ * lands: the account row exists (ensureResellerAccount) and only decreases have a floor.
+ */
+async function post(
+  tx: Db,
+  kind: LedgerKind,
+  other: SystemAccount,
+  m: Movement,
+  signedCents: number,
+  recorded: { orderId: number | null; amountCents: number },
+): Promise<boolean> {
   const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  const balance = await moveBalance(tx, account, m.resellerId, m.signedCents);
+  const balance = await moveBalance(tx, account, m.resellerId, signedCents);
   if (balance === undefined) return false;
   await insertLedgerTransaction(tx, {
-    kind: 'adjustment',
+    kind,
     resellerId: m.resellerId,
-    orderId: null,
-    amountCents: Math.abs(m.signedCents),
+    orderId: recorded.orderId,
+    amountCents: recorded.amountCents,
     memo: m.memo ?? null,
     requestId: m.requestId,
     at: m.at,
     entries: [
-      { accountId: account, amountCents: m.signedCents },
-      { accountId: await systemAccountId(tx, 'vendor:adjustments'), amountCents: -m.signedCents },
+      { accountId: account, amountCents: signedCents },
+      { accountId: await systemAccountId(tx, other), amountCents: -signedCents },
     ],
   });
   return true;
