@@ -23,7 +23,9 @@ function component(frame) {
   if (url.includes('/pg/') || url.includes('/pg-protocol/') || url.includes('/pg-pool/')) return 'pg driver';
   if (url.includes('/kysely/')) return 'Kysely (query building, compiling, executor)';
   if (/\/(fastify|find-my-way|avvio|light-my-request|@fastify)\//.test(url)) return 'Fastify';
-  if (/\/(pino|sonic-boom|thread-stream)\//.test(url) || fn === 'writeString' || fn === 'writev') return 'logging (pino, writes)';
+  if (/\/(pino|sonic-boom|thread-stream)\//.test(url)) return 'logging (pino)';
+  // Native writes: log lines, HTTP answers, and (on PostgreSQL) every query sent.
+  if (fn === 'writeString' || fn === 'writev' || fn === 'writeBuffer') return 'native writes (log, sockets)';
   if (url.includes('/dist/')) return `placeorder: ${url.split('/dist/')[1].split('/')[0].replace(/\.js$/, '')}`;
   if (url.startsWith('node:internal/crypto') || fn === 'Hmac' || fn === 'digest' || fn === 'randomFillSync') return 'crypto (HMAC, request ids)';
   if (/^node:(_http|http|net|internal\/http|internal\/streams|internal\/stream_base|events)/.test(url)) return 'node http, net, streams';
