@@ -13,8 +13,12 @@ export interface ResellerAnswerField {
   readonly description: string;
 }
 
-export interface ResellerEndpointSpec {
-  readonly name: ResellerEndpointName;
+/**
+ * An endpoint a reseller's API user calls (the reseller endpoints here, the sandbox endpoints in
+ * src/sandbox): POST only, signed in with loginName/loginPassword, the same transport rules.
+ */
+export interface PostEndpointSpec<Name extends string = string> {
+  readonly name: Name;
   readonly summary: string;
   readonly description: string;
   /** POST only: a GET is answered with -17. */
@@ -25,16 +29,25 @@ export interface ResellerEndpointSpec {
   readonly success: readonly ResellerAnswerField[];
 }
 
+export type ResellerEndpointSpec = PostEndpointSpec<ResellerEndpointName>;
+
 const p = (spec: Omit<ParamSpec, 'group'> & { group?: ParamSpec['group'] }): ParamSpec =>
   Object.freeze({ group: 'login', ...spec }) as ParamSpec;
 
 /** Longest order number we read: 19 digits is every 64-bit order number. */
 export const ORDER_NUMBER_MAX_LENGTH = 19;
 
-const LOGIN_NAME = p({ name: 'loginName', requirement: 'required', type: 'string', maxLength: 64, description: "The login name of one of the reseller's API users (case-sensitive)." });
-const LOGIN_PASSWORD = p({ name: 'loginPassword', requirement: 'required', type: 'string', maxLength: 128, description: "That API user's password (case-sensitive)." });
+/** The sign-in parameters of an endpoint called by one of `whose` API users (e.g. "the reseller's"). */
+export function loginParams(whose: string): readonly [ParamSpec, ParamSpec] {
+  return [
+    p({ name: 'loginName', requirement: 'required', type: 'string', maxLength: 64, description: `The login name of one of ${whose} API users (case-sensitive).` }),
+    p({ name: 'loginPassword', requirement: 'required', type: 'string', maxLength: 128, description: "That API user's password (case-sensitive)." }),
+  ];
+}
+
+const [LOGIN_NAME, LOGIN_PASSWORD] = loginParams("the reseller's");
 const ORDER_NUMBER = p({ name: 'orderNumber', group: 'reseller', requirement: 'required', type: 'integer', maxLength: ORDER_NUMBER_MAX_LENGTH, description: 'The order number !PlaceOrder answered; it must be an order placed under this reseller’s brand.' });
-const RESPONSE_FORMAT = p({ name: 'responseFormat', group: 'transport', requirement: 'optional', type: 'integer', maxLength: 1, allowed: ['0', '1'], defaultValue: '1', description: '1: url-encoded answer; 0: newline-delimited answer (values only, one a line, in the documented order).' });
+export const RESPONSE_FORMAT = p({ name: 'responseFormat', group: 'transport', requirement: 'optional', type: 'integer', maxLength: 1, allowed: ['0', '1'], defaultValue: '1', description: '1: url-encoded answer; 0: newline-delimited answer (values only, one a line, in the documented order).' });
 const TEST = p({ name: 'test', group: 'reseller', requirement: 'optional', type: 'char', maxLength: 1, allowed: ['Y', 'N'], defaultValue: 'N', description: 'Y: run every check and answer as if authorizing, but change nothing (no debit, no licence).' });
 const REFUND_REASON_CODE = p({
   name: 'refundReasonCode',
@@ -47,7 +60,7 @@ const REFUND_REASON_CODE = p({
 });
 
 /** Checks every reseller endpoint runs before its own, in this order. */
-const COMMON_CODES = [
+export const COMMON_CODES = [
   Errors.NOT_HTTPS.code,
   Errors.GET_NOT_ALLOWED.code,
   Errors.UNRECOGNIZED_ARGUMENT.code,
@@ -55,7 +68,7 @@ const COMMON_CODES = [
   Errors.INVALID_VALUE.code,
   Errors.LOGIN_FAILED.code,
 ];
-const ALWAYS_POSSIBLE = [Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code];
+export const ALWAYS_POSSIBLE = [Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code];
 
 const ORDER_FIELDS: readonly ResellerAnswerField[] = [
   { name: 'orderNumber', type: 'string', description: 'The order number.' },

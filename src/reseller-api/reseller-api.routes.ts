@@ -20,12 +20,24 @@ import { parsePairs, queryOf, type AnswerFields, type RawPair } from '../wire/fo
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
-import { RESELLER_ENDPOINTS, type ResellerEndpointSpec } from './parameters.js';
+import { RESELLER_ENDPOINTS, type PostEndpointSpec, type ResellerEndpointSpec } from './parameters.js';
 import { sandboxForResellerCall } from '../sandbox/sandbox.service.js';
 
 export function resellerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
-  for (const spec of RESELLER_ENDPOINTS) {
-    const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, spec, req, reply);
+  registerPostEndpoints(app, RESELLER_ENDPOINTS, (spec, req, reply) => handle(ctx, spec, req, reply));
+}
+
+/**
+ * Each endpoint of the table at both its paths, for GET as well as POST: the handler answers a
+ * GET with -17 (rather than the router with a 404), as the spec's error table asks.
+ */
+export function registerPostEndpoints<S extends PostEndpointSpec>(
+  app: FastifyInstance,
+  specs: readonly S[],
+  handle: (spec: S, req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>,
+): void {
+  for (const spec of specs) {
+    const handler = (req: FastifyRequest, reply: FastifyReply) => handle(spec, req, reply);
     for (const url of endpointPaths(spec.name)) {
       app.get(url, handler);
       app.post(url, handler);
@@ -39,7 +51,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 type Checked = { ok: true; values: ReadonlyMap<string, string> } | { ok: false; error: PlaceOrderError };
 
 /** -2, -3, -4 against the endpoint's table: names case-insensitive, first occurrence wins. */
-export function checkParams(spec: ResellerEndpointSpec, pairs: readonly RawPair[]): Checked {
+export function checkParams(spec: Pick<PostEndpointSpec, 'params'>, pairs: readonly RawPair[]): Checked {
   const byLower = new Map(spec.params.map((s) => [s.name.toLowerCase(), s]));
   const values = new Map<string, string>();
   for (const { name, value } of pairs) {
@@ -68,7 +80,28 @@ function validValue(s: ParamSpec, value: string): boolean {
   return true;
 }
 
-async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+/** A POST endpoint's call past the transport rules and the parameter checks. */
+export interface OpenedCall {
+  readonly refused?: undefined;
+  readonly pairs: readonly RawPair[];
+  /** The parameters by their table names, `allowed` values in their table spelling. */
+  readonly values: ReadonlyMap<string, string>;
+  /** Sends the answer in the requested format and notes its errorCode for the log. */
+  answer(a: Omit<Answer, 'format'>): FastifyReply;
+  error(e: PlaceOrderError): FastifyReply;
+}
+
+/**
+ * The checks every endpoint of a `PostEndpointSpec` table runs first, in this order: -14 not
+ * https, -17 not POST, -4 Content-Type, then -2/-3/-4 against the table. Returns the call, or
+ * (as `refused`) the reply already sent with the first failure.
+ */
+export function openPostCall(
+  ctx: AppContext,
+  spec: PostEndpointSpec,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): OpenedCall | { readonly refused: FastifyReply } {
   const body = typeof req.body === 'string' ? req.body : undefined;
   const pairs = parsePairs(queryOf(req.url), body);
   const format = responseFormatOf(pairs.find((p) => p.name.toLowerCase() === 'responseformat')?.value);
@@ -78,15 +111,26 @@ async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyR
   };
   const error = (e: PlaceOrderError) => answer({ fields: errorFields(e) });
 
-  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return error(fail(Errors.NOT_HTTPS));
+  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return { refused: error(fail(Errors.NOT_HTTPS)) };
   // Credentials in a query string end up in proxy and server logs: these endpoints take POST only.
-  if (req.method !== 'POST') return error(fail(Errors.GET_NOT_ALLOWED));
-  if (req.body === UNSUPPORTED_BODY) return error(fail(Errors.INVALID_VALUE, 'Content-Type'));
+  if (req.method !== 'POST') return { refused: error(fail(Errors.GET_NOT_ALLOWED)) };
+  if (req.body === UNSUPPORTED_BODY) return { refused: error(fail(Errors.INVALID_VALUE, 'Content-Type')) };
   const checked = checkParams(spec, pairs);
-  if (!checked.ok) return error(checked.error);
-  const v = checked.values;
+  if (!checked.ok) return { refused: error(checked.error) };
+  return { pairs, values: checked.values, answer, error };
+}
 
-  const principal = await authenticateApiUser(ctx, v.get('loginName')!, v.get('loginPassword')!, clientAddressOf(req.raw, ctx.config.trustedProxies));
+/** The API user of a checked call's loginName/loginPassword, or undefined (-16). */
+export function signInCaller(ctx: AppContext, req: FastifyRequest, v: ReadonlyMap<string, string>): Promise<ApiPrincipal | undefined> {
+  return authenticateApiUser(ctx, v.get('loginName')!, v.get('loginPassword')!, clientAddressOf(req.raw, ctx.config.trustedProxies));
+}
+
+async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const call = openPostCall(ctx, spec, req, reply);
+  if (call.refused) return call.refused;
+  const { pairs, values: v, answer, error } = call;
+
+  const principal = await signInCaller(ctx, req, v);
   if (!principal) return error(fail(Errors.LOGIN_FAILED));
 
   const action: ResellerAction = {

@@ -3,38 +3,22 @@
 // the same checks and the same OpenAPI generator serve them.
 import { Errors } from '../errors.js';
 import type { ParamSpec } from '../place-order/parameters.js';
-import type { ResellerAnswerField } from '../reseller-api/parameters.js';
+import { ALWAYS_POSSIBLE, COMMON_CODES, RESPONSE_FORMAT as RESELLER_RESPONSE_FORMAT, loginParams, type PostEndpointSpec } from '../reseller-api/parameters.js';
 
 export type SandboxEndpointName = 'SandboxReset' | 'SandboxClock';
 
-export interface SandboxEndpointSpec {
-  readonly name: SandboxEndpointName;
-  readonly summary: string;
-  readonly description: string;
-  readonly methods: readonly ['post'];
-  readonly params: readonly ParamSpec[];
-  readonly errorCodes: readonly number[];
-  readonly success: readonly ResellerAnswerField[];
-}
+export type SandboxEndpointSpec = PostEndpointSpec<SandboxEndpointName>;
 
 const p = (spec: ParamSpec): ParamSpec => Object.freeze(spec);
 
-const LOGIN_NAME = p({ name: 'loginName', group: 'login', requirement: 'required', type: 'string', maxLength: 64, description: "The login name of one of the sandbox reseller's API users (case-sensitive)." });
-const LOGIN_PASSWORD = p({ name: 'loginPassword', group: 'login', requirement: 'required', type: 'string', maxLength: 128, description: "That API user's password (case-sensitive)." });
-const RESPONSE_FORMAT = p({ name: 'responseFormat', group: 'transport', requirement: 'optional', type: 'integer', maxLength: 1, allowed: ['0', '1'], defaultValue: '1', description: '1: url-encoded answer; 0: newline-delimited answer.' });
+const [LOGIN_NAME, LOGIN_PASSWORD] = loginParams("the sandbox reseller's");
+const RESPONSE_FORMAT = p({ ...RESELLER_RESPONSE_FORMAT, description: '1: url-encoded answer; 0: newline-delimited answer.' });
 const ADVANCE = p({ name: 'advance', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 7, description: 'Moves the sandbox clock forward by a duration: a number and a unit, s, m, h, d or w (e.g. 40d).' });
 const RESET = p({ name: 'reset', group: 'reseller', requirement: 'optional', type: 'char', maxLength: 1, allowed: ['Y', 'N'], defaultValue: 'N', description: 'Y: set the clock back to real time (before any advance in the same call).' });
 
-const COMMON = [
-  Errors.NOT_HTTPS.code,
-  Errors.GET_NOT_ALLOWED.code,
-  Errors.UNRECOGNIZED_ARGUMENT.code,
-  Errors.MISSING_ARGUMENT.code,
-  Errors.INVALID_VALUE.code,
-  Errors.LOGIN_FAILED.code,
-  Errors.PERMISSION_DENIED.code,
-];
-const ALWAYS = [Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code];
+/** The reseller endpoints' checks, then -91 for a live reseller's API user. */
+const COMMON = [...COMMON_CODES, Errors.PERMISSION_DENIED.code];
+const ALWAYS = ALWAYS_POSSIBLE;
 
 export const SANDBOX_ENDPOINTS: readonly SandboxEndpointSpec[] = Object.freeze([
   {
