@@ -21,22 +21,9 @@ import { escapeHtml, html } from '../html.js';
 import { termText } from '../ordering/ordering.page.js';
 import { messagePage, sendPage } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, queryForm, redirect, refuseForeign, refuseInsecure } from '../request.js';
-import { webKey } from '../secret.js';
+import { signInRoutes } from '../sign-in.js';
 import { deleteSessionsOfApiUser } from '../sessions/sessions.repository.js';
-import {
-  SESSION_TTL_SECONDS,
-  checkCsrf,
-  checkSignInCsrf,
-  clearCookie,
-  cookieName,
-  cookiesOf,
-  endSession,
-  newPreSessionNonce,
-  setCookie,
-  signInCsrf,
-  startSession,
-  type Session,
-} from '../sessions/sessions.service.js';
+import { checkCsrf, clearCookie, cookieName, endSession, type Session } from '../sessions/sessions.service.js';
 import {
   apiUserSettings,
   itemsOfOrders,
@@ -59,14 +46,12 @@ import {
   orderingUrlPage,
   ordersPage,
   settingsPage,
-  signInPage,
   type ConsoleAction,
   type ConsoleFrame,
   type OrderRowView,
 } from './console.pages.js';
 
 const COOKIE = 'po_console';
-const PRE_COOKIE = 'po_console_pre';
 /** Rows per page of the orders list; entries on the ledger page; entries in one CSV export. */
 export const PAGE_SIZE = 50;
 export const LEDGER_PAGE_ENTRIES = 200;
@@ -86,7 +71,6 @@ interface Signed {
 type Handler = (req: FastifyRequest, reply: FastifyReply, s: Signed) => Promise<FastifyReply>;
 
 export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const key = webKey(ctx.config);
 
   /** Runs `handler` for a signed-in API user; a POST must also carry the session's CSRF token. */
   const signed = (handler: Handler) => async (req: FastifyRequest, reply: FastifyReply) => {
@@ -121,52 +105,17 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
   };
 
   // ---- sign-in / sign-out ----
-  const showSignIn = (req: FastifyRequest, reply: FastifyReply, error?: string, loginName?: string) => {
-    const https = isHttps(ctx, req);
-    const nonce = newPreSessionNonce();
-    setCookie(reply, cookieName(PRE_COOKIE, https), nonce, https, 3600);
-    return sendPage(
-      reply,
-      signInPage({
-        action: '/console/sign-in',
-        title: 'Sign in to the reseller console',
-        csrf: signInCsrf(key, nonce),
-        error,
-        loginName,
-        errorCode: error ? Errors.LOGIN_FAILED.code : 0,
-        intro: html`<p>Use a login of your reseller account's API users.</p>`,
-      }),
-      { errorCode: error ? Errors.LOGIN_FAILED.code : 0 },
-    );
-  };
-
-  app.get('/console/sign-in', async (req, reply) => {
-    const insecure = refuseInsecure(ctx, req, reply);
-    if (insecure) return insecure;
-    if (await currentSession(ctx, req, 'console', COOKIE)) return redirect(reply, '/console');
-    return showSignIn(req, reply);
-  });
-
-  app.post('/console/sign-in', async (req, reply) => {
-    const insecure = refuseInsecure(ctx, req, reply);
-    if (insecure) return insecure;
-    const https = isHttps(ctx, req);
-    const form = new Form(req.body);
-    if (!fromOwnPage(req) || !checkSignInCsrf(key, cookiesOf(req).get(cookieName(PRE_COOKIE, https)), form.get('csrf'))) return refuseForeign(reply);
-    const loginName = form.get('loginName') ?? '';
-    const password = form.get('loginPassword') ?? '';
-    const principal =
-      loginName !== '' && password !== '' && [...loginName].length <= 64 && [...password].length <= 128
-        ? await authenticateApiUser(ctx, loginName, password, clientAddressOf(req.raw, ctx.config.trustedProxies))
-        : undefined;
-    if (!principal) {
-      req.log.info('console sign-in refused');
-      return showSignIn(req, reply, `Error ${Errors.LOGIN_FAILED.code}: ${errorMessage(Errors.LOGIN_FAILED)}`, loginName.slice(0, 64));
-    }
-    const { token } = await startSession(ctx.store, ctx.clock, { kind: 'console', resellerId: principal.resellerId, apiUserId: principal.apiUserId });
-    clearCookie(reply, cookieName(PRE_COOKIE, https), https);
-    setCookie(reply, cookieName(COOKIE, https), token, https, SESSION_TTL_SECONDS.console);
-    return redirect(reply, '/console');
+  signInRoutes(app, ctx, {
+    kind: 'console',
+    home: '/console',
+    cookie: COOKIE,
+    title: 'Sign in to the reseller console',
+    intro: html`<p>Use a login of your reseller account's API users.</p>`,
+    // The reseller API's own authentication: lockout, password expiry and the IP allowlist apply.
+    authenticate: async (req, loginName, password) => {
+      const principal = await authenticateApiUser(ctx, loginName, password, clientAddressOf(req.raw, ctx.config.trustedProxies));
+      return principal && { resellerId: principal.resellerId, apiUserId: principal.apiUserId };
+    },
   });
 
   app.post(

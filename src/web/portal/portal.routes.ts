@@ -1,7 +1,7 @@
 // The customer portal at /account: a customer signs in with the loginName/loginPassword they
 // chose when ordering, and sees their licences with a renew link inside the renewal window.
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { isoDate } from '../../clock.js';
 import { findCustomerByLogin } from '../../customers/customers.repository.js';
@@ -13,82 +13,28 @@ import { customerName } from '../console/console.pages.js';
 import { termText } from '../ordering/ordering.page.js';
 import { messagePage, sendPage } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from '../request.js';
-import { webKey } from '../secret.js';
-import { signInPage } from '../console/console.pages.js';
-import {
-  SESSION_TTL_SECONDS,
-  checkCsrf,
-  checkSignInCsrf,
-  clearCookie,
-  cookieName,
-  cookiesOf,
-  endSession,
-  newPreSessionNonce,
-  setCookie,
-  signInCsrf,
-  startSession,
-} from '../sessions/sessions.service.js';
+import { signInRoutes } from '../sign-in.js';
+import { checkCsrf, clearCookie, cookieName, endSession } from '../sessions/sessions.service.js';
 import { customerById, licencesOfCustomer, renewedCodes, waitingOrdersOfCustomer } from './portal.repository.js';
 import type { LicenceView } from './portal.pages.js';
 import { portalPage } from './portal.pages.js';
 
 const COOKIE = 'po_account';
-const PRE_COOKIE = 'po_account_pre';
 const DAY_MS = 86_400_000;
 
 export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const key = webKey(ctx.config);
-
-  const showSignIn = (req: FastifyRequest, reply: FastifyReply, error?: string, loginName?: string) => {
-    const https = isHttps(ctx, req);
-    const nonce = newPreSessionNonce();
-    setCookie(reply, cookieName(PRE_COOKIE, https), nonce, https, 3600);
-    const code = error ? Errors.LOGIN_FAILED.code : 0;
-    return sendPage(
-      reply,
-      signInPage({
-        action: '/account/sign-in',
-        title: 'Sign in to see your licences',
-        csrf: signInCsrf(key, nonce),
-        error,
-        loginName,
-        errorCode: code,
-        intro: html`<p>Use the login name and password you chose when you placed your order.</p>`,
-      }),
-      { errorCode: code },
-    );
-  };
-
-  app.get('/account/sign-in', async (req, reply) => {
-    const insecure = refuseInsecure(ctx, req, reply);
-    if (insecure) return insecure;
-    if (await currentSession(ctx, req, 'portal', COOKIE)) return redirect(reply, '/account');
-    return showSignIn(req, reply);
-  });
-
-  app.post('/account/sign-in', async (req, reply) => {
-    const insecure = refuseInsecure(ctx, req, reply);
-    if (insecure) return insecure;
-    const https = isHttps(ctx, req);
-    const form = new Form(req.body);
-    if (!fromOwnPage(req) || !checkSignInCsrf(key, cookiesOf(req).get(cookieName(PRE_COOKIE, https)), form.get('csrf'))) return refuseForeign(reply);
-    const loginName = form.get('loginName') ?? '';
-    const password = form.get('loginPassword') ?? '';
-    let customerId: number | undefined;
-    if (loginName !== '' && password !== '' && [...loginName].length <= 64 && [...password].length <= 128) {
+  signInRoutes(app, ctx, {
+    kind: 'portal',
+    home: '/account',
+    cookie: COOKIE,
+    title: 'Sign in to see your licences',
+    intro: html`<p>Use the login name and password you chose when you placed your order.</p>`,
+    authenticate: async (_req, loginName, password) => {
       const row = await findCustomerByLogin(ctx.store.db, loginName);
       // Unknown names cost one verification too, so timing does not tell which names exist.
       const proven = await ctx.hasher.verify(row?.password_hash ?? (await dummyHash(ctx.hasher)), password);
-      if (row && proven) customerId = row.id;
-    }
-    if (customerId === undefined) {
-      req.log.info('portal sign-in refused');
-      return showSignIn(req, reply, `Error ${Errors.LOGIN_FAILED.code}: ${errorMessage(Errors.LOGIN_FAILED)}`, loginName.slice(0, 64));
-    }
-    const { token } = await startSession(ctx.store, ctx.clock, { kind: 'portal', customerId });
-    clearCookie(reply, cookieName(PRE_COOKIE, https), https);
-    setCookie(reply, cookieName(COOKIE, https), token, https, SESSION_TTL_SECONDS.portal);
-    return redirect(reply, '/account');
+      return row && proven ? { customerId: row.id } : undefined;
+    },
   });
 
   app.post('/account/sign-out', async (req, reply) => {

@@ -1,0 +1,89 @@
+// The sign-in pages of the reseller console (/console/sign-in) and the customer portal
+// (/account/sign-in): one flow, two credential checks. The form carries a CSRF token bound to a
+// pre-session cookie (there is no session yet to bind it to); a refusal shows the form again
+// with -16 and the login name, never saying whether the name exists; success starts a session
+// in an HttpOnly cookie and goes to the signed-in home page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.js';
+import { Errors, errorMessage } from '../errors.js';
+import type { SafeHtml } from './html.js';
+import { signInPage } from './console/console.pages.js';
+import { sendPage } from './page.js';
+import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from './request.js';
+import { webKey } from './secret.js';
+import {
+  SESSION_TTL_SECONDS,
+  checkSignInCsrf,
+  clearCookie,
+  cookieName,
+  cookiesOf,
+  newPreSessionNonce,
+  setCookie,
+  signInCsrf,
+  startSession,
+  type NewSession,
+  type SessionKind,
+} from './sessions/sessions.service.js';
+
+/** Longest login name and password we check (the API's limits for loginName/loginPassword). */
+const MAX_LOGIN_NAME_CHARS = 64;
+const MAX_PASSWORD_CHARS = 128;
+/** Lifetime of the pre-session cookie: an hour to fill in the form. */
+const PRE_SESSION_SECONDS = 3600;
+
+export interface SignIn {
+  readonly kind: SessionKind;
+  /** The signed-in home page; the sign-in page is `${home}/sign-in`. */
+  readonly home: string;
+  /** Name of the session cookie; the pre-session cookie is `${cookie}_pre`. */
+  readonly cookie: string;
+  readonly title: string;
+  readonly intro: SafeHtml;
+  /** Who the credentials prove (the session's owner), or undefined; called only within the limits. */
+  authenticate(req: FastifyRequest, loginName: string, password: string): Promise<Omit<NewSession, 'kind'> | undefined>;
+}
+
+export function signInRoutes(app: FastifyInstance, ctx: AppContext, s: SignIn): void {
+  const key = webKey(ctx.config);
+  const action = `${s.home}/sign-in`;
+  const preCookie = `${s.cookie}_pre`;
+
+  const showSignIn = (req: FastifyRequest, reply: FastifyReply, error?: string, loginName?: string) => {
+    const https = isHttps(ctx, req);
+    const nonce = newPreSessionNonce();
+    setCookie(reply, cookieName(preCookie, https), nonce, https, PRE_SESSION_SECONDS);
+    const code = error ? Errors.LOGIN_FAILED.code : 0;
+    return sendPage(reply, signInPage({ action, title: s.title, csrf: signInCsrf(key, nonce), error, loginName, errorCode: code, intro: s.intro }), {
+      errorCode: code,
+    });
+  };
+
+  app.get(action, async (req, reply) => {
+    const insecure = refuseInsecure(ctx, req, reply);
+    if (insecure) return insecure;
+    if (await currentSession(ctx, req, s.kind, s.cookie)) return redirect(reply, s.home);
+    return showSignIn(req, reply);
+  });
+
+  app.post(action, async (req, reply) => {
+    const insecure = refuseInsecure(ctx, req, reply);
+    if (insecure) return insecure;
+    const https = isHttps(ctx, req);
+    const form = new Form(req.body);
+    if (!fromOwnPage(req) || !checkSignInCsrf(key, cookiesOf(req).get(cookieName(preCookie, https)), form.get('csrf'))) return refuseForeign(reply);
+    const loginName = form.get('loginName') ?? '';
+    const password = form.get('loginPassword') ?? '';
+    const owner =
+      loginName !== '' && password !== '' && [...loginName].length <= MAX_LOGIN_NAME_CHARS && [...password].length <= MAX_PASSWORD_CHARS
+        ? await s.authenticate(req, loginName, password)
+        : undefined;
+    if (!owner) {
+      req.log.info(`${s.kind} sign-in refused`);
+      return showSignIn(req, reply, `Error ${Errors.LOGIN_FAILED.code}: ${errorMessage(Errors.LOGIN_FAILED)}`, loginName.slice(0, MAX_LOGIN_NAME_CHARS));
+    }
+    const { token } = await startSession(ctx.store, ctx.clock, { ...owner, kind: s.kind });
+    clearCookie(reply, cookieName(preCookie, https), https);
+    setCookie(reply, cookieName(s.cookie, https), token, https, SESSION_TTL_SECONDS[s.kind]);
+    return redirect(reply, s.home);
+  });
+}
