@@ -1,5 +1,5 @@
 /* global URLSearchParams, setTimeout, clearTimeout, fetch, Buffer */
-// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--no-build] [--profile]`
+// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--no-build] [--profile]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
 // bare node:http server that parses the same body and answers a fixed url-encoded line
@@ -47,6 +47,9 @@ const { values: flags } = parseArgs({
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
     warmup: { type: 'string', default: '2' },
+    // Alternate echo and placeorder measurements this many times and keep the median of each:
+    // other work on the machine then hits both sides alike.
+    rounds: { type: 'string', default: '1' },
     'no-build': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
     // Profiles the (first) server process with `node --cpu-prof` and prints where its time went.
@@ -57,6 +60,7 @@ const { values: flags } = parseArgs({
 const seconds = boundedInt('duration', flags.duration, 1, 60);
 const connections = boundedInt('connections', flags.connections, 1, 500);
 const warmupSeconds = boundedInt('warmup', flags.warmup, 0, 30);
+const rounds = boundedInt('rounds', flags.rounds, 1, 5);
 const dialect = flags.db && /^postgres(ql)?:\/\//i.test(flags.db) ? 'postgres' : 'sqlite';
 
 const AP = 'benchbrand';
@@ -394,22 +398,31 @@ async function main() {
     echoes.push(await startEcho(db.dir, 1));
 
     const runs = {};
-    runs.echo1 = await measure('bare node:http echo (1 process)', [echoes[0]]);
-    runs.placeorder1 = await measure(`placeorder ${dialect} (1 process)`, [servers[0]]);
+    const all = { echo1: [], placeorder1: [], echo2: [], placeorder2: [] };
+    for (let round = 1; round <= rounds; round++) {
+      if (rounds > 1) log(`round ${round} of ${rounds}`);
+      all.echo1.push(await measure('bare node:http echo (1 process)', [echoes[0]]));
+      all.placeorder1.push(await measure(`placeorder ${dialect} (1 process)`, [servers[0]]));
+    }
+    runs.echo1 = median(all.echo1);
+    runs.placeorder1 = median(all.placeorder1);
     if (dialect === 'postgres') {
       servers.push(await startPlaceorder(db.location, db.dir, 2));
       const check = await post(servers[1].port, RETURNING_BODY);
       if (!check.startsWith('errorCode=0&')) throw new Error(`second server: a returning-customer order failed: ${check}`);
       echoes.push(await startEcho(db.dir, 2));
-      runs.echo2 = await measure('bare node:http echo (2 processes)', echoes);
-      runs.placeorder2 = await measure(`placeorder ${dialect} (2 processes)`, servers);
+      for (let round = 1; round <= rounds; round++) {
+        all.echo2.push(await measure('bare node:http echo (2 processes)', echoes));
+        all.placeorder2.push(await measure(`placeorder ${dialect} (2 processes)`, servers));
+      }
+      runs.echo2 = median(all.echo2);
+      runs.placeorder2 = median(all.placeorder2);
     }
     for (const s of servers) await stopProcess(s.child);
     for (const e of echoes) await stopProcess(e.child);
 
     if (flags.profile) printProfile();
     const ordersStored = await countOrders(db.location);
-    const placeorderRuns = [runs.placeorder1, runs.placeorder2].filter(Boolean);
     const result = {
       startedAt,
       finishedAt: new Date().toISOString(),
@@ -428,7 +441,10 @@ async function main() {
       // Every success answer (warm-ups and set-up orders included) is a stored order, so the
       // stored count must be at least the success answers of the measured runs.
       ordersStored,
-      okAnswersMeasured: placeorderRuns.reduce((s, r) => s + r.okAnswers, 0),
+      okAnswersMeasured: [...all.placeorder1, ...all.placeorder2].reduce((s, r) => s + r.okAnswers, 0),
+      rounds,
+      // Every round's figures; `runs` holds the median round of each.
+      allRounds: Object.fromEntries(Object.entries(all).filter(([, v]) => v.length > 0).map(([k, v]) => [k, v.map((r) => r.requestsPerSecond)])),
       ratio1: round3(runs.placeorder1.requestsPerSecond / runs.echo1.requestsPerSecond),
       // The same comparison by server CPU time per request (echo ÷ placeorder): less sensitive
       // to other load on the machine than throughput.
@@ -454,6 +470,12 @@ async function main() {
 }
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
+
+/** The run with the median throughput (the lower middle one for an even count). */
+function median(list) {
+  const sorted = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
 
 /** The newest profile the server wrote (on SIGTERM), summarized by bench/profile-summary.mjs. */
 function printProfile() {
@@ -482,6 +504,7 @@ function printSummary(r) {
     lines.push(row('placeorder (2 processes)', r.runs.placeorder2));
     lines.push(`  ratio placeorder/echo (2 processes): ${r.ratio2}`);
   }
+  if (r.rounds > 1) lines.push(`  medians of ${r.rounds} rounds; every round (req/s): ${JSON.stringify(r.allRounds)}`);
   lines.push(`  orders stored: ${r.ordersStored} (success answers in the measured runs: ${r.okAnswersMeasured})`);
   lines.push('  written to bench/results/latest.json', '');
   process.stdout.write(lines.join('\n') + '\n');
