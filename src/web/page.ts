@@ -3,7 +3,8 @@
 // this server (plus, for ordering pages, the reseller's registered origins, which a successURL
 // redirect after the form may reach), and framing is refused unless a reseller registered the
 // embedding origin.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Errors, errorMessage } from '../errors.js';
 import { documentText, html, type HtmlValue, type SafeHtml } from './html.js';
 
 export interface PageOptions {
@@ -130,4 +131,14 @@ export function errorSummary(title: string, entries: ReadonlyArray<{ text: strin
 /** A simple page with a heading and a message (errors, notices). */
 export function messagePage(title: string, errorCode: number, body: HtmlValue): SafeHtml {
   return shell({ title, errorCode, main: html`<h1>${title}</h1>${body}` });
+}
+
+/**
+ * The answer of a signed-in page that failed unexpectedly: the error goes to the log, the page
+ * shows -1 and the request id to quote, nothing of the error itself.
+ */
+export function sendUnexpectedError(req: FastifyRequest, reply: FastifyReply, error: unknown, where: string): FastifyReply {
+  req.log.error({ err: error }, `unexpected error in the ${where}`);
+  const code = Errors.UNKNOWN_ERROR.code;
+  return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code });
 }

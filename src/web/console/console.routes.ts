@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { isoNow } from '../../clock.js';
-import { Errors, PlaceOrderError, errorMessage } from '../../errors.js';
+import { Errors, PlaceOrderError } from '../../errors.js';
 import { fundsOf } from '../../funds/funds.repository.js';
 import { statement } from '../../funds/funds.service.js';
 import { formatCents } from '../../money.js';
@@ -19,7 +19,7 @@ import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
 import { escapeHtml, html } from '../html.js';
 import { termText } from '../ordering/ordering.page.js';
-import { messagePage, sendPage } from '../page.js';
+import { messagePage, sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, queryForm, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { signInRoutes } from '../sign-in.js';
 import { deleteSessionsOfApiUser } from '../sessions/sessions.repository.js';
@@ -98,9 +98,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
     try {
       return await handler(req, reply, s);
     } catch (error) {
-      req.log.error({ err: error }, 'unexpected error in the console');
-      const code = Errors.UNKNOWN_ERROR.code;
-      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code });
+      return sendUnexpectedError(req, reply, error, 'console');
     }
   };
 

@@ -6,12 +6,11 @@ import type { AppContext } from '../../app-context.js';
 import { isoDate } from '../../clock.js';
 import { findCustomerByLogin } from '../../customers/customers.repository.js';
 import type { Hasher } from '../../customers/hasher.js';
-import { Errors, errorMessage } from '../../errors.js';
 import { RENEWAL_WINDOW_DAYS } from '../../orders/account-rules.js';
 import { html } from '../html.js';
 import { customerName } from '../console/console.pages.js';
 import { termText } from '../ordering/ordering.page.js';
-import { messagePage, sendPage } from '../page.js';
+import { sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { signInRoutes } from '../sign-in.js';
 import { checkCsrf, clearCookie, cookieName, endSession } from '../sessions/sessions.service.js';
@@ -105,9 +104,7 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
         { errorCode: 0 },
       );
     } catch (error) {
-      req.log.error({ err: error }, 'unexpected error in the portal');
-      const code = Errors.UNKNOWN_ERROR.code;
-      return sendPage(reply, messagePage('Something went wrong', code, html`<p class="error">Error ${code}: ${errorMessage(Errors.UNKNOWN_ERROR)} Reference: <code>${req.id}</code>.</p>`), { errorCode: code });
+      return sendUnexpectedError(req, reply, error, 'portal');
     }
   });
 }
