@@ -15,3 +15,10 @@ export async function cli(args: string[]): Promise<Captured> {
   const code = await run(args, io);
   return { code, out, err };
 }
+
+/** An Io for calling `run` directly that keeps each printed text as one element of `out` or `err`. */
+export function captureLines(): { io: Io; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+}

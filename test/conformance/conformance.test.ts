@@ -8,14 +8,9 @@ import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { run } from '../../src/cli/main.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { checksFor } from '../../src/conformance/runner.js';
+import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { testApp, type TestApp } from '../helpers/app.js';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
-}
 
 /** Forwards everything to `upstream`, except that it wrongly accepts a Partner tier without a company name. */
 function wrongDouble(upstream: string): Promise<{ url: string; server: Server }> {
@@ -61,7 +56,7 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
   });
 
   it('our server passes every check, one line each, and the command exits 0', async () => {
-    const c = capture();
+    const c = captureLines();
     const code = await run(['conformance', '--url', baseUrl, '--ap', 'resellerbrand'], c.io);
     const lines = c.out.filter((l) => /^(pass|FAIL) /.test(l));
     const expected = checksFor({}).length;
@@ -73,7 +68,7 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
 
   it('with the API user, the reseller endpoint checks run and pass too', async () => {
     await creditFunds(t.store, t.clock, 'resellerbrand', 1_000_00, 'conformance top-up', 'test');
-    const c = capture();
+    const c = captureLines();
     const code = await run(['conformance', '--url', baseUrl, '--ap', 'resellerbrand', '--login', 'resellerbrand-api', '--password', DEMO_PASSWORD], c.io);
     const expected = checksFor({ login: 'x', password: 'x' }).length;
     expect(expected).toBeGreaterThan(checksFor({}).length);
@@ -83,7 +78,7 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
   });
 
   it('a server that answers one rule wrongly fails that check only, and the command exits 1', async () => {
-    const c = capture();
+    const c = captureLines();
     const code = await run(['conformance', '--url', double.url, '--ap', 'resellerbrand'], c.io);
     const failed = c.out.filter((l) => l.startsWith('FAIL'));
     expect(failed, c.out.join('\n')).toHaveLength(1);
@@ -93,7 +88,7 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
   });
 
   it('an unreachable server fails every check instead of crashing', async () => {
-    const c = capture();
+    const c = captureLines();
     const code = await run(['conformance', '--url', 'http://127.0.0.1:1', '--ap', 'x', '--check', 'missing-ap', '--timeout-ms', '2000'], c.io);
     expect(c.out.find((l) => l.startsWith('FAIL  missing-ap'))).toMatch(/could not run/);
     expect(code).toBe(1);
@@ -102,16 +97,16 @@ describe.each(DIALECTS)('placeorder conformance (%s)', (dialect) => {
 
 describe('placeorder conformance flags', () => {
   it('refuses a missing --url or an unknown --check with exit code 2', async () => {
-    const a = capture();
+    const a = captureLines();
     expect(await run(['conformance', '--ap', 'x'], a.io)).toBe(2);
     expect(a.err.join('\n')).toMatch(/--url is required/);
-    const b = capture();
+    const b = captureLines();
     expect(await run(['conformance', '--url', 'http://127.0.0.1:1', '--ap', 'x', '--check', 'nope'], b.io)).toBe(2);
     expect(b.err.join('\n')).toMatch(/unknown check nope/);
   });
 
   it('--list names every check', async () => {
-    const c = capture();
+    const c = captureLines();
     expect(await run(['conformance', '--list'], c.io)).toBe(0);
     expect(c.out.length).toBe(checksFor({ login: 'x', password: 'x' }).length);
   });

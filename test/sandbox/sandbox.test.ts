@@ -5,6 +5,7 @@ import { run } from '../../src/cli/main.js';
 import { Errors, errorMessage } from '../../src/errors.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { FORCED_ERRORS, forcingAddress } from '../../src/sandbox/forced-errors.js';
+import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, testApp, type TestApp } from '../helpers/app.js';
 
@@ -12,12 +13,6 @@ const SANDBOX = 'sandboxbrand';
 const LOGIN = { loginName: 'sandboxbrand-api', loginPassword: 'sandbox-password' };
 /** Every code of the spec's error table. */
 const SPEC_CODES = [-1, -2, -3, -4, -14, -16, -38, -39, -44, -45, -54, -56, -62, -65, -70, -73, -83, -91, -97];
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
-}
 
 describe('the forced-error table', () => {
   it("covers every code of the spec's table and every code of the catalog", () => {
@@ -125,7 +120,7 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
     const renewal = order({ emailAddress: email, licenceCode: status.answer.licenceCode! });
     expect((await post(t.app, 'PlaceOrder', renewal)).answer).toMatchObject({ errorCode: '-56', errorItem: 'licenceCode' });
 
-    const c = capture();
+    const c = captureLines();
     expect(await run(['clock', 'advance', '--ap', SANDBOX, '340d', '--db', t.store.location], c.io)).toBe(0);
     // The CLI prints the reseller clock against real time; the app under test runs on its manual clock.
     expect(c.out[0]).toMatch(/^sandbox clock of "sandboxbrand": [0-9T:.Z-]+ \(340d 0h 0m ahead of real time\)$/);
@@ -133,15 +128,15 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
     // The live brand's clock did not move: its renewals are still too early.
     expect(t.clock.now().toISOString()).toBe('2026-03-01T12:00:00.000Z');
 
-    expect(await run(['clock', 'advance', '--ap', SANDBOX, '30d', '--db', t.store.location], capture().io)).toBe(0);
+    expect(await run(['clock', 'advance', '--ap', SANDBOX, '30d', '--db', t.store.location], captureLines().io)).toBe(0);
     expect((await post(t.app, 'GetOrderStatus', { ...LOGIN, orderNumber })).answer.status).toBe('expired');
   });
 
   it('the clock is sandbox-only: advancing a live brand is refused with exit code 2', async () => {
-    const c = capture();
+    const c = captureLines();
     expect(await run(['clock', 'advance', '--ap', 'resellerbrand', '40d', '--db', t.store.location], c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/not a sandbox reseller/);
-    const bad = capture();
+    const bad = captureLines();
     expect(await run(['clock', 'advance', '--ap', SANDBOX, 'forty', '--db', t.store.location], bad.io)).toBe(2);
   });
 
@@ -149,21 +144,21 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
     await post(t.app, 'PlaceOrder', order());
     const live = await ordersOf('resellerbrand');
     expect(await ordersOf(SANDBOX)).toBeGreaterThan(0);
-    const c = capture();
+    const c = captureLines();
     expect(await run(['sandbox', 'reset', '--ap', SANDBOX, '--db', t.store.location], c.io)).toBe(0);
     expect(c.out[0]).toMatch(/^sandbox "sandboxbrand" reset: [0-9]+ orders removed/);
     expect(await ordersOf(SANDBOX)).toBe(0);
     expect(await ordersOf('resellerbrand')).toBe(live);
-    const show = capture();
+    const show = captureLines();
     await run(['clock', 'show', '--ap', SANDBOX, '--db', t.store.location], show.io);
     expect(show.out[0]).toMatch(/\(0d 0h 0m ahead/);
     // The sandbox works again from scratch.
     expect((await post(t.app, 'PlaceOrder', order())).answer.errorCode).toBe('0');
-    expect(await run(['sandbox', 'reset', '--ap', 'resellerbrand', '--db', t.store.location], capture().io)).toBe(2);
+    expect(await run(['sandbox', 'reset', '--ap', 'resellerbrand', '--db', t.store.location], captureLines().io)).toBe(2);
   });
 
   it('placeorder reseller add --sandbox creates a sandbox reseller', async () => {
-    const c = capture();
+    const c = captureLines();
     const code = await run(
       ['reseller', 'add', '--ap', 'cli-sandbox', '--login', 'cli-sandbox-api', '--password', 'long-enough-pw', '--sandbox', '--db', t.store.location],
       c.io,

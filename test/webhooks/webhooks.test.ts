@@ -13,6 +13,7 @@ import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { RETRY_SCHEDULE_SECONDS, WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { recordOrderEvent } from '../../src/webhooks/events.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
+import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, testApp, type TestApp } from '../helpers/app.js';
 
@@ -64,12 +65,6 @@ function receiver() {
   };
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
-}
-
 describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   let t: TestApp;
   let rx: ReturnType<typeof receiver>;
@@ -83,7 +78,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     url = await rx.listen();
     resellerId = (await resellerIdByAp(t.store.db, 'resellerbrand'))!;
     await creditFunds(t.store, t.clock, 'resellerbrand', 1_000_00, 'test top-up', 'test');
-    const c = capture();
+    const c = captureLines();
     expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', url, '--secret', SECRET, '--db', t.store.location], c.io)).toBe(0);
     expect(c.out.join('\n')).toContain(`signing secret: ${SECRET}`);
   });
@@ -153,7 +148,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   it('the operator recording payment of a reseller=N order records order.activated', async () => {
     const placed = await place({ reseller: 'N' });
     const orderNumber = Number(placed.orderNumber);
-    expect(await run(['orders', 'mark-paid', String(orderNumber), '--db', t.store.location], capture().io)).toBe(0);
+    expect(await run(['orders', 'mark-paid', String(orderNumber), '--db', t.store.location], captureLines().io)).toBe(0);
     expect(await eventsOf(orderNumber)).toEqual(['order.placed', 'order.activated']);
   });
 
@@ -173,7 +168,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     });
     // A tampered body or a wrong secret does not verify.
     expect(verifySignature(SECRET, 't=1,v1=' + '0'.repeat(64), r.body, 1)).toBe(false);
-    const c = capture();
+    const c = captureLines();
     expect(await run(['webhooks', 'events', '--ap', 'resellerbrand', '--json', '--limit', '1', '--db', t.store.location], c.io)).toBe(0);
     const [event] = JSON.parse(c.out[0]!) as Array<{ eventId: string; deliveries: Array<{ state: string; attempts: Array<{ httpStatus: number }> }> }>;
     expect(event!.eventId).toBe(r.eventId);
@@ -302,17 +297,17 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   });
 
   it('the CLI lists and removes endpoints and refuses plain-http URLs off this machine', async () => {
-    const c = capture();
+    const c = captureLines();
     expect(await run(['webhooks', 'list', '--ap', 'resellerbrand', '--db', t.store.location], c.io)).toBe(0);
     expect(c.out[0]).toMatch(/^1\tactive\thttp:\/\/127\.0\.0\.1:[0-9]+\/hooks\t/);
-    const bad = capture();
+    const bad = captureLines();
     expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', 'http://example.com/hook', '--db', t.store.location], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toMatch(/must be https/);
-    const add = capture();
+    const add = captureLines();
     expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', 'https://shop.example/hooks', '--db', t.store.location], add.io)).toBe(0);
     expect(add.out[1]).toMatch(/^signing secret: whsec_[A-Za-z0-9_-]{32}$/);
     const id = /endpoint ([0-9]+)/.exec(add.out[0]!)![1]!;
-    expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], capture().io)).toBe(0);
-    expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], capture().io)).toBe(2);
+    expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], captureLines().io)).toBe(0);
+    expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], captureLines().io)).toBe(2);
   });
 });
