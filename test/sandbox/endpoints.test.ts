@@ -2,9 +2,9 @@
 // moves its clock over HTTP; a live reseller's API user is refused with -91 and nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
-import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, post, testApp, type TestApp } from '../helpers/app.js';
+import { createSandboxReseller, ordersOfBrand } from './support.js';
 
 const LOGIN = { loginName: 'sbx-api', loginPassword: 'sandbox-password' };
 
@@ -12,22 +12,12 @@ describe.each(DIALECTS)('sandbox endpoints (%s)', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp(dialect);
-    await createReseller(t.store, t.hasher, t.clock, { ap: 'sbx', login: LOGIN.loginName, password: LOGIN.loginPassword, validated: true, sandbox: true, redirectOrigins: [] });
+    await createSandboxReseller(t, 'sbx', LOGIN);
   });
   afterAll(() => t.close());
 
   const place = (ap: string) => post(t.app, 'PlaceOrder', { ap, reseller: 'Y', emailAddress: 'x@example.com', name: 'X', '1_PPP': '9974' });
-  const count = async (ap: string) =>
-    Number(
-      (
-        await t.store.db
-          .selectFrom('orders')
-          .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('resellers.ap', '=', ap)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (ap: string) => ordersOfBrand(t, ap);
 
   it('!SandboxClock reads, advances and resets the clock; orders placed meanwhile carry the moved date', async () => {
     expect((await post(t.app, 'SandboxClock', LOGIN)).body).toBe('errorCode=0&offsetSeconds=0&now=2026-03-01T12%3A00%3A00.000Z');

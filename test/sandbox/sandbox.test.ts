@@ -3,11 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { Errors, errorMessage } from '../../src/errors.js';
-import { createReseller } from '../../src/resellers/resellers.service.js';
 import { FORCED_ERRORS, forcingAddress } from '../../src/sandbox/forced-errors.js';
 import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, testApp, type TestApp } from '../helpers/app.js';
+import { createSandboxReseller, ordersOfBrand } from './support.js';
 
 const SANDBOX = 'sandboxbrand';
 const LOGIN = { loginName: 'sandboxbrand-api', loginPassword: 'sandbox-password' };
@@ -26,14 +26,7 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp(dialect);
-    await createReseller(t.store, t.hasher, t.clock, {
-      ap: SANDBOX,
-      login: LOGIN.loginName,
-      password: LOGIN.loginPassword,
-      validated: true,
-      sandbox: true,
-      redirectOrigins: [],
-    });
+    await createSandboxReseller(t, SANDBOX, LOGIN);
   });
   afterAll(() => t.close());
 
@@ -46,17 +39,7 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
     '1_PPP': '9974',
     ...extra,
   });
-  const ordersOf = async (ap: string) =>
-    Number(
-      (
-        await t.store.db
-          .selectFrom('orders')
-          .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('resellers.ap', '=', ap)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const ordersOf = (ap: string) => ordersOfBrand(t, ap);
 
   it.each(FORCED_ERRORS.filter((e) => e.on === 'PlaceOrder').map((e) => [e.def.code, e] as const))(
     '!PlaceOrder with emailAddress force-N@sandbox.placeorder.test answers %i',
