@@ -1,11 +1,10 @@
 // The account rules of !PlaceOrder now that orders have a history: -45 (free offer once per
 // account), -73 (one live order per SWP product; One Time Remediate once ever), -56 (renewal
 // window, with the real date), in that order and after -16, on each dialect.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, type TestApp } from '../helpers/app.js';
-import { checkLedger, snapshotLedger, type LedgerSnapshot } from '../funds/ledger-invariant.js';
-import { call, lifecycleApp, topUp } from '../reseller-api/support.js';
+import { call, checkLedgerAroundEachTest, lifecycleApp, topUp } from '../reseller-api/support.js';
 
 const MONITOR_1Y = '9600';
 const MONITOR_30D = '9675';
@@ -14,20 +13,13 @@ const OTR = '9892';
 
 describe.each(DIALECTS)('!PlaceOrder account rules (%s)', (dialect) => {
   let t: TestApp;
-  let snapshot: LedgerSnapshot;
   let n = 0;
   beforeAll(async () => {
     t = await lifecycleApp(dialect, { apiPasswordMaxAgeDays: 0 });
     await topUp(t, 10_000_000);
   });
   afterAll(() => t.close());
-  beforeEach(async () => {
-    t.clock.set('2026-03-01T12:00:00Z');
-    snapshot = await snapshotLedger(t.store.db);
-  });
-  afterEach(async () => {
-    await checkLedger(t.store.db, snapshot);
-  });
+  checkLedgerAroundEachTest(() => t);
 
   /** A customer account with credentials; a fresh one per call unless `login` is given. */
   function account(login = `customer${++n}`) {

@@ -1,17 +1,16 @@
 // Every transition of an order's life through the reseller endpoints, and every error they
 // answer, on each dialect. After every test the ledger invariant holds and no entry changed.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { markPaid, cancelOrder } from '../../src/orders/lifecycle.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, type TestApp } from '../helpers/app.js';
-import { checkLedger, snapshotLedger, type LedgerSnapshot } from '../funds/ledger-invariant.js';
-import { DNS_PRO_1Y_CENTS, balanceOf, call, creds, lifecycleApp, placeOrder, statusOf, topUp } from '../reseller-api/support.js';
+import { snapshotLedger } from '../funds/ledger-invariant.js';
+import { DNS_PRO_1Y_CENTS, balanceOf, call, checkLedgerAroundEachTest, creds, lifecycleApp, placeOrder, statusOf, topUp } from '../reseller-api/support.js';
 
 describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
   let t: TestApp;
-  let snapshot: LedgerSnapshot;
   const deps = () => ({ store: t.store, catalog: t.catalog, clock: t.clock, config: t.config });
   beforeAll(async () => {
     // Password expiry is tested in auth.test.ts; here the clock runs past a year.
@@ -33,13 +32,7 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     });
   });
   afterAll(() => t.close());
-  beforeEach(async () => {
-    t.clock.set('2026-03-01T12:00:00Z');
-    snapshot = await snapshotLedger(t.store.db);
-  });
-  afterEach(async () => {
-    await checkLedger(t.store.db, snapshot);
-  });
+  const snapshot = checkLedgerAroundEachTest(() => t);
 
   const authorize = (n: number, extra: Record<string, string> = {}, login = creds()) =>
     call(t.app, 'AutoAuthorize', { orderNumber: String(n), ...extra }, login);
@@ -81,7 +74,7 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     expect(await balanceOf(t)).toBe(before);
     expect(await statusOf(t, n)).toBe('pending_authorization');
     expect(await t.store.db.selectFrom('licences').select('id').where('order_id', '=', n).execute()).toHaveLength(0);
-    expect((await snapshotLedger(t.store.db)).entries.size).toBe(snapshot.entries.size + 2); // the top-up only
+    expect((await snapshotLedger(t.store.db)).entries.size).toBe(snapshot().entries.size + 2); // the top-up only
   });
 
   it('not enough funds is -15; nothing is debited and the order stays pending (test=Y says so too)', async () => {

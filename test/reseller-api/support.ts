@@ -1,10 +1,12 @@
 // Shared steps of the lifecycle tests: place an order over HTTP, call a reseller endpoint as
-// the demo brand's API user, top up a reseller's funds.
+// the demo brand's API user, top up a reseller's funds, check the ledger around each test.
 import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DEFAULTS, type Config } from '../../src/config.js';
 import type { Dialect } from '../../src/db/store.js';
+import { checkLedger, snapshotLedger, type LedgerSnapshot } from '../funds/ledger-invariant.js';
 import { post, testApp, type TestApp } from '../helpers/app.js';
 
 /**
@@ -63,4 +65,21 @@ export async function balanceOf(t: TestApp, ap = BRAND): Promise<number> {
 export async function statusOf(t: TestApp, orderNumber: number): Promise<string> {
   const row = await t.store.db.selectFrom('orders').select('status').where('id', '=', orderNumber).executeTakeFirstOrThrow();
   return row.status;
+}
+
+/**
+ * Registers, in the calling describe, that every test starts at the test app's fixed date (some
+ * tests move the clock far) and that after it the ledger invariant holds and no entry seen
+ * before it changed. Returns the snapshot taken before the running test.
+ */
+export function checkLedgerAroundEachTest(app: () => TestApp): () => LedgerSnapshot {
+  let snapshot: LedgerSnapshot | undefined;
+  beforeEach(async () => {
+    app().clock.set('2026-03-01T12:00:00Z');
+    snapshot = await snapshotLedger(app().store.db);
+  });
+  afterEach(async () => {
+    await checkLedger(app().store.db, snapshot);
+  });
+  return () => snapshot!;
 }
