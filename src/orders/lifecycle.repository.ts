@@ -1,22 +1,25 @@
 // Queries of the order lifecycle: loading an order to change it (locked on PostgreSQL), moving
 // its status, and the account-history questions of !PlaceOrder's rules -45 and -73.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Dialect } from '../db/store.js';
-import type { OrderStatus } from './orders.table.js';
+import type { OrderStatus, OrdersTable } from './orders.table.js';
 
-export interface LifecycleOrderRow {
-  id: number;
-  reseller_id: number;
-  customer_id: number | null;
-  email_key: string;
-  reseller_pays: number;
-  status: OrderStatus;
-  total_cents: number;
-  currency: string;
-  renews_licence: string | null;
-  authorized_at: string | null;
-  created_at: string;
-}
+const LIFECYCLE_COLUMNS = [
+  'id',
+  'reseller_id',
+  'customer_id',
+  'email_key',
+  'reseller_pays',
+  'status',
+  'total_cents',
+  'currency',
+  'renews_licence',
+  'authorized_at',
+  'created_at',
+] as const;
+
+/** An order as the lifecycle steps read it: the columns of LIFECYCLE_COLUMNS, typed by the table. */
+export type LifecycleOrderRow = Pick<Selectable<OrdersTable>, (typeof LIFECYCLE_COLUMNS)[number]>;
 
 /**
  * The order, with its row locked until the transaction ends on PostgreSQL (`FOR UPDATE`), so two
@@ -26,19 +29,7 @@ export interface LifecycleOrderRow {
 export async function loadOrder(db: Db, orderId: number, lockFor?: Dialect): Promise<LifecycleOrderRow | undefined> {
   let q = db
     .selectFrom('orders')
-    .select([
-      'id',
-      'reseller_id',
-      'customer_id',
-      'email_key',
-      'reseller_pays',
-      'status',
-      'total_cents',
-      'currency',
-      'renews_licence',
-      'authorized_at',
-      'created_at',
-    ])
+    .select(LIFECYCLE_COLUMNS)
     .where('id', '=', orderId);
   if (lockFor === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();
