@@ -137,10 +137,13 @@ async function commitOrder(
     const stored = await customerForOrder(tx, customer.id);
     if (stored?.password_hash !== customer.passwordHash) throw fail(Errors.LOGIN_FAILED);
     customerId = customer.id;
+    // "Any address details supplied here will replace any details supplied on previous
+    // occasions" (spec): the supplied fields replace theirs; fields not sent are kept.
+    const merged = JSON.stringify({ ...(JSON.parse(stored.details_json) as object), ...order.suppliedContact });
     // Rewriting identical details changes nothing but takes the row's write lock, which on
     // PostgreSQL serialized every order of one customer behind the previous commit.
-    if (stored.email_address !== order.emailAddress || stored.details_json !== details) {
-      await replaceCustomerDetails(tx, customerId, order.emailAddress, details, at);
+    if (stored.email_address !== order.emailAddress || stored.details_json !== merged) {
+      await replaceCustomerDetails(tx, customerId, order.emailAddress, merged, at);
     }
   } else if (customer.kind === 'create') {
     try {

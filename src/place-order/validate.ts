@@ -86,6 +86,9 @@ export interface OrderRequest {
   readonly emailAddress: string;
   /** Every personal, address and company field given (countryName defaulted to US). */
   readonly contact: ContactDetails;
+  /** The contact fields this request actually supplied (no defaults): what replaces a
+   * returning customer's stored details, field by field. */
+  readonly suppliedContact: ContactDetails;
   readonly items: readonly OrderItemRequest[];
   readonly offerCode?: string;
   readonly licenceCode?: string;
@@ -240,6 +243,7 @@ export function validatePlaceOrder(req: CanonicalRequest, ctx: LadderContext): L
     const value = v(field);
     if (value !== undefined) contact[field] = normalizeParam(paramSpec(field)!, value);
   }
+  const suppliedContact = { ...contact };
   contact.countryName ??= 'US';
   const items = itemNumbers.map((no, i): OrderItemRequest => {
     const attrs = req.items.get(no)!;
@@ -263,6 +267,7 @@ export function validatePlaceOrder(req: CanonicalRequest, ctx: LadderContext): L
       ...(hasLogin ? { loginName: req.values.get('loginName')!, loginPassword: req.values.get('loginPassword')! } : {}),
       emailAddress,
       contact,
+      suppliedContact,
       items,
       ...(offerCode !== undefined ? { offerCode } : {}),
       ...(licenceCode !== undefined ? { licenceCode } : {}),

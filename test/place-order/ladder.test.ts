@@ -199,9 +199,15 @@ describe.each(DIALECTS)('!PlaceOrder ladder (%s)', (dialect) => {
     const retried = await place(guestOrder({ loginName: 'Bea', loginPassword: 'Secret-123', isReturningCustomer: 'N' }));
     expect(retried.answer.errorCode).toBe('0');
     const after = await t.store.db.selectFrom('customers').selectAll().where('login_name', '=', 'Bea').executeTakeFirstOrThrow();
-    expect(JSON.parse(after.details_json).localityName).toBeUndefined();
+    // Supplied details replace the stored ones field by field; details not sent are kept
+    // (the returning order sent no name, the retried one no locality).
+    expect(JSON.parse(after.details_json)).toMatchObject({ localityName: 'York', name: 'Guest Person', countryName: 'US' });
+    const moved = await place({ ...omit(guestOrder(), 'name'), loginName: 'Bea', loginPassword: 'Secret-123', isReturningCustomer: 'Y', country: 'FR' });
+    expect(moved.answer.errorCode).toBe('0');
+    const afterMove = await t.store.db.selectFrom('customers').selectAll().where('login_name', '=', 'Bea').executeTakeFirstOrThrow();
+    expect(JSON.parse(afterMove.details_json)).toMatchObject({ localityName: 'York', name: 'Guest Person', countryName: 'FR' });
     const orders = await t.store.db.selectFrom('orders').select('customer_id').where('customer_id', '=', customer.id).execute();
-    expect(orders).toHaveLength(3);
+    expect(orders).toHaveLength(4);
   });
 
   it('a guest order stores its contact details and touches no account', async () => {
