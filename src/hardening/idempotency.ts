@@ -9,10 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { isoNow } from '../clock.js';
 import { Errors, fail } from '../errors.js';
-import { formatCents } from '../money.js';
 import { redirectAllowed } from '../place-order/validate.js';
 import { findResellerContext } from '../resellers/resellers.repository.js';
-import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { parsePairs, queryOf, type RawPair } from '../wire/form.js';
 import { UNSUPPORTED_BODY } from '../wire/routing.js';
 import {
@@ -140,12 +139,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
           const reseller = ap === undefined ? undefined : await findResellerContext(ctx.store.db, ap);
           const successURL = first(pairs, 'successurl');
           return answer({
-            fields: [
-              ['errorCode', 0],
-              ['orderNumber', order.id],
-              ['totalCost', formatCents(order.total_cents)],
-              ['currency', order.currency],
-            ],
+            fields: placedOrderFields({ orderNumber: order.id, totalCents: order.total_cents, currency: order.currency }),
             redirect: successURL && redirectAllowed(successURL, reseller) ? successURL : undefined,
           });
         }

@@ -4,10 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
-import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { parsePairs, queryOf } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
-import { formatCents } from '../money.js';
 import { placeOrder } from './service.js';
 import { clockFor, forcedPlaceOrderError } from '../sandbox/sandbox.service.js';
 import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
@@ -50,15 +49,7 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   if (forced) return answer({ fields: errorFields(forced), redirect: target('errorURL') });
   try {
     const placed = await placeOrder({ ...ctx, clock }, result.order, { requestId: req.id, auditParams: redactedParams(pairs) });
-    return answer({
-      fields: [
-        ['errorCode', 0],
-        ['orderNumber', placed.orderNumber],
-        ['totalCost', formatCents(placed.totalCents)],
-        ['currency', placed.currency],
-      ],
-      redirect: target('successURL'),
-    });
+    return answer({ fields: placedOrderFields(placed), redirect: target('successURL') });
   } catch (error) {
     if (error instanceof PlaceOrderError) return answer({ fields: errorFields(error), redirect: target('errorURL') });
     throw error;

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage } from '../errors.js';
+import { queryOf } from '../wire/form.js';
 import { html } from './html.js';
 import { messagePage, sendPage } from './page.js';
 import { cookieName, cookiesOf, sessionOf, type Session, type SessionKind } from './sessions/sessions.service.js';
@@ -37,8 +38,7 @@ export class Form {
 
 /** The query string of a GET as a Form. */
 export function queryForm(req: FastifyRequest): Form {
-  const i = req.url.indexOf('?');
-  return new Form(i < 0 ? '' : req.url.slice(i + 1));
+  return new Form(queryOf(req.url));
 }
 
 export function isHttps(ctx: AppContext, req: FastifyRequest): boolean {

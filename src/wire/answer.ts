@@ -2,6 +2,7 @@
 // redirect carrying the same parameters. errorCode is always present and always first.
 import type { FastifyReply } from 'fastify';
 import { Errors, errorMessage, type ErrorDef, type PlaceOrderError } from '../errors.js';
+import { formatCents } from '../money.js';
 import { appendQuery, encodeNewline, encodeUrlEncoded, type AnswerFields } from './form.js';
 
 export type ResponseFormat = 0 | 1;
@@ -21,6 +22,16 @@ export function errorFields(error: PlaceOrderError | { def: ErrorDef; item?: str
     ['errorCode', error.def.code],
     ['errorMessage', clip(error.message)],
     ['errorItem', error.item === undefined ? undefined : clip(error.item)],
+  ];
+}
+
+/** A placed order's answer: errorCode, orderNumber, totalCost, currency — the documented order. */
+export function placedOrderFields(order: { orderNumber: number; totalCents: number; currency: string }): AnswerFields {
+  return [
+    ['errorCode', 0],
+    ['orderNumber', order.orderNumber],
+    ['totalCost', formatCents(order.totalCents)],
+    ['currency', order.currency],
   ];
 }
 

@@ -13,10 +13,11 @@ import { canonicalize, redirectAllowed, validatePlaceOrder, type CanonicalReques
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
 import { appendQuery, encodeUrlEncoded, type RawPair } from '../../wire/form.js';
+import { placedOrderFields } from '../../wire/answer.js';
 import { redactedParams } from '../../wire/redact.js';
-import { formatCents } from '../../money.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
+import { queryForm, redirect } from '../request.js';
 import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
 import { claimNonce, orderOfNonce, recordOrder, releaseNonce } from './submissions.repository.js';
@@ -234,15 +235,8 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     throw error;
   }
   if (nonce !== undefined) await ctx.store.write((tx) => recordOrder(tx, nonce, placed.orderNumber));
-  const fields = [
-    ['errorCode', 0],
-    ['orderNumber', placed.orderNumber],
-    ['totalCost', formatCents(placed.totalCents)],
-    ['currency', placed.currency],
-  ] as const;
   if (session.successURL && redirectAllowed(session.successURL, reseller)) {
-    req.errorCode = 0;
-    return reply.code(303).header('cache-control', 'no-store').header('x-placeorder-error-code', '0').header('location', appendQuery(session.successURL, encodeUrlEncoded(fields))).send();
+    return redirect(reply, appendQuery(session.successURL, encodeUrlEncoded(placedOrderFields(placed))));
   }
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
@@ -250,8 +244,7 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
 }
 
 function sendReceipt(ctx: AppContext, reply: FastifyReply, receipt: Receipt): FastifyReply {
-  reply.request.errorCode = 0;
-  return reply.code(303).header('cache-control', 'no-store').header('x-placeorder-error-code', '0').header('location', `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`).send();
+  return redirect(reply, `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`);
 }
 
 export const RECEIPT_PATH = '/web/order-placed';
@@ -272,7 +265,7 @@ function signReceipt(key: Buffer, r: Receipt): string {
 
 /** GET /web/order-placed?r=…: the confirmation after the form, from a signed receipt. */
 export async function showReceipt(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const r = new URLSearchParams(req.url.slice(req.url.indexOf('?') + 1)).get('r') ?? '';
+  const r = queryForm(req).get('r') ?? '';
   const dot = r.indexOf('.');
   let receipt: Receipt | undefined;
   if (dot > 0 && r.length <= 2048 && sameText(r.slice(dot + 1), sign(webKey(ctx.config), RECEIPT_PURPOSE, r.slice(0, dot)))) {
