@@ -1,6 +1,5 @@
 // Builds the HTTP server from explicit dependencies. Every answer — including parse failures,
 // unknown paths and unexpected errors — carries an errorCode; no stack trace ever leaves.
-import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
@@ -11,6 +10,7 @@ import { CredentialCache } from './customers/credential-cache.js';
 import { HasherBusyError, type Hasher } from './customers/hasher.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
+import { newRequestId } from './random-ids.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
@@ -57,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // included. One access line per request is written below instead, path only.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.bodyLimitBytes,
-    genReqId: () => randomBytes(8).toString('hex'),
+    genReqId: newRequestId,
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 5_000,

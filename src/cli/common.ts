@@ -78,6 +78,18 @@ export function hasherFor(config: Config): Hasher {
   });
 }
 
+/** Buffered log lines are written at least this often, however few there are. */
+const LOG_FLUSH_INTERVAL_MS = 250;
+
+/**
+ * Standard output, buffered: lines are written in chunks of about 4 KiB (one system call per
+ * few dozen access lines instead of one each: a few per cent of an order's time), and at
+ * least every LOG_FLUSH_INTERVAL_MS, so a quiet server's lines still appear at once. Pino
+ * writes what is buffered when the process exits, on a signal or on an uncaught exception; a
+ * power cut can lose the last quarter second of lines (orders themselves are durable).
+ */
 export function loggerFor(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { pid: process.pid } });
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => destination.flush(), LOG_FLUSH_INTERVAL_MS).unref();
+  return pino({ level: config.logLevel, base: { pid: process.pid } }, destination);
 }

@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 export class CredentialCache {
   private readonly secret = randomBytes(32);
-  private readonly entries = new Map<string, string>();
+  private readonly entries = new Map<string, { hash: string; id: number | undefined }>();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -18,20 +18,39 @@ export class CredentialCache {
   proven(loginName: string, password: string, storedHash: string): boolean {
     if (this.maxEntries === 0) return false;
     const k = this.key(loginName, password);
-    const hash = this.entries.get(k);
-    if (hash === undefined) return false;
-    // Refresh recency (a Map iterates in insertion order: the first key is the oldest).
-    this.entries.delete(k);
-    this.entries.set(k, hash);
-    return hash === storedHash;
+    return this.take(k)?.hash === storedHash;
   }
 
-  remember(loginName: string, password: string, storedHash: string): void {
+  /**
+   * The account (id and the hash the password was proven against) these credentials were last
+   * proven for, if remembered with its id. The caller must still check that the stored hash is
+   * unchanged, in the transaction that relies on it.
+   */
+  recall(loginName: string, password: string): { hash: string; id: number } | undefined {
+    if (this.maxEntries === 0) return undefined;
+    const entry = this.take(this.key(loginName, password));
+    return entry?.id === undefined ? undefined : { hash: entry.hash, id: entry.id };
+  }
+
+  private take(k: string): { hash: string; id: number | undefined } | undefined {
+    const entry = this.entries.get(k);
+    if (entry === undefined) return undefined;
+    // Refresh recency (a Map iterates in insertion order: the first key is the oldest).
+    this.entries.delete(k);
+    this.entries.set(k, entry);
+    return entry;
+  }
+
+  remember(loginName: string, password: string, storedHash: string, id?: number): void {
     if (this.maxEntries === 0) return;
     const k = this.key(loginName, password);
     this.entries.delete(k);
-    this.entries.set(k, storedHash);
+    this.entries.set(k, { hash: storedHash, id });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  forget(loginName: string, password: string): void {
+    this.entries.delete(this.key(loginName, password));
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 // Every query about customer accounts.
+import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 
 export interface CustomerRow {
@@ -8,6 +9,8 @@ export interface CustomerRow {
 }
 
 export async function findCustomerByLogin(db: Db, loginName: string): Promise<CustomerRow | undefined> {
+  const raw = rawSqlite(db);
+  if (raw) return raw.get<CustomerRow>('select id, login_name, password_hash from customers where login_name = ?', loginName);
   return db
     .selectFrom('customers')
     .select(['id', 'login_name', 'password_hash'])
@@ -25,6 +28,8 @@ export async function customerForOrder(
   tx: Db,
   customerId: number,
 ): Promise<{ password_hash: string; email_address: string; details_json: string } | undefined> {
+  const raw = rawSqlite(tx);
+  if (raw) return raw.get('select password_hash, email_address, details_json from customers where id = ?', customerId);
   return tx
     .selectFrom('customers')
     .select(['password_hash', 'email_address', 'details_json'])

@@ -10,6 +10,8 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
+import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -69,13 +71,25 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const reader = path === ':memory:' ? writer : sqliteConnection(path);
   const writeDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(writer) }) });
   const readDb = reader === writer ? writeDb : new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader) }) });
-  const committer = new GroupCommitter(writeDb, options.maxBatch ?? 256);
+  // Hot-path reads run on the read connection directly (src/db/raw-sqlite.ts). With one
+  // in-memory connection they go through Kysely, whose mutex keeps them out of a batch.
+  if (reader !== writer) registerRawSqlite(readDb, new RawSqlite(reader));
+  const committer = new GroupCommitter(writeDb, new RawSqlite(writer), options.maxBatch ?? 256);
+  // Checkpoints run on a worker thread (src/db/checkpointer.ts); the writer's own are a backstop.
+  let checkpointer: ReturnType<typeof startCheckpointer> | undefined;
+  if (path !== ':memory:') {
+    writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    // After a checkpoint resets the log, the file is cut back to this size (64 MiB).
+    writer.pragma('journal_size_limit = 67108864');
+    checkpointer = startCheckpointer(path);
+  }
   return {
     dialect: 'sqlite',
     db: readDb,
     write: (unit) => committer.submit(unit),
     async close() {
       await committer.idle();
+      await checkpointer?.stop();
       if (readDb !== writeDb) await readDb.destroy();
       await writeDb.destroy();
     },
@@ -97,6 +111,7 @@ class GroupCommitter {
 
   constructor(
     private readonly db: Db,
+    private readonly raw: RawSqlite,
     private readonly maxBatch: number,
   ) {}
 
@@ -133,38 +148,41 @@ class GroupCommitter {
   }
 
   private commit(batch: Job[]): Promise<Outcome[]> {
+    // Kysely's connection mutex is held for the batch; the units get its handle, and the raw
+    // statements of the hot path reach the same connection, so the same transaction.
     return this.db.connection().execute(async (conn) => {
+      registerRawSqlite(conn, this.raw);
       // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
       // of failing with SQLITE_BUSY half-way through.
-      await sql`begin immediate`.execute(conn);
+      this.raw.run('begin immediate');
       try {
         const outcomes: Outcome[] = [];
         if (batch.length === 1) {
           outcomes.push({ ok: true, value: await batch[0]!.unit(conn) });
         } else {
-          for (const job of batch) outcomes.push(await runInSavepoint(conn, job.unit));
+          for (const job of batch) outcomes.push(await runInSavepoint(this.raw, conn, job.unit));
         }
-        await sql`commit`.execute(conn);
+        this.raw.run('commit');
         return outcomes;
       } catch (error) {
         // A lone unit's own failure, or a failure of the batch itself (a savepoint, the
         // commit): nothing of the batch is durable, so every unit of it fails.
-        await sql`rollback`.execute(conn).catch(() => undefined);
+        if (this.raw.connection.inTransaction) this.raw.run('rollback');
         return batch.map((): Outcome => ({ ok: false, error }));
       }
     });
   }
 }
 
-async function runInSavepoint(conn: Db, unit: Unit<unknown>): Promise<Outcome> {
-  await sql`savepoint unit`.execute(conn);
+async function runInSavepoint(raw: RawSqlite, conn: Db, unit: Unit<unknown>): Promise<Outcome> {
+  raw.run('savepoint unit');
   try {
     const value = await unit(conn);
-    await sql`release savepoint unit`.execute(conn);
+    raw.run('release savepoint unit');
     return { ok: true, value };
   } catch (error) {
-    await sql`rollback to savepoint unit`.execute(conn);
-    await sql`release savepoint unit`.execute(conn);
+    raw.run('rollback to savepoint unit');
+    raw.run('release savepoint unit');
     return { ok: false, error };
   }
 }

@@ -1,6 +1,5 @@
 // Hooks every answer passes through: rate limits (-42 with Retry-After), security headers,
 // server timeouts, metrics, and an errorCode body even for HTTP Node cannot parse.
-import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +8,7 @@ import { Errors, errorMessage, fail } from '../errors.js';
 import { errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
 import { encodeUrlEncoded, parsePairs, queryOf, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
+import { newRequestId } from '../random-ids.js';
 import { errorCodeOfBody } from './idempotency.js';
 import type { Metrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
@@ -90,7 +90,7 @@ function replaceClientErrorHandler(app: FastifyInstance): void {
   app.server.removeAllListeners('clientError');
   app.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const reqId = randomBytes(8).toString('hex');
+    const reqId = newRequestId();
     let status = 400;
     let item = 'request';
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {

@@ -1,6 +1,8 @@
 // Every query about orders, their items, the audit log and operator price overrides.
+import type { Insertable } from 'kysely';
+import { insertSql, rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
-import type { OrderStatus } from './orders.table.js';
+import type { AuditTable, OrderItemsTable, OrdersTable, OrderStatus } from './orders.table.js';
 
 export interface NewOrder {
   resellerId: number;
@@ -29,44 +31,78 @@ export interface NewItem {
   macAddress: string | null;
 }
 
+const ORDER_COLUMNS = [
+  'reseller_id',
+  'customer_id',
+  'email_key',
+  'email_address',
+  'contact_json',
+  'reseller_pays',
+  'status',
+  'total_cents',
+  'currency',
+  'region',
+  'offer_code',
+  'renews_licence',
+  'request_id',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof OrdersTable>;
+const ITEM_COLUMNS = [
+  'order_id',
+  'item_no',
+  'ppp',
+  'product_code',
+  'term',
+  'list_price_cents',
+  'price_cents',
+  'visibility',
+  'mac_address',
+] as const satisfies ReadonlyArray<keyof OrderItemsTable>;
+const INSERT_ORDER_SQL = `${insertSql('orders', ORDER_COLUMNS)} returning id`;
+const INSERT_ITEM_SQL = insertSql('order_items', ITEM_COLUMNS);
+
 export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
-  const { id } = await tx
-    .insertInto('orders')
-    .values({
-      reseller_id: o.resellerId,
-      customer_id: o.customerId,
-      email_key: o.emailAddress.toLowerCase(),
-      email_address: o.emailAddress,
-      contact_json: o.contactJson,
-      reseller_pays: o.resellerPays ? 1 : 0,
-      status: o.status,
-      total_cents: o.totalCents,
-      currency: o.currency,
-      region: o.region,
-      offer_code: o.offerCode,
-      renews_licence: o.renewsLicence,
-      request_id: o.requestId,
-      created_at: o.at,
-      updated_at: o.at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('order_items')
-    .values(
-      items.map((i) => ({
-        order_id: id,
-        item_no: i.itemNo,
-        ppp: i.ppp,
-        product_code: i.productCode,
-        term: i.term,
-        list_price_cents: i.listPriceCents,
-        price_cents: i.priceCents,
-        visibility: i.visibility,
-        mac_address: i.macAddress,
-      })),
-    )
-    .execute();
+  const order = {
+    reseller_id: o.resellerId,
+    customer_id: o.customerId,
+    email_key: o.emailAddress.toLowerCase(),
+    email_address: o.emailAddress,
+    contact_json: o.contactJson,
+    reseller_pays: o.resellerPays ? 1 : 0,
+    status: o.status,
+    total_cents: o.totalCents,
+    currency: o.currency,
+    region: o.region,
+    offer_code: o.offerCode,
+    renews_licence: o.renewsLicence,
+    request_id: o.requestId,
+    created_at: o.at,
+    updated_at: o.at,
+  } satisfies Record<(typeof ORDER_COLUMNS)[number], unknown> & Insertable<OrdersTable>;
+  const rows = (id: number) =>
+    items.map(
+      (i) =>
+        ({
+          order_id: id,
+          item_no: i.itemNo,
+          ppp: i.ppp,
+          product_code: i.productCode,
+          term: i.term,
+          list_price_cents: i.listPriceCents,
+          price_cents: i.priceCents,
+          visibility: i.visibility,
+          mac_address: i.macAddress,
+        }) satisfies Record<(typeof ITEM_COLUMNS)[number], unknown> & Insertable<OrderItemsTable>,
+    );
+  const raw = rawSqlite(tx);
+  if (raw) {
+    const { id } = raw.get<{ id: number }>(INSERT_ORDER_SQL, order)!;
+    for (const row of rows(id)) raw.run(INSERT_ITEM_SQL, row);
+    return id;
+  }
+  const { id } = await tx.insertInto('orders').values(order).returning('id').executeTakeFirstOrThrow();
+  await tx.insertInto('order_items').values(rows(id)).execute();
   return id;
 }
 
@@ -79,22 +115,37 @@ export interface AuditEntry {
   params: Record<string, string>;
 }
 
+const AUDIT_COLUMNS = ['at', 'kind', 'request_id', 'reseller_id', 'order_id', 'params_json'] as const satisfies ReadonlyArray<
+  keyof AuditTable
+>;
+const INSERT_AUDIT_SQL = insertSql('audit_log', AUDIT_COLUMNS);
+
 export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
-  await tx
-    .insertInto('audit_log')
-    .values({
-      at: a.at,
-      kind: a.kind,
-      request_id: a.requestId,
-      reseller_id: a.resellerId,
-      order_id: a.orderId,
-      params_json: JSON.stringify(a.params),
-    })
-    .execute();
+  const row = {
+    at: a.at,
+    kind: a.kind,
+    request_id: a.requestId,
+    reseller_id: a.resellerId,
+    order_id: a.orderId,
+    params_json: JSON.stringify(a.params),
+  } satisfies Record<(typeof AUDIT_COLUMNS)[number], unknown> & Insertable<AuditTable>;
+  const raw = rawSqlite(tx);
+  if (raw) raw.run(INSERT_AUDIT_SQL, row);
+  else await tx.insertInto('audit_log').values(row).execute();
 }
 
+/** Operator prices for the given codes; on SQLite one statement per code (the index's lookup). */
 export async function priceOverrides(db: Db, ppps: readonly number[]): Promise<Map<number, number>> {
   if (ppps.length === 0) return new Map();
+  const raw = rawSqlite(db);
+  if (raw) {
+    const found = new Map<number, number>();
+    for (const ppp of new Set(ppps)) {
+      const row = raw.get<{ price_cents: number }>('select price_cents from price_overrides where ppp = ?', ppp);
+      if (row) found.set(ppp, row.price_cents);
+    }
+    return found;
+  }
   const rows = await db.selectFrom('price_overrides').select(['ppp', 'price_cents']).where('ppp', 'in', [...ppps]).execute();
   return new Map(rows.map((r) => [r.ppp, r.price_cents]));
 }

@@ -47,20 +47,28 @@ export interface RequestFacts {
 /** How the order's customer is settled before the transaction. */
 type CustomerPlan =
   | { kind: 'guest' }
-  | { kind: 'existing'; id: number; passwordHash: string }
+  | { kind: 'existing'; id: number; passwordHash: string; recalled: boolean }
   | { kind: 'create'; loginName: string; passwordHash: string };
 
 class CustomerRaced extends Error {}
+/** A remembered credential no longer matches the account: prove the password again. */
+class CredentialStale extends Error {}
 
 export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {
   const items = await priceItems(deps, order);
+  let recall = true;
   for (let attempt = 1; ; attempt++) {
-    const customer = await settleCustomer(deps, order);
+    const customer = await settleCustomer(deps, order, recall);
     try {
       return await deps.store.write((tx) => commitOrder(tx, deps, order, facts, customer, items));
     } catch (error) {
       // Two first orders of one new login name raced; the loser runs again as returning.
       if (error instanceof CustomerRaced && attempt < 3) continue;
+      if (error instanceof CredentialStale && attempt < 3) {
+        deps.credentials.forget(order.loginName!, order.loginPassword!);
+        recall = false;
+        continue;
+      }
       throw error;
     }
   }
@@ -93,10 +101,13 @@ async function priceItems(deps: PlaceOrderDeps, order: OrderRequest): Promise<Ne
  * treated as returning when the password verifies (a retried request must not fail). Unknown
  * names cost one hash verification too, so timing does not tell which names exist.
  */
-async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest): Promise<CustomerPlan> {
+async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest, recall: boolean): Promise<CustomerPlan> {
   if (order.customerMode === 'guest') return { kind: 'guest' };
   const loginName = order.loginName!;
   const password = order.loginPassword!;
+  // Credentials proven before need no read here: the transaction checks the stored hash.
+  const known = recall ? deps.credentials.recall(loginName, password) : undefined;
+  if (known) return { kind: 'existing', id: known.id, passwordHash: known.hash, recalled: true };
   const row = await findCustomerByLogin(deps.store.db, loginName);
   if (!row) {
     if (order.customerMode === 'returning') {
@@ -109,8 +120,8 @@ async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest): Promis
   const cached = deps.credentials.proven(loginName, password, row.password_hash);
   const proven = cached || (await deps.hasher.verify(row.password_hash, password));
   if (!proven) throw fail(Errors.LOGIN_FAILED);
-  if (!cached) deps.credentials.remember(loginName, password, row.password_hash);
-  return { kind: 'existing', id: row.id, passwordHash: row.password_hash };
+  if (!cached) deps.credentials.remember(loginName, password, row.password_hash, row.id);
+  return { kind: 'existing', id: row.id, passwordHash: row.password_hash, recalled: false };
 }
 
 /** A real hash (same cost as real ones) of a random password, verified for unknown names. */
@@ -135,7 +146,7 @@ async function commitOrder(
   if (customer.kind === 'existing') {
     // The password may have changed since it was verified (another request, another process).
     const stored = await customerForOrder(tx, customer.id);
-    if (stored?.password_hash !== customer.passwordHash) throw fail(Errors.LOGIN_FAILED);
+    if (stored?.password_hash !== customer.passwordHash) throw customer.recalled ? new CredentialStale() : fail(Errors.LOGIN_FAILED);
     customerId = customer.id;
     // "Any address details supplied here will replace any details supplied on previous
     // occasions" (spec): the supplied fields replace theirs; fields not sent are kept.

@@ -1,15 +1,41 @@
 // Every query about resellers, their API users and their redirect origins.
+import type { Selectable } from 'kysely';
+import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
+import type { ResellersTable } from './resellers.table.js';
 import type { ResellerContext } from './reseller.js';
 
+type ResellerContextRow = Pick<Selectable<ResellersTable>, 'id' | 'ap' | 'validated' | 'suspended' | 'sandbox' | 'permitted_ppp'>;
+
+/** The reseller with its redirect origins: one statement on SQLite, two through Kysely. */
+const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp,
+  (select json_group_array(o.origin) from reseller_redirect_origins o where o.reseller_id = r.id) as origins_json
+  from resellers r where r.ap = ?`;
+
 export async function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
-  const row = await db.selectFrom('resellers').selectAll().where('ap', '=', ap).executeTakeFirst();
+  const raw = rawSqlite(db);
+  if (raw) {
+    const row = raw.get<ResellerContextRow & { origins_json: string }>(RESELLER_CONTEXT_SQL, ap);
+    return row && resellerContext(row, JSON.parse(row.origins_json) as string[]);
+  }
+  const row = await db
+    .selectFrom('resellers')
+    .select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp'])
+    .where('ap', '=', ap)
+    .executeTakeFirst();
   if (!row) return undefined;
   const origins = await db
     .selectFrom('reseller_redirect_origins')
     .select('origin')
     .where('reseller_id', '=', row.id)
     .execute();
+  return resellerContext(
+    row,
+    origins.map((o) => o.origin),
+  );
+}
+
+function resellerContext(row: ResellerContextRow, origins: readonly string[]): ResellerContext {
   return Object.freeze({
     id: row.id,
     ap: row.ap,
@@ -17,7 +43,7 @@ export async function findResellerContext(db: Db, ap: string): Promise<ResellerC
     suspended: row.suspended === 1,
     sandbox: row.sandbox === 1,
     permittedPpp: row.permitted_ppp === null ? null : new Set<number>(JSON.parse(row.permitted_ppp) as number[]),
-    redirectOrigins: new Set(origins.map((o) => o.origin)),
+    redirectOrigins: new Set(origins),
   });
 }
 

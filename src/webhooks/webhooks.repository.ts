@@ -1,5 +1,6 @@
 // Every query of webhooks: endpoints, the order-event outbox, deliveries and their attempts.
 import { sql } from 'kysely';
+import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 import type { DeliveryState, OrderEventType } from './webhooks.table.js';
 
@@ -20,8 +21,26 @@ export interface NewEvent {
  * two queries whatever the number of events (all of one reseller). An event whose dedup key is
  * recorded already is skipped. Returns the row ids written.
  */
+const INSERT_EVENT_SQL = `insert into order_events (event_id, reseller_id, order_id, type, dedup_key, payload_json, created_at)
+  values (?, ?, ?, ?, ?, ?, ?) on conflict (dedup_key) do nothing returning id`;
+const INSERT_DELIVERIES_SQL = `insert into webhook_deliveries
+  (event_row_id, endpoint_id, state, attempts, next_attempt_at, lease_until, delivered_at, created_at)
+  select e.id, w.id, 'pending', 0, '${DUE_NOW}', null, null, e.created_at
+  from order_events e join webhook_endpoints w on w.reseller_id = e.reseller_id
+  where e.id = ? and w.active = 1`;
+
 export async function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
+  const raw = rawSqlite(tx);
+  if (raw) {
+    const ids: number[] = [];
+    for (const e of events) {
+      const row = raw.get<{ id: number }>(INSERT_EVENT_SQL, e.eventId, resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at);
+      if (row) ids.push(row.id);
+    }
+    for (const id of ids) raw.run(INSERT_DELIVERIES_SQL, id);
+    return ids;
+  }
   const rows = await tx
     .insertInto('order_events')
     .values(

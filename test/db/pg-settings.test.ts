@@ -96,7 +96,10 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('PostgreSQL pool and sta
       expect(answer!.answer.errorCode).toBe('-14');
       // Cancelled by the server's own timeout (57014), well before the lock was given up.
       expect(elapsedMs).toBeLessThan(8_000);
-      expect(server.output.some((l) => l.includes(answer!.answer.requestId!) && /statement timeout|57014/.test(l))).toBe(true);
+      // Log lines are buffered for up to a quarter second (src/cli/common.ts).
+      const logged = () => server.output.some((l) => l.includes(answer!.answer.requestId!) && /statement timeout|57014/.test(l));
+      await until(async () => logged(), 2_000, 'the statement-timeout log line');
+      expect(logged()).toBe(true);
       expect((await postTo(server.url, 'PlaceOrder', guest(101))).answer.errorCode).toBe('0');
     } finally {
       await server.stop();

@@ -7,12 +7,13 @@ import * as m002 from './002_lifecycle.js';
 import * as m003 from './003_web.js';
 import * as m004 from './004_hardening.js';
 import * as m005 from './005_integrator.js';
+import * as m006 from './006_throughput.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001], ['002_lifecycle', m002], ['004_hardening', m004], ['005_integrator', m005], ['003_web', m003]];
+const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001], ['002_lifecycle', m002], ['004_hardening', m004], ['005_integrator', m005], ['003_web', m003], ['006_throughput', m006]];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);
 

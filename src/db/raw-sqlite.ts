@@ -1,0 +1,71 @@
+// The hot path's way to SQLite: prepared better-sqlite3 statements, run directly.
+//
+// Kysely costs about 20 µs per statement over a prepared statement called directly (building
+// the operation tree, compiling it, its executor and connection mutex); an order runs a dozen
+// statements, so on SQLite that was a quarter of the server's time (docs/benchmarks.md). The
+// few queries of a placed order therefore also exist as plain SQL in their repositories, used
+// when the handle they are given is a SQLite one; every other query, and PostgreSQL, keep
+// Kysely. Both forms are exercised by the same tests, which run on both dialects.
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Most statements prepared per connection; the hot set is a dozen. */
+const MAX_STATEMENTS = 64;
+
+export type SqlValue = string | number | bigint | null | Buffer;
+/** Positional values, or one object whose keys name the `@name` parameters. */
+type Params = SqlValue[] | [Readonly<Record<string, SqlValue>>];
+
+export class RawSqlite {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(readonly connection: BetterSqlite3.Database) {}
+
+  private statement(sqlText: string): BetterSqlite3.Statement {
+    let stmt = this.statements.get(sqlText);
+    if (stmt === undefined) {
+      stmt = this.connection.prepare(sqlText);
+      if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(sqlText, stmt);
+    }
+    return stmt;
+  }
+
+  get<T>(sqlText: string, ...params: Params): T | undefined {
+    return this.statement(sqlText).get(...params) as T | undefined;
+  }
+
+  all<T>(sqlText: string, ...params: Params): T[] {
+    return this.statement(sqlText).all(...params) as T[];
+  }
+
+  run(sqlText: string, ...params: Params): BetterSqlite3.RunResult {
+    return this.statement(sqlText).run(...params);
+  }
+
+  exec(sqlText: string): void {
+    this.connection.exec(sqlText);
+  }
+}
+
+/** The SQLite connection behind a Kysely handle, for the handles the store registered. */
+const registry = new WeakMap<object, RawSqlite>();
+
+/**
+ * The raw connection behind `db` when it is a SQLite handle of the store (its read handle, or
+ * the transaction handle a write unit is given); undefined on PostgreSQL.
+ */
+export function rawSqlite(db: object): RawSqlite | undefined {
+  return registry.get(db);
+}
+
+export function registerRawSqlite(db: object, raw: RawSqlite): void {
+  registry.set(db, raw);
+}
+
+/**
+ * `insert into table (a, b) values (@a, @b)`: the statement for a row object whose keys are
+ * the columns, the same object Kysely's `.values()` takes on the other path.
+ */
+export function insertSql(table: string, columns: readonly string[]): string {
+  return `insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`;
+}
