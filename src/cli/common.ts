@@ -46,10 +46,11 @@ export function parseAmount(text: string, name = 'amount'): number {
 }
 
 /** Opens the configured store with the schema this build knows (a fresh one is migrated). */
-export async function openConfiguredStore(config: Config): Promise<Store> {
+export async function openConfiguredStore(config: Config, options: { writerThread?: boolean } = {}): Promise<Store> {
   const store = await openStore(config.db, {
     poolSize: config.pgPoolSize,
     statementTimeoutMs: config.pgStatementTimeoutMs,
+    writerThread: options.writerThread,
   });
   try {
     await ensureSchema(store);

@@ -40,7 +40,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
     tlsKey: values['tls-key'] as string | undefined,
   });
   const logger = loggerFor(config);
-  const store = await openConfiguredStore(config);
+  // Orders commit on a writer thread (src/db/writer-thread.ts); short CLI commands need none.
+  const store = await openConfiguredStore(config, { writerThread: true });
   const hasher = hasherFor(config);
   if (config.demo) {
     const created = await seedDemo(store, hasher, systemClock);
@@ -59,7 +60,9 @@ export async function serve(args: string[], _io: Io): Promise<number> {
   // The effective pool settings go in the start line: they are what an operator sizes
   // max_connections by (docs/operations.md).
   const pgSettings =
-    store.dialect === 'postgres' ? { pgPoolSize: config.pgPoolSize, pgStatementTimeoutMs: config.pgStatementTimeoutMs } : {};
+    store.dialect === 'postgres'
+      ? { pgPoolSize: config.pgPoolSize, pgStatementTimeoutMs: config.pgStatementTimeoutMs }
+      : { writerThread: store.writerThread };
   logger.info({ url: address, db: store.dialect, ...pgSettings }, `placeorder listening on ${address}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

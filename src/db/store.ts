@@ -4,14 +4,15 @@
 // every unit is its own transaction, retried on serialization failures and deadlocks.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
 import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
+import { startCheckpointer } from './checkpointer.js';
+import { Mutex, commitUnits, openSqliteWriter, sqliteConnection, type Outcome, type SqliteWriter } from './sqlite-writer.js';
+import { WRITER_THREAD_AVAILABLE, WriterThread, type PortableUnit } from './writer-thread.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -26,6 +27,13 @@ export interface Store {
   readonly dialect: Dialect;
   readonly db: Db;
   write<T>(unit: Unit<T>): Promise<T>;
+  /**
+   * Runs a portable unit (plain data in and out, src/db/writer-thread.ts): on the SQLite writer
+   * thread when the store has one, else exactly as write() would.
+   */
+  writePortable<A, R>(unit: PortableUnit<A, R>, args: A): Promise<R>;
+  /** True when portable units run on a writer thread of their own. */
+  readonly writerThread: boolean;
   close(): Promise<void>;
 }
 
@@ -36,6 +44,11 @@ export interface StoreOptions {
   statementTimeoutMs?: number;
   /** SQLite: most units committed together. */
   maxBatch?: number;
+  /**
+   * SQLite files: run portable units on a writer thread of their own (`placeorder serve`).
+   * Only where the compiled worker exists (not when tests run the TypeScript sources).
+   */
+  writerThread?: boolean;
 }
 
 export function dialectOf(location: string): Dialect {
@@ -46,52 +59,34 @@ export async function openStore(location: string, options: StoreOptions = {}): P
   return dialectOf(location) === 'postgres' ? openPostgres(location, options) : openSqlite(location, options);
 }
 
-function sqliteConnection(path: string): BetterSqlite3.Database {
-  const conn = new BetterSqlite3(path);
-  conn.pragma('journal_mode = WAL');
-  // better-sqlite3 leaves WAL at NORMAL, which can lose the last commits on power loss. An
-  // order is acknowledged only once durable, so FULL is set and then read back.
-  conn.pragma('synchronous = FULL');
-  conn.pragma('busy_timeout = 10000');
-  conn.pragma('foreign_keys = ON');
-  // Each unit of a group commit runs in a savepoint, and SQLite keeps a savepoint's undo data in
-  // a statement journal: by default a temporary file, written page by page (some 45 writes per
-  // order). Kept in memory instead, it costs no system calls; it only ever serves a rollback
-  // inside a live transaction, so durability does not depend on it (docs/benchmarks.md).
-  conn.pragma('temp_store = MEMORY');
-  const sync = conn.pragma('synchronous', { simple: true });
-  if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
-  return conn;
-}
-
 async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const writer = sqliteConnection(path);
+  const writer = openSqliteWriter(path);
   // A second connection for reads: in WAL mode readers never wait for the writer.
-  const reader = path === ':memory:' ? writer : sqliteConnection(path);
-  const writeDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(writer) }) });
-  const readDb = reader === writer ? writeDb : new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader) }) });
+  const reader = path === ':memory:' ? undefined : sqliteConnection(path);
+  const readDb = reader ? new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader) }) }) : writer.db;
   // Hot-path reads run on the read connection directly (src/db/raw-sqlite.ts). With one
   // in-memory connection they go through Kysely, whose mutex keeps them out of a batch.
-  if (reader !== writer) registerRawSqlite(readDb, new RawSqlite(reader));
-  const committer = new GroupCommitter(writeDb, new RawSqlite(writer), options.maxBatch ?? 256);
-  // Checkpoints run on a worker thread (src/db/checkpointer.ts); the writer's own are a backstop.
-  let checkpointer: ReturnType<typeof startCheckpointer> | undefined;
-  if (path !== ':memory:') {
-    writer.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-    // After a checkpoint resets the log, the file is cut back to this size (64 MiB).
-    writer.pragma('journal_size_limit = 67108864');
-    checkpointer = startCheckpointer(path);
-  }
+  if (reader) registerRawSqlite(readDb, new RawSqlite(reader));
+  const maxBatch = options.maxBatch ?? 256;
+  // The one write lock of this process: the main connection's batches and the writer thread's.
+  const lock = new Mutex();
+  const committer = new GroupCommitter(writer, lock, maxBatch);
+  const thread = options.writerThread && WRITER_THREAD_AVAILABLE && reader ? new WriterThread(path, lock, maxBatch) : undefined;
+  // Checkpoints run on a worker thread of their own (src/db/checkpointer.ts).
+  const checkpointer = reader ? startCheckpointer(path) : undefined;
   return {
     dialect: 'sqlite',
     db: readDb,
     write: (unit) => committer.submit(unit),
+    writePortable: (unit, args) => (thread ? thread.run(unit, args) : committer.submit((tx) => unit.run(tx, args))),
+    writerThread: thread !== undefined,
     async close() {
+      await thread?.stop();
       await committer.idle();
       await checkpointer?.stop();
-      if (readDb !== writeDb) await readDb.destroy();
-      await writeDb.destroy();
+      if (readDb !== writer.db) await readDb.destroy();
+      await writer.db.destroy();
     },
   };
 }
@@ -102,16 +97,14 @@ interface Job {
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 /** Groups the units that arrive within one turn of the event loop into one transaction. */
 class GroupCommitter {
   private queue: Job[] = [];
   private draining: Promise<void> | undefined;
 
   constructor(
-    private readonly db: Db,
-    private readonly raw: RawSqlite,
+    private readonly writer: SqliteWriter,
+    private readonly lock: Mutex,
     private readonly maxBatch: number,
   ) {}
 
@@ -132,7 +125,7 @@ class GroupCommitter {
         const batch = this.queue.splice(0, this.maxBatch);
         let outcomes: Outcome[];
         try {
-          outcomes = await this.commit(batch);
+          outcomes = await this.lock.run(() => commitUnits(this.writer, batch.map((job) => job.unit)));
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false, error }));
         }
@@ -145,45 +138,6 @@ class GroupCommitter {
     } finally {
       this.draining = undefined;
     }
-  }
-
-  private commit(batch: Job[]): Promise<Outcome[]> {
-    // Kysely's connection mutex is held for the batch; the units get its handle, and the raw
-    // statements of the hot path reach the same connection, so the same transaction.
-    return this.db.connection().execute(async (conn) => {
-      registerRawSqlite(conn, this.raw);
-      // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
-      // of failing with SQLITE_BUSY half-way through.
-      this.raw.run('begin immediate');
-      try {
-        const outcomes: Outcome[] = [];
-        if (batch.length === 1) {
-          outcomes.push({ ok: true, value: await batch[0]!.unit(conn) });
-        } else {
-          for (const job of batch) outcomes.push(await runInSavepoint(this.raw, conn, job.unit));
-        }
-        this.raw.run('commit');
-        return outcomes;
-      } catch (error) {
-        // A lone unit's own failure, or a failure of the batch itself (a savepoint, the
-        // commit): nothing of the batch is durable, so every unit of it fails.
-        if (this.raw.connection.inTransaction) this.raw.run('rollback');
-        return batch.map((): Outcome => ({ ok: false, error }));
-      }
-    });
-  }
-}
-
-async function runInSavepoint(raw: RawSqlite, conn: Db, unit: Unit<unknown>): Promise<Outcome> {
-  raw.run('savepoint unit');
-  try {
-    const value = await unit(conn);
-    raw.run('release savepoint unit');
-    return { ok: true, value };
-  } catch (error) {
-    raw.run('rollback to savepoint unit');
-    raw.run('release savepoint unit');
-    return { ok: false, error };
   }
 }
 
@@ -214,20 +168,23 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     client.on('error', () => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  async function write<T>(unit: Unit<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute(unit);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if ((code === '40001' || code === '40P01') && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
   return {
     dialect: 'postgres',
     db,
-    async write<T>(unit: Unit<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute(unit);
-        } catch (error) {
-          const code = (error as { code?: string }).code;
-          if ((code === '40001' || code === '40P01') && attempt < 5) continue;
-          throw error;
-        }
-      }
-    },
+    write,
+    writePortable: (unit, args) => write((tx) => unit.run(tx, args)),
+    writerThread: false,
     close: () => db.destroy(),
   };
 }

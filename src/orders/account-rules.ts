@@ -18,18 +18,23 @@ export interface AccountRulesInput {
   readonly emailAddress: string;
   readonly offerCode?: string | undefined;
   readonly licenceCode?: string | undefined;
-  readonly items: ReadonlyArray<{ readonly no: number; readonly plan: Plan }>;
+  readonly items: ReadonlyArray<{ readonly no: number; readonly plan: { readonly product: Pick<Plan['product'], 'code' | 'swp' | 'oncePerAccount'> } }>;
+}
+
+/**
+ * An order without an offer, a renewal or an SWP item reads no history, and no other order's
+ * rule reads it (they look only at offers, renewals and SWP products): it needs no lock.
+ */
+export function readsHistory(order: Omit<AccountRulesInput, 'customerId' | 'emailAddress'>): boolean {
+  return order.offerCode !== undefined || order.licenceCode !== undefined || order.items.some((i) => i.plan.product.swp);
 }
 
 export async function checkAccountRules(tx: Db, dialect: Dialect, clock: Clock, order: AccountRulesInput): Promise<void> {
   const account: AccountKey =
     order.customerId !== null ? { customerId: order.customerId } : { emailKey: order.emailAddress.toLowerCase() };
-  // An order without an offer, a renewal or an SWP item reads no history, and no other order's
-  // rule reads it (they look only at offers, renewals and SWP products): it needs no lock. Taking
-  // it anyway serialized every order of one account on PostgreSQL (docs/benchmarks.md).
-  const readsHistory =
-    order.offerCode !== undefined || order.licenceCode !== undefined || order.items.some((i) => i.plan.product.swp);
-  if (!readsHistory) return;
+  // Taking the lock for every order serialized all orders of one account on PostgreSQL
+  // (docs/benchmarks.md).
+  if (!readsHistory(order)) return;
   await lockAccount(tx, dialect, account);
   const now = clock.now();
 

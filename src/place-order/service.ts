@@ -2,8 +2,8 @@
 // before the transaction), prices the items, then writes customer, order, items and the audit
 // record in one durable transaction. Throws PlaceOrderError for rule failures.
 import { randomBytes } from 'node:crypto';
-import type { Catalog } from '../catalog/catalog.js';
-import { isoNow, type Clock } from '../clock.js';
+import type { Catalog, Plan } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
 import type { CredentialCache } from '../customers/credential-cache.js';
 import {
   findCustomerByLogin,
@@ -13,14 +13,15 @@ import {
   replaceCustomerDetails,
 } from '../customers/customers.repository.js';
 import type { Hasher } from '../customers/hasher.js';
-import type { Store } from '../db/store.js';
-import { Errors, fail } from '../errors.js';
+import type { Db, Dialect, Store } from '../db/store.js';
+import type { PortableUnit } from '../db/writer-thread.js';
+import { Errors, errorByCode, fail } from '../errors.js';
 import { insertAudit, insertOrder, priceOverrides, type NewItem } from '../orders/orders.repository.js';
 import type { OrderStatus } from '../orders/orders.table.js';
-import { checkAccountRules } from '../orders/account-rules.js';
+import { checkAccountRules, readsHistory, type AccountRulesInput } from '../orders/account-rules.js';
 import { changeStatus } from '../orders/lifecycle.repository.js';
 import { activate } from '../orders/lifecycle.service.js';
-import type { OrderRequest } from './validate.js';
+import type { ContactDetails, OrderRequest } from './validate.js';
 import { recordOrderEvents } from '../webhooks/events.js';
 
 export interface PlaceOrderDeps {
@@ -50,17 +51,54 @@ type CustomerPlan =
   | { kind: 'existing'; id: number; passwordHash: string; recalled: boolean }
   | { kind: 'create'; loginName: string; passwordHash: string };
 
-class CustomerRaced extends Error {}
+class CustomerRaced extends Error {
+  override name = 'CustomerRaced';
+}
 /** A remembered credential no longer matches the account: prove the password again. */
-class CredentialStale extends Error {}
+class CredentialStale extends Error {
+  override name = 'CredentialStale';
+}
 
 export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {
   const items = await priceItems(deps, order);
+  const totalCents = items.reduce((sum, i) => sum + i.priceCents, 0);
+  const status: OrderStatus = order.resellerPays ? 'pending_authorization' : totalCents === 0 ? 'active' : 'awaiting_payment';
+  const rules = {
+    offerCode: order.offerCode,
+    licenceCode: order.licenceCode,
+    items: order.items.map((i) => ({ no: i.no, plan: { product: i.plan.product } })),
+  };
   let recall = true;
   for (let attempt = 1; ; attempt++) {
     const customer = await settleCustomer(deps, order, recall);
+    const args: CommitArgs = {
+      dialect: deps.store.dialect,
+      nowMs: deps.clock.now().getTime(),
+      currency: deps.catalog.currency,
+      resellerId: order.reseller.id,
+      customer,
+      emailAddress: order.emailAddress,
+      contactJson: JSON.stringify(order.contact),
+      suppliedContact: order.suppliedContact,
+      resellerPays: order.resellerPays,
+      region: order.region,
+      offerCode: order.offerCode ?? null,
+      licenceCode: order.licenceCode ?? null,
+      // Only what the account rules read, and only when they read anything: the arguments
+      // cross to the writer thread by copy.
+      ruleItems: readsHistory(rules) ? rules.items.map((i) => ({ no: i.no, plan: { product: pick(i.plan.product) } })) : [],
+      items,
+      status,
+      totalCents,
+      requestId: facts.requestId,
+      auditParams: facts.auditParams,
+    };
     try {
-      return await deps.store.write((tx) => commitOrder(tx, deps, order, facts, customer, items));
+      // A free reseller=N order is activated at once, which needs the catalog: it commits on
+      // this thread. Every other order is a portable unit (src/db/writer-thread.ts).
+      return status === 'active'
+        ? await deps.store.write((tx) => commitOrder(tx, args, deps.catalog))
+        : await deps.store.writePortable(commitOrderUnit, args);
     } catch (error) {
       // Two first orders of one new login name raced; the loser runs again as returning.
       if (error instanceof CustomerRaced && attempt < 3) continue;
@@ -72,6 +110,10 @@ export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, fact
       throw error;
     }
   }
+}
+
+function pick(product: Plan['product']): Pick<Plan['product'], 'code' | 'swp' | 'oncePerAccount'> {
+  return { code: product.code, swp: product.swp, oncePerAccount: product.oncePerAccount };
 }
 
 async function priceItems(deps: PlaceOrderDeps, order: OrderRequest): Promise<NewItem[]> {
@@ -132,16 +174,45 @@ function dummyHash(hasher: Hasher): Promise<string> {
   return h;
 }
 
-async function commitOrder(
-  tx: Parameters<Parameters<Store['write']>[0]>[0],
-  deps: PlaceOrderDeps,
-  order: OrderRequest,
-  facts: RequestFacts,
-  customer: CustomerPlan,
-  items: readonly NewItem[],
-): Promise<PlacedOrder> {
-  const at = isoNow(deps.clock);
-  const details = JSON.stringify(order.contact);
+/** Everything the order's transaction needs, as plain data (it may cross threads). */
+export interface CommitArgs {
+  readonly dialect: Dialect;
+  /** The request's clock (a sandbox reseller's own), read before the transaction. */
+  readonly nowMs: number;
+  readonly currency: string;
+  readonly resellerId: number;
+  readonly customer: CustomerPlan;
+  readonly emailAddress: string;
+  readonly contactJson: string;
+  readonly suppliedContact: ContactDetails;
+  readonly resellerPays: boolean;
+  readonly region: string;
+  readonly offerCode: string | null;
+  readonly licenceCode: string | null;
+  readonly ruleItems: AccountRulesInput['items'];
+  readonly items: readonly NewItem[];
+  readonly status: OrderStatus;
+  readonly totalCents: number;
+  readonly requestId: string;
+  readonly auditParams: Record<string, string>;
+}
+
+/** The order's transaction as a portable unit: it runs on the SQLite writer thread. */
+export const commitOrderUnit: PortableUnit<CommitArgs, PlacedOrder> = {
+  name: 'place-order.commit',
+  run: (tx, args) => commitOrder(tx, args, undefined),
+  revive(e) {
+    if (e.name === CustomerRaced.name) return new CustomerRaced();
+    if (e.name === CredentialStale.name) return new CredentialStale();
+    const def = e.name === 'PlaceOrderError' && typeof e.code === 'number' ? errorByCode(e.code) : undefined;
+    return def && Object.assign(fail(def, e.item), { message: e.message });
+  },
+};
+
+async function commitOrder(tx: Db, args: CommitArgs, catalog: Catalog | undefined): Promise<PlacedOrder> {
+  const at = new Date(args.nowMs).toISOString();
+  const clock: Clock = { now: () => new Date(args.nowMs) };
+  const customer = args.customer;
   let customerId: number | null = null;
   if (customer.kind === 'existing') {
     // The password may have changed since it was verified (another request, another process).
@@ -150,19 +221,19 @@ async function commitOrder(
     customerId = customer.id;
     // "Any address details supplied here will replace any details supplied on previous
     // occasions" (spec): the supplied fields replace theirs; fields not sent are kept.
-    const merged = JSON.stringify({ ...(JSON.parse(stored.details_json) as object), ...order.suppliedContact });
+    const merged = JSON.stringify({ ...(JSON.parse(stored.details_json) as object), ...args.suppliedContact });
     // Rewriting identical details changes nothing but takes the row's write lock, which on
     // PostgreSQL serialized every order of one customer behind the previous commit.
-    if (stored.email_address !== order.emailAddress || stored.details_json !== merged) {
-      await replaceCustomerDetails(tx, customerId, order.emailAddress, merged, at);
+    if (stored.email_address !== args.emailAddress || stored.details_json !== merged) {
+      await replaceCustomerDetails(tx, customerId, args.emailAddress, merged, at);
     }
   } else if (customer.kind === 'create') {
     try {
       customerId = await insertCustomer(tx, {
         loginName: customer.loginName,
         passwordHash: customer.passwordHash,
-        emailAddress: order.emailAddress,
-        detailsJson: details,
+        emailAddress: args.emailAddress,
+        detailsJson: args.contactJson,
         at,
       });
     } catch (error) {
@@ -171,43 +242,49 @@ async function commitOrder(
     }
   }
   // The account rules -45, -73 and -56 run here, after -16, inside the transaction.
-  await checkAccountRules(tx, deps.store.dialect, deps.clock, { ...order, customerId });
-  const totalCents = items.reduce((sum, i) => sum + i.priceCents, 0);
-  const status: OrderStatus = order.resellerPays ? 'pending_authorization' : totalCents === 0 ? 'active' : 'awaiting_payment';
+  await checkAccountRules(tx, args.dialect, clock, {
+    customerId,
+    emailAddress: args.emailAddress,
+    offerCode: args.offerCode ?? undefined,
+    licenceCode: args.licenceCode ?? undefined,
+    items: args.ruleItems,
+  });
+  const { status, totalCents } = args;
   const orderNumber = await insertOrder(
     tx,
     {
-      resellerId: order.reseller.id,
+      resellerId: args.resellerId,
       customerId,
-      emailAddress: order.emailAddress,
-      contactJson: details,
-      resellerPays: order.resellerPays,
+      emailAddress: args.emailAddress,
+      contactJson: args.contactJson,
+      resellerPays: args.resellerPays,
       status,
       totalCents,
-      currency: deps.catalog.currency,
-      region: order.region,
-      offerCode: order.offerCode ?? null,
-      renewsLicence: order.licenceCode ?? null,
-      requestId: facts.requestId,
+      currency: args.currency,
+      region: args.region,
+      offerCode: args.offerCode,
+      renewsLicence: args.licenceCode,
+      requestId: args.requestId,
       at,
     },
-    items,
+    args.items,
   );
   // A free reseller=N order completes at once: activation always issues its licences.
   if (status === 'active') {
-    await activate(tx, deps.catalog, { id: orderNumber, reseller_id: order.reseller.id, customer_id: customerId, email_key: order.emailAddress.toLowerCase(), renews_licence: order.licenceCode ?? null }, new Date(at));
+    if (!catalog) throw new Error('activating an order needs the catalog: commit it on the main thread');
+    await activate(tx, catalog, { id: orderNumber, reseller_id: args.resellerId, customer_id: customerId, email_key: args.emailAddress.toLowerCase(), renews_licence: args.licenceCode }, new Date(at));
     await changeStatus(tx, orderNumber, { status, at, activatedAt: at });
   }
   await insertAudit(tx, {
     at,
     kind: 'place_order',
-    requestId: facts.requestId,
-    resellerId: order.reseller.id,
+    requestId: args.requestId,
+    resellerId: args.resellerId,
     orderId: orderNumber,
-    params: facts.auditParams,
+    params: args.auditParams,
   });
   // The reseller's webhook events, in this same transaction (src/webhooks/events.ts).
-  const event = { resellerId: order.reseller.id, orderNumber, status, totalCents, currency: deps.catalog.currency, at };
+  const event = { resellerId: args.resellerId, orderNumber, status, totalCents, currency: args.currency, at };
   await recordOrderEvents(tx, status === 'active' ? ['order.placed', 'order.activated'] : ['order.placed'], event);
-  return { orderNumber, status, totalCents, currency: deps.catalog.currency };
+  return { orderNumber, status, totalCents, currency: args.currency };
 }

@@ -217,13 +217,16 @@ describe.each(DIALECTS)('unexpected failures (%s)', (dialect) => {
   it('a failing database answers -14 with a request id, logs it, and leaks nothing', async () => {
     const t = await testApp(dialect);
     try {
-      const store = t.store as Store;
-      const original = store.write;
-      (store as { write: Store['write'] }).write = async () => {
+      // Orders commit through writePortable (a writer thread under `serve`), the rest through write.
+      const store = t.store as { -readonly [K in keyof Store]: Store[K] };
+      const { write, writePortable } = store;
+      const onFire = async (): Promise<never> => {
         throw new Error('disk on fire: SELECT secret FROM vault');
       };
+      store.write = onFire;
+      store.writePortable = onFire;
       const res = await post(t.app, 'PlaceOrder', guestOrder());
-      (store as { write: Store['write'] }).write = original;
+      Object.assign(store, { write, writePortable });
       expect(res.status).toBe(200);
       expect(res.body).toMatch(/^errorCode=-14&errorMessage=An%20unknown%20error%20occurred!&requestId=[0-9a-f]{16}$/);
       expect(res.body).not.toMatch(/disk|SELECT|at /);

@@ -1,0 +1,129 @@
+// One SQLite write connection and how a batch of units is committed on it: in one transaction
+// (one fsync), each unit in its own savepoint when there are several, so that one unit's
+// failure undoes only that unit. Used on the main thread (store.ts) and on the writer thread
+// (writer-thread.worker.ts) alike.
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
+import type { Database } from './database.js';
+import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
+import { cachingDatabase } from './statement-cache.js';
+
+type Db = Kysely<Database>;
+
+export function sqliteConnection(path: string): BetterSqlite3.Database {
+  const conn = new BetterSqlite3(path);
+  conn.pragma('journal_mode = WAL');
+  // better-sqlite3 leaves WAL at NORMAL, which can lose the last commits on power loss. An
+  // order is acknowledged only once durable, so FULL is set and then read back.
+  conn.pragma('synchronous = FULL');
+  conn.pragma('busy_timeout = 10000');
+  conn.pragma('foreign_keys = ON');
+  // Each unit of a group commit runs in a savepoint, and SQLite keeps a savepoint's undo data in
+  // a statement journal: by default a temporary file, written page by page (some 45 writes per
+  // order). Kept in memory instead, it costs no system calls; it only ever serves a rollback
+  // inside a live transaction, so durability does not depend on it (docs/benchmarks.md).
+  conn.pragma('temp_store = MEMORY');
+  const sync = conn.pragma('synchronous', { simple: true });
+  if (sync !== 2) throw new Error(`SQLite refused synchronous=FULL (got ${String(sync)})`);
+  return conn;
+}
+
+export interface SqliteWriter {
+  readonly connection: BetterSqlite3.Database;
+  readonly db: Db;
+  readonly raw: RawSqlite;
+}
+
+/** The write connection of a database file (or of `:memory:`, which has no other). */
+export function openSqliteWriter(path: string): SqliteWriter {
+  const connection = sqliteConnection(path);
+  if (path !== ':memory:') {
+    // Checkpoints run on their own thread (checkpointer.ts); the writer's are a backstop.
+    connection.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    // After a checkpoint resets the log, the file is cut back to this size (64 MiB).
+    connection.pragma('journal_size_limit = 67108864');
+  }
+  return {
+    connection,
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(connection) }) }),
+    raw: new RawSqlite(connection),
+  };
+}
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Commits the units together. Kysely's connection mutex is held for the batch; the units get
+ * its handle, and the raw statements of the hot path reach the same connection, so the same
+ * transaction.
+ *
+ * `optimistic`: the units first run without savepoints (a savepoint costs two statements and a
+ * copy of every page the unit changes); only if one of them fails is the batch rolled back and
+ * run again, each unit in its own savepoint. Only for units that may run twice: no effect
+ * outside the database (portable units, writer-thread.ts).
+ */
+export function commitUnits(
+  writer: SqliteWriter,
+  units: ReadonlyArray<(tx: Db) => Promise<unknown>>,
+  { optimistic = false }: { optimistic?: boolean } = {},
+): Promise<Outcome[]> {
+  const { raw } = writer;
+  return writer.db.connection().execute(async (conn) => {
+    registerRawSqlite(conn, raw);
+    if (optimistic && units.length > 1) {
+      raw.run('begin immediate');
+      try {
+        const outcomes: Outcome[] = [];
+        for (const unit of units) outcomes.push({ ok: true, value: await unit(conn) });
+        raw.run('commit');
+        return outcomes;
+      } catch {
+        // Nothing of this attempt is kept; the batch runs again below, unit by unit.
+        if (writer.connection.inTransaction) raw.run('rollback');
+      }
+    }
+    // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
+    // of failing with SQLITE_BUSY half-way through.
+    raw.run('begin immediate');
+    try {
+      const outcomes: Outcome[] = [];
+      if (units.length === 1) {
+        outcomes.push({ ok: true, value: await units[0]!(conn) });
+      } else {
+        for (const unit of units) outcomes.push(await runInSavepoint(raw, conn, unit));
+      }
+      raw.run('commit');
+      return outcomes;
+    } catch (error) {
+      // A lone unit's own failure, or a failure of the batch itself (a savepoint, the
+      // commit): nothing of the batch is durable, so every unit of it fails.
+      if (writer.connection.inTransaction) raw.run('rollback');
+      return units.map((): Outcome => ({ ok: false, error }));
+    }
+  });
+}
+
+async function runInSavepoint(raw: RawSqlite, conn: Db, unit: (tx: Db) => Promise<unknown>): Promise<Outcome> {
+  raw.run('savepoint unit');
+  try {
+    const value = await unit(conn);
+    raw.run('release savepoint unit');
+    return { ok: true, value };
+  } catch (error) {
+    raw.run('rollback to savepoint unit');
+    raw.run('release savepoint unit');
+    return { ok: false, error };
+  }
+}
+
+/** Runs one task at a time, in arrival order: the write lock between the store's writers. */
+export class Mutex {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(task);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,172 @@
+// Portable units on a writer thread (SQLite, `placeorder serve`).
+//
+// better-sqlite3 is synchronous: on the main thread, every statement of an order and every
+// commit's fsync stopped all request handling while it ran, about 40 % of the server's time
+// (docs/benchmarks.md). A portable unit is a write unit that takes plain data and returns plain
+// data, registered by name (writer-thread.worker.ts), so it can run on a thread of its own with
+// its own connection: the main thread queues it, sends a batch of them in one message, and
+// parses the next requests while the batch commits.
+//
+// The main thread's own write units (everything else: the lifecycle, funds, webhooks) still run
+// on the main connection. Both writers take one lock (a Mutex on the main thread) around each
+// batch, so at most one of them is in a transaction at a time and neither ever waits on
+// SQLite's busy handler, which sleeps. A unit is acknowledged only after its batch committed.
+import { Worker } from 'node:worker_threads';
+import type { Db } from './store.js';
+import type { Mutex, Outcome } from './sqlite-writer.js';
+
+/**
+ * A write unit that can run on the writer thread: plain data in and out, found by name. It may
+ * run twice (a batch in which one unit fails runs again, each unit in a savepoint), so it must
+ * have no effect outside the database.
+ */
+export interface PortableUnit<A, R> {
+  readonly name: string;
+  run(tx: Db, args: A): Promise<R>;
+  /** Rebuilds an error this unit threw on the writer thread; undefined for a generic Error. */
+  revive?(error: SerializedError): Error | undefined;
+}
+
+/** An error as it crosses threads (structured clone keeps neither classes nor extra fields). */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string | number | undefined;
+  readonly item?: string | undefined;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  const e = error as { name?: unknown; message?: unknown; code?: unknown; item?: unknown };
+  return {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(error),
+    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+    item: typeof e.item === 'string' ? e.item : undefined,
+  };
+}
+
+function reviveError(unit: PortableUnit<unknown, unknown>, s: SerializedError): Error {
+  const revived = unit.revive?.(s);
+  if (revived) return revived;
+  return Object.assign(new Error(s.message), { name: s.name, code: s.code });
+}
+
+export type WorkerOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
+export interface BatchMessage {
+  readonly id: number;
+  readonly jobs: ReadonlyArray<{ readonly name: string; readonly args: unknown }>;
+}
+export interface DoneMessage {
+  readonly id: number;
+  readonly outcomes: readonly WorkerOutcome[];
+}
+
+interface Job {
+  unit: PortableUnit<unknown, unknown>;
+  args: unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** True when the compiled worker file exists beside this module (not when tests run src/). */
+export const WRITER_THREAD_AVAILABLE = import.meta.url.endsWith('.js');
+
+export class WriterThread {
+  private queue: Job[] = [];
+  private draining: Promise<void> | undefined;
+  private worker: Worker | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private nextId = 1;
+  private inFlight: { id: number; size: number; settle(outcomes: readonly WorkerOutcome[]): void } | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly lock: Mutex,
+    private readonly maxBatch: number,
+  ) {}
+
+  run<A, R>(unit: PortableUnit<A, R>, args: A): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ unit: unit as PortableUnit<unknown, unknown>, args, resolve: resolve as (v: unknown) => void, reject });
+      this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
+    });
+  }
+
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  async stop(): Promise<void> {
+    await this.idle();
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    worker.postMessage('stop');
+    await this.exited;
+  }
+
+  private drain = async (): Promise<void> => {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        let outcomes: readonly Outcome[];
+        try {
+          outcomes = await this.lock.run(() => this.commit(batch));
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        // The next batch goes to the writer thread first (the loop continues at once); this
+        // batch's answers are written while it commits.
+        setImmediate(() =>
+          batch.forEach((job, i) => {
+            const o = outcomes[i]!;
+            if (o.ok) job.resolve(o.value);
+            else job.reject(o.error);
+          }),
+        );
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  };
+
+  private commit(batch: Job[]): Promise<readonly Outcome[]> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise<readonly WorkerOutcome[]>((resolve) => {
+      this.inFlight = { id, size: batch.length, settle: resolve };
+      const message: BatchMessage = { id, jobs: batch.map((j) => ({ name: j.unit.name, args: j.args })) };
+      worker.postMessage(message);
+    }).then((outcomes) =>
+      outcomes.map((o, i): Outcome => (o.ok ? o : { ok: false, error: reviveError(batch[i]!.unit, o.error) })),
+    );
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL('./writer-thread.worker.js', import.meta.url), { workerData: { path: this.path } });
+    this.worker = worker;
+    worker.on('message', (m: DoneMessage) => {
+      if (this.inFlight?.id !== m.id) return;
+      const { settle } = this.inFlight;
+      this.inFlight = undefined;
+      settle(m.outcomes);
+    });
+    const lost = (error: Error) => {
+      // The thread died (its connection is gone with it): nothing of its open batch committed,
+      // so every unit of it fails; the next batch starts a new thread.
+      if (this.worker === worker) this.worker = undefined;
+      const pending = this.inFlight;
+      this.inFlight = undefined;
+      pending?.settle(Array.from({ length: pending.size }, () => ({ ok: false as const, error: serializeError(error) })));
+    };
+    worker.on('error', lost);
+    this.exited = new Promise<void>((resolve) =>
+      worker.once('exit', (code) => {
+        lost(new Error(`the writer thread exited (code ${code})`));
+        resolve();
+      }),
+    );
+    return worker;
+  }
+}
