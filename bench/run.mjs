@@ -1,5 +1,5 @@
 /* global URLSearchParams, setTimeout, clearTimeout, fetch, Buffer */
-// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--no-build] [--profile]`
+// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
 // bare node:http server that parses the same body and answers a fixed url-encoded line
@@ -52,6 +52,9 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '1' },
     'no-build': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
+    // SQLite: orders commit on a writer thread (the default, as `serve` runs) or, with `off`,
+    // on the main thread (PLACEORDER_WRITER_THREAD=false), for comparison.
+    'writer-thread': { type: 'string', default: 'on' },
     // Profiles the (first) server process with `node --cpu-prof` and prints where its time went.
     profile: { type: 'boolean', default: false },
   },
@@ -86,7 +89,15 @@ const RETURNING_BODY = new URLSearchParams({
 
 // The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
 // generator on one address for one brand: they are turned off (0) for the measurement.
-const SERVER_ENV = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
+if (!['on', 'off'].includes(flags['writer-thread'])) {
+  console.error(`bench: --writer-thread must be on or off, got "${flags['writer-thread']}"`);
+  process.exit(2);
+}
+const SERVER_ENV = {
+  PLACEORDER_RATE_ADDRESS_PER_SECOND: '0',
+  PLACEORDER_RATE_RESELLER_PER_SECOND: '0',
+  PLACEORDER_WRITER_THREAD: flags['writer-thread'] === 'on' ? 'true' : 'false',
+};
 
 // Outside the repository: profiles are large and belong to one machine and run.
 const PROFILE_DIR = join(os.tmpdir(), 'placeorder-bench-profiles');
@@ -477,16 +488,23 @@ function median(list) {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
-/** The newest profile the server wrote (on SIGTERM), summarized by bench/profile-summary.mjs. */
+/**
+ * The profiles the (first) server wrote on SIGTERM, one per thread — the main thread (thread 0),
+ * the SQLite writer thread and the checkpointer — each summarized by bench/profile-summary.mjs.
+ * Node names them CPU.<date>.<time>.<pid>.<thread>.<sequence>.cpuprofile.
+ */
 function printProfile() {
   if (!existsSync(PROFILE_DIR)) return log('no CPU profile was written');
-  const files = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile'));
-  const newest = files
+  const files = readdirSync(PROFILE_DIR)
+    .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => join(PROFILE_DIR, f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
-  if (!newest) return log('no CPU profile was written');
-  log(`CPU profile of placeorder serve #1 (start-up, warm-ups and all runs): ${newest}`);
-  spawnSync(process.execPath, [join(ROOT, 'bench', 'profile-summary.mjs'), newest, '15'], { stdio: 'inherit' });
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  const pid = files[0]?.split('.').at(-4);
+  if (!pid) return log('no CPU profile was written');
+  for (const file of files.filter((f) => f.split('.').at(-4) === pid).sort()) {
+    log(`CPU profile of placeorder serve #1, thread ${file.split('.').at(-3)} (start-up, warm-ups and all runs): ${file}`);
+    spawnSync(process.execPath, [join(ROOT, 'bench', 'profile-summary.mjs'), file, '15'], { stdio: 'inherit' });
+  }
 }
 
 function printSummary(r) {

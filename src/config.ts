@@ -28,6 +28,11 @@ export interface Config {
   readonly apiPasswordMaxAgeDays: number;
   readonly pgPoolSize: number;
   readonly pgStatementTimeoutMs: number;
+  /**
+   * SQLite, `serve`: commit orders on a writer thread of their own (src/db/writer-thread.ts).
+   * PLACEORDER_WRITER_THREAD=false commits them on the main thread (docs/benchmarks.md).
+   */
+  readonly writerThread: boolean;
   /** Hardening (docs/reliability.md): limits, idempotency, TLS. */
   readonly hardening: HardeningConfig;
   /**
@@ -82,6 +87,7 @@ export const DEFAULTS: Config = Object.freeze({
   apiPasswordMaxAgeDays: 365,
   pgPoolSize: 10,
   pgStatementTimeoutMs: 10_000,
+  writerThread: true,
   hardening: Object.freeze({
     // Generous on purpose: a limit that trips real integrations is worse than none. Operators
     // tighten them per deployment (docs/reliability.md).
@@ -163,6 +169,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     pgStatementTimeoutMs: flags.pgStatementTimeoutMs !== undefined
       ? int('--pg-statement-timeout-ms', flags.pgStatementTimeoutMs, DEFAULTS.pgStatementTimeoutMs, 100, 600_000)
       : int('PLACEORDER_PG_STATEMENT_TIMEOUT_MS', env.PLACEORDER_PG_STATEMENT_TIMEOUT_MS, DEFAULTS.pgStatementTimeoutMs, 100, 600_000),
+    writerThread: bool(env.PLACEORDER_WRITER_THREAD, 'PLACEORDER_WRITER_THREAD') ?? DEFAULTS.writerThread,
     hardening: hardeningConfig(flags, env),
     webSecret: webSecret(env.PLACEORDER_WEB_SECRET),
     orderingSessionTtlSeconds: int('PLACEORDER_ORDERING_TTL_SECONDS', env.PLACEORDER_ORDERING_TTL_SECONDS, DEFAULTS.orderingSessionTtlSeconds, 60, 86_400),
@@ -205,11 +212,11 @@ function webSecret(text: string | undefined): string {
   return text;
 }
 
-function bool(text: string | undefined): boolean | undefined {
+function bool(text: string | undefined, name?: string): boolean | undefined {
   if (text === undefined || text === '') return undefined;
   if (/^(1|true|yes)$/i.test(text)) return true;
   if (/^(0|false|no)$/i.test(text)) return false;
-  throw new ConfigError(`expected true or false, got "${text}"`);
+  throw new ConfigError(`${name ? `${name}: ` : ''}expected true or false, got "${text}"`);
 }
 
 function list(text: string | undefined): string[] {

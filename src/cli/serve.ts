@@ -41,7 +41,7 @@ export async function serve(args: string[], _io: Io): Promise<number> {
   });
   const logger = loggerFor(config);
   // Orders commit on a writer thread (src/db/writer-thread.ts); short CLI commands need none.
-  const store = await openConfiguredStore(config, { writerThread: true });
+  const store = await openConfiguredStore(config, { writerThread: config.writerThread });
   const hasher = hasherFor(config);
   if (config.demo) {
     const created = await seedDemo(store, hasher, systemClock);

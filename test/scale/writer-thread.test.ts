@@ -11,7 +11,7 @@ import { creditFunds } from '../../src/funds/funds.service.js';
 import { checkLedger } from '../funds/ledger-invariant.js';
 import { cheapHasher } from '../helpers/app.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { SPAWN_TIMEOUT_MS, assertBuilt, postTo, startServer, type ServerProcess } from './processes.js';
+import { SPAWN_TIMEOUT_MS, assertBuilt, postTo, runCli, startServer, type ServerProcess } from './processes.js';
 
 const BRAND = 'resellerbrand';
 const API = { loginName: 'resellerbrand-api', loginPassword: DEMO_PASSWORD };
@@ -120,5 +120,25 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))('orders on the writer thre
     await store.write((tx) => tx.updateTable('customers').set({ password_hash: hash }).where('login_name', '=', who.loginName).execute());
     expect((await place(order({ ...who, loginPassword: 'old-password', isReturningCustomer: 'Y' }))).answer.errorCode).toBe('-16');
     expect((await place(order({ ...who, loginPassword: 'new-password', isReturningCustomer: 'Y' }))).answer.errorCode).toBe('0');
+  });
+
+  it('PLACEORDER_WRITER_THREAD=false commits on the main thread; a value that is not a boolean is refused at start', async () => {
+    const other = await freshDatabase(dialect);
+    try {
+      const plain = await startServer(other.location, ['--demo'], { PLACEORDER_WRITER_THREAD: 'false' });
+      try {
+        expect(plain.listening).toMatchObject({ db: 'sqlite', writerThread: false });
+        const res = await postTo(plain.url, 'PlaceOrder', order({ emailAddress: 'main-thread@example.com' }));
+        expect(res.answer).toMatchObject({ errorCode: '0', totalCost: '48.99' });
+      } finally {
+        expect(await plain.stop()).toBe(0);
+      }
+      const refused = await runCli(['serve', '--allow-http', '--port', '0', '--db', other.location], { PLACEORDER_WRITER_THREAD: 'maybe' });
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/PLACEORDER_WRITER_THREAD: expected true or false, got "maybe"/);
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await other.drop();
+    }
   });
 });
