@@ -73,6 +73,14 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const lock = new Mutex();
   const committer = new GroupCommitter(writer, lock, maxBatch);
   const thread = options.writerThread && WRITER_THREAD_AVAILABLE && reader ? new WriterThread(path, lock, maxBatch) : undefined;
+  try {
+    await thread?.start();
+  } catch (error) {
+    await thread?.stop();
+    if (readDb !== writer.db) await readDb.destroy();
+    await writer.db.destroy();
+    throw error;
+  }
   // Checkpoints run on a worker thread of their own (src/db/checkpointer.ts).
   const checkpointer = reader ? startCheckpointer(path) : undefined;
   return {

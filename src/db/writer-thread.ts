@@ -85,6 +85,35 @@ export class WriterThread {
     private readonly maxBatch: number,
   ) {}
 
+  /**
+   * Starts the thread and waits until its connection is open, so that a thread that cannot
+   * start (the compiled worker missing, the file refusing synchronous=FULL) stops the server at
+   * start, with the reason, instead of failing every order later.
+   */
+  async start(): Promise<void> {
+    const worker = this.ensureWorker();
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: unknown) => {
+        if (m !== 'ready') return;
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(new Error(`the SQLite writer thread did not start: ${error.message}`));
+      };
+      const onExit = (code: number) => onError(new Error(`it exited with code ${code}`));
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+    });
+  }
+
   run<A, R>(unit: PortableUnit<A, R>, args: A): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ unit: unit as PortableUnit<unknown, unknown>, args, resolve: resolve as (v: unknown) => void, reject });
@@ -146,8 +175,8 @@ export class WriterThread {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./writer-thread.worker.js', import.meta.url), { workerData: { path: this.path } });
     this.worker = worker;
-    worker.on('message', (m: DoneMessage) => {
-      if (this.inFlight?.id !== m.id) return;
+    worker.on('message', (m: DoneMessage | 'ready') => {
+      if (m === 'ready' || this.inFlight?.id !== m.id) return;
       const { settle } = this.inFlight;
       this.inFlight = undefined;
       settle(m.outcomes);

@@ -12,6 +12,8 @@ const UNITS = new Map<string, PortableUnit<never, unknown>>([[commitOrderUnit.na
 
 const port = parentPort!;
 const writer = openSqliteWriter((workerData as { path: string }).path);
+// The connection is open and took synchronous=FULL: the main thread may send batches.
+port.postMessage('ready');
 
 port.on('message', (message: BatchMessage | 'stop') => {
   if (message === 'stop') {
