@@ -117,6 +117,70 @@ async function runInSavepoint(raw: RawSqlite, conn: Db, unit: (tx: Db) => Promis
   }
 }
 
+/** A job of a Batcher: settled with its own outcome once its batch is done. */
+export interface BatchJob {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+export interface BatcherOptions<J> {
+  readonly lock: Mutex;
+  /** Most jobs in one batch. */
+  readonly maxBatch: number;
+  /** Commits one batch; one outcome per job, in order. */
+  commit(batch: readonly J[]): Promise<readonly Outcome[]>;
+  /**
+   * Settle a batch's jobs only after the next batch has been handed on: for a committer on
+   * another thread, which then commits while this thread answers.
+   */
+  readonly settleAfterNextDispatch?: boolean;
+}
+
+/**
+ * Group commit's queue: the jobs that arrive within one turn of the event loop go out together
+ * (at most maxBatch), one batch at a time, each under the process's write lock.
+ */
+export class Batcher<J extends BatchJob> {
+  private queue: J[] = [];
+  private draining: Promise<void> | undefined;
+
+  constructor(private readonly options: BatcherOptions<J>) {}
+
+  add(job: J): void {
+    this.queue.push(job);
+    this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
+  }
+
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    const { lock, maxBatch, commit, settleAfterNextDispatch } = this.options;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, maxBatch);
+        let outcomes: readonly Outcome[];
+        try {
+          outcomes = await lock.run(() => commit(batch));
+        } catch (error) {
+          outcomes = batch.map(() => ({ ok: false, error }));
+        }
+        const settle = () =>
+          batch.forEach((job, i) => {
+            const o = outcomes[i]!;
+            if (o.ok) job.resolve(o.value);
+            else job.reject(o.error);
+          });
+        if (settleAfterNextDispatch) setImmediate(settle);
+        else settle();
+      }
+    } finally {
+      this.draining = undefined;
+    }
+  }
+}
+
 /** Runs one task at a time, in arrival order: the write lock between the store's writers. */
 export class Mutex {
   private tail: Promise<unknown> = Promise.resolve();

@@ -11,7 +11,7 @@ import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
 import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
 import { startCheckpointer } from './checkpointer.js';
-import { Mutex, commitUnits, openSqliteWriter, sqliteConnection, type Outcome, type SqliteWriter } from './sqlite-writer.js';
+import { Batcher, Mutex, commitUnits, openSqliteWriter, sqliteConnection, type BatchJob, type SqliteWriter } from './sqlite-writer.js';
 import { WRITER_THREAD_AVAILABLE, WriterThread, type PortableUnit } from './writer-thread.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -99,53 +99,20 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   };
 }
 
-interface Job {
-  unit: Unit<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
 /** Groups the units that arrive within one turn of the event loop into one transaction. */
 class GroupCommitter {
-  private queue: Job[] = [];
-  private draining: Promise<void> | undefined;
+  private readonly batcher: Batcher<BatchJob & { unit: Unit<unknown> }>;
 
-  constructor(
-    private readonly writer: SqliteWriter,
-    private readonly lock: Mutex,
-    private readonly maxBatch: number,
-  ) {}
+  constructor(writer: SqliteWriter, lock: Mutex, maxBatch: number) {
+    this.batcher = new Batcher({ lock, maxBatch, commit: (batch) => commitUnits(writer, batch.map((job) => job.unit)) });
+  }
 
   submit<T>(unit: Unit<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ unit, resolve: resolve as (v: unknown) => void, reject });
-      this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
-    });
+    return new Promise<T>((resolve, reject) => this.batcher.add({ unit, resolve: resolve as (v: unknown) => void, reject }));
   }
 
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        let outcomes: Outcome[];
-        try {
-          outcomes = await this.lock.run(() => commitUnits(this.writer, batch.map((job) => job.unit)));
-        } catch (error) {
-          outcomes = batch.map(() => ({ ok: false, error }));
-        }
-        batch.forEach((job, i) => {
-          const o = outcomes[i]!;
-          if (o.ok) job.resolve(o.value);
-          else job.reject(o.error);
-        });
-      }
-    } finally {
-      this.draining = undefined;
-    }
+  idle(): Promise<void> {
+    return this.batcher.idle();
   }
 }
 

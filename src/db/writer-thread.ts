@@ -13,7 +13,7 @@
 // SQLite's busy handler, which sleeps. A unit is acknowledged only after its batch committed.
 import { Worker } from 'node:worker_threads';
 import type { Db } from './store.js';
-import type { Mutex, Outcome } from './sqlite-writer.js';
+import { Batcher, type BatchJob, type Mutex, type Outcome } from './sqlite-writer.js';
 
 /**
  * A write unit that can run on the writer thread: plain data in and out, found by name. It may
@@ -61,19 +61,16 @@ export interface DoneMessage {
   readonly outcomes: readonly WorkerOutcome[];
 }
 
-interface Job {
+interface Job extends BatchJob {
   unit: PortableUnit<unknown, unknown>;
   args: unknown;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
 }
 
 /** True when the compiled worker file exists beside this module (not when tests run src/). */
 export const WRITER_THREAD_AVAILABLE = import.meta.url.endsWith('.js');
 
 export class WriterThread {
-  private queue: Job[] = [];
-  private draining: Promise<void> | undefined;
+  private readonly batcher: Batcher<Job>;
   private worker: Worker | undefined;
   private exited: Promise<void> = Promise.resolve();
   private nextId = 1;
@@ -81,9 +78,13 @@ export class WriterThread {
 
   constructor(
     private readonly path: string,
-    private readonly lock: Mutex,
-    private readonly maxBatch: number,
-  ) {}
+    lock: Mutex,
+    maxBatch: number,
+  ) {
+    // The next batch goes to the writer thread first; this batch's answers are written while
+    // it commits.
+    this.batcher = new Batcher<Job>({ lock, maxBatch, commit: (batch) => this.commit(batch), settleAfterNextDispatch: true });
+  }
 
   /**
    * Starts the thread and waits until its connection is open, so that a thread that cannot
@@ -115,14 +116,13 @@ export class WriterThread {
   }
 
   run<A, R>(unit: PortableUnit<A, R>, args: A): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ unit: unit as PortableUnit<unknown, unknown>, args, resolve: resolve as (v: unknown) => void, reject });
-      this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
-    });
+    return new Promise<R>((resolve, reject) =>
+      this.batcher.add({ unit: unit as PortableUnit<unknown, unknown>, args, resolve: resolve as (v: unknown) => void, reject }),
+    );
   }
 
-  async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+  idle(): Promise<void> {
+    return this.batcher.idle();
   }
 
   async stop(): Promise<void> {
@@ -134,32 +134,7 @@ export class WriterThread {
     await this.exited;
   }
 
-  private drain = async (): Promise<void> => {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        let outcomes: readonly Outcome[];
-        try {
-          outcomes = await this.lock.run(() => this.commit(batch));
-        } catch (error) {
-          outcomes = batch.map(() => ({ ok: false, error }));
-        }
-        // The next batch goes to the writer thread first (the loop continues at once); this
-        // batch's answers are written while it commits.
-        setImmediate(() =>
-          batch.forEach((job, i) => {
-            const o = outcomes[i]!;
-            if (o.ok) job.resolve(o.value);
-            else job.reject(o.error);
-          }),
-        );
-      }
-    } finally {
-      this.draining = undefined;
-    }
-  };
-
-  private commit(batch: Job[]): Promise<readonly Outcome[]> {
+  private commit(batch: readonly Job[]): Promise<readonly Outcome[]> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise<readonly WorkerOutcome[]>((resolve) => {
