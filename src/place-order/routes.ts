@@ -7,8 +7,7 @@ import type { AppContext } from '../app-context.js';
 import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { parsePairs, queryOf } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
-import { placeOrder } from './service.js';
-import { clockFor, forcedPlaceOrderError } from '../sandbox/sandbox.service.js';
+import { placeCheckedOrder } from './service.js';
 import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
@@ -43,12 +42,8 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   };
   const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller });
   if (!result.ok) return answer({ fields: errorFields(result.error), redirect: target('errorURL') });
-  // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
-  const clock = await clockFor(ctx.store.db, ctx.clock, result.order.reseller);
-  const forced = forcedPlaceOrderError(result.order, clock);
-  if (forced) return answer({ fields: errorFields(forced), redirect: target('errorURL') });
   try {
-    const placed = await placeOrder({ ...ctx, clock }, result.order, { requestId: req.id, auditParams: redactedParams(pairs) });
+    const placed = await placeCheckedOrder(ctx, result.order, { requestId: req.id, auditParams: redactedParams(pairs) });
     return answer({ fields: placedOrderFields(placed), redirect: target('successURL') });
   } catch (error) {
     if (error instanceof PlaceOrderError) return answer({ fields: errorFields(error), redirect: target('errorURL') });

@@ -23,6 +23,7 @@ import { changeStatus } from '../orders/lifecycle.repository.js';
 import { activate } from '../orders/lifecycle.service.js';
 import type { ContactDetails, OrderRequest } from './validate.js';
 import { recordOrderEvents } from '../webhooks/events.js';
+import { clockFor, forcedPlaceOrderError } from '../sandbox/sandbox.service.js';
 
 export interface PlaceOrderDeps {
   readonly store: Store;
@@ -57,6 +58,18 @@ class CustomerRaced extends Error {
 /** A remembered credential no longer matches the account: prove the password again. */
 class CredentialStale extends Error {
   override name = 'CredentialStale';
+}
+
+/**
+ * What follows the ladder for every order, whichever way it came (the API route or the ordering
+ * page): a sandbox reseller's orders run on its own test clock and may be forced to fail
+ * (src/sandbox, docs/integrators.md); then the order is placed.
+ */
+export async function placeCheckedOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {
+  const clock = await clockFor(deps.store.db, deps.clock, order.reseller);
+  const forced = forcedPlaceOrderError(order, clock);
+  if (forced) throw forced;
+  return placeOrder({ ...deps, clock }, order, facts);
 }
 
 export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {

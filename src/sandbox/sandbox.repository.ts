@@ -59,6 +59,8 @@ export async function deleteSandboxData(tx: Db, resellerId: number): Promise<Res
   await tx.updateTable('licences').set({ renews_licence_id: null }).where('reseller_id', '=', resellerId).execute();
   await tx.deleteFrom('licences').where('reseller_id', '=', resellerId).execute();
   await tx.deleteFrom('order_items').where('order_id', 'in', orderIds).execute();
+  // Orders placed from the ordering page are referenced by the form's one-time nonce.
+  await tx.deleteFrom('ordering_submissions').where('order_id', 'in', orderIds).execute();
   await tx.deleteFrom('audit_log').where('reseller_id', '=', resellerId).execute();
   await tx.deleteFrom('idempotency_keys').where('scope', '=', `r:${resellerId}`).execute();
   const r = await tx.deleteFrom('orders').where('reseller_id', '=', resellerId).executeTakeFirst();

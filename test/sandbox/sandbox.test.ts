@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { Errors, errorMessage } from '../../src/errors.js';
 import { FORCED_ERRORS, forcingAddress } from '../../src/sandbox/forced-errors.js';
+import { advanceClock, resetClock } from '../../src/sandbox/sandbox.service.js';
 import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post, testApp, type TestApp } from '../helpers/app.js';
@@ -75,6 +76,34 @@ describe.each(DIALECTS)('sandbox resellers (%s)', (dialect) => {
   it('real checks still come first: a sandbox request with an unknown parameter is -2 for it', async () => {
     const res = await post(t.app, 'PlaceOrder', order({ emailAddress: forcingAddress(-73), bogus: '1' }));
     expect(res.answer).toMatchObject({ errorCode: '-2', errorItem: 'bogus' });
+  });
+
+  it('the ordering page keeps the sandbox rules too: forced errors, and the reseller\'s own clock', async () => {
+    const open = async () => {
+      const page = await t.app.inject({ method: 'GET', url: `/products/!PlaceOrder?ap=${SANDBOX}&product=9974` });
+      return /name="orderingSession" value="([^"]+)"/.exec(page.body)![1]!;
+    };
+    const submit = async (emailAddress: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/products/!PlaceOrder',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams([['orderingSession', await open()], ['product', '9974'], ['emailAddress', emailAddress], ['name', 'Page']]).toString(),
+      });
+    const before = await ordersOf(SANDBOX);
+    const forced = await submit(forcingAddress(-73));
+    expect(forced.headers['x-placeorder-error-code']).toBe('-73');
+    expect(await ordersOf(SANDBOX)).toBe(before);
+
+    await advanceClock(t.store, t.clock, SANDBOX, 5 * 86_400);
+    try {
+      const placed = await submit('page-clock@example.com');
+      expect(placed.statusCode).toBe(303);
+      const order = await t.store.db.selectFrom('orders').select('created_at').where('email_key', '=', 'page-clock@example.com').executeTakeFirstOrThrow();
+      expect(order.created_at).toBe(new Date(t.clock.now().getTime() + 5 * 86_400_000).toISOString());
+    } finally {
+      await resetClock(t.store, t.clock, SANDBOX);
+    }
   });
 
   it('never moves money: authorizing with no funds succeeds and no ledger entry is written; refund too', async () => {

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
-import { placeOrder } from '../../place-order/service.js';
+import { placeCheckedOrder } from '../../place-order/service.js';
 import { canonicalize, redirectAllowed, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
@@ -228,7 +228,7 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   }
   let placed;
   try {
-    placed = await placeOrder(ctx, result.order, { requestId: req.id, auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' } });
+    placed = await placeCheckedOrder(ctx, result.order, { requestId: req.id, auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' } });
   } catch (error) {
     if (nonce !== undefined) await ctx.store.write((tx) => releaseNonce(tx, nonce));
     if (error instanceof PlaceOrderError) return showError(error);
