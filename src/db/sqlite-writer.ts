@@ -129,6 +129,8 @@ export interface BatcherOptions<J> {
   readonly maxBatch: number;
   /** Commits one batch; one outcome per job, in order. */
   commit(batch: readonly J[]): Promise<readonly Outcome[]>;
+  /** Runs after each batch, before any of its jobs is settled (ends the read snapshot). */
+  afterCommit?(): void;
   /**
    * Settle a batch's jobs only after the next batch has been handed on: for a committer on
    * another thread, which then commits while this thread answers.
@@ -156,7 +158,7 @@ export class Batcher<J extends BatchJob> {
   }
 
   private async drain(): Promise<void> {
-    const { lock, maxBatch, commit, settleAfterNextDispatch } = this.options;
+    const { lock, maxBatch, commit, afterCommit, settleAfterNextDispatch } = this.options;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, maxBatch);
@@ -166,6 +168,7 @@ export class Batcher<J extends BatchJob> {
         } catch (error) {
           outcomes = batch.map(() => ({ ok: false, error }));
         }
+        afterCommit?.();
         const settle = () =>
           batch.forEach((job, i) => {
             const o = outcomes[i]!;

@@ -9,10 +9,16 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 /** Most statements kept per connection; the hot set (one order's queries) is a few dozen. */
 export const MAX_CACHED_STATEMENTS = 500;
 
-export function cachingDatabase(conn: BetterSqlite3.Database, max = MAX_CACHED_STATEMENTS): SqliteDatabase {
+export function cachingDatabase(
+  conn: BetterSqlite3.Database,
+  { max = MAX_CACHED_STATEMENTS, beforeBegin }: { max?: number; beforeBegin?: () => void } = {},
+): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     prepare(sqlText: string): SqliteStatement {
+      // A transaction Kysely begins on this connection first ends a read snapshot of the
+      // hot path (raw-sqlite.ts), which would otherwise make its `begin` fail.
+      if (beforeBegin && sqlText === 'begin') beforeBegin();
       let stmt = statements.get(sqlText);
       if (stmt === undefined) {
         stmt = conn.prepare(sqlText) as unknown as SqliteStatement;

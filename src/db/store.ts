@@ -9,7 +9,7 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
-import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
+import { RawSqlite, ReadSnapshots, registerRawSqlite } from './raw-sqlite.js';
 import { startCheckpointer } from './checkpointer.js';
 import { Batcher, Mutex, commitUnits, openSqliteWriter, sqliteConnection, type BatchJob, type SqliteWriter } from './sqlite-writer.js';
 import { WRITER_THREAD_AVAILABLE, WriterThread, type PortableUnit } from './writer-thread.js';
@@ -64,15 +64,22 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const writer = openSqliteWriter(path);
   // A second connection for reads: in WAL mode readers never wait for the writer.
   const reader = path === ':memory:' ? undefined : sqliteConnection(path);
-  const readDb = reader ? new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader) }) }) : writer.db;
-  // Hot-path reads run on the read connection directly (src/db/raw-sqlite.ts). With one
-  // in-memory connection they go through Kysely, whose mutex keeps them out of a batch.
-  if (reader) registerRawSqlite(readDb, new RawSqlite(reader));
+  // Hot-path reads run on the read connection directly, in snapshots of one event-loop turn
+  // (src/db/raw-sqlite.ts). With one in-memory connection they go through Kysely, whose mutex
+  // keeps them out of a batch.
+  const snapshots = reader ? new ReadSnapshots(reader) : undefined;
+  const readDb = reader
+    ? new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(reader, { beforeBegin: snapshots!.end }) }) })
+    : writer.db;
+  if (reader) registerRawSqlite(readDb, new RawSqlite(reader, snapshots));
+  // A commit of this process ends the read snapshot before its writer hears of it: whoever
+  // wrote reads what they wrote.
+  const afterCommit = () => snapshots?.end();
   const maxBatch = options.maxBatch ?? 256;
   // The one write lock of this process: the main connection's batches and the writer thread's.
   const lock = new Mutex();
-  const committer = new GroupCommitter(writer, lock, maxBatch);
-  const thread = options.writerThread && WRITER_THREAD_AVAILABLE && reader ? new WriterThread(path, lock, maxBatch) : undefined;
+  const committer = new GroupCommitter(writer, lock, maxBatch, afterCommit);
+  const thread = options.writerThread && WRITER_THREAD_AVAILABLE && reader ? new WriterThread(path, lock, maxBatch, afterCommit) : undefined;
   try {
     await thread?.start();
   } catch (error) {
@@ -93,6 +100,7 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
       await thread?.stop();
       await committer.idle();
       await checkpointer?.stop();
+      snapshots?.end();
       if (readDb !== writer.db) await readDb.destroy();
       await writer.db.destroy();
     },
@@ -103,8 +111,8 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
 class GroupCommitter {
   private readonly batcher: Batcher<BatchJob & { unit: Unit<unknown> }>;
 
-  constructor(writer: SqliteWriter, lock: Mutex, maxBatch: number) {
-    this.batcher = new Batcher({ lock, maxBatch, commit: (batch) => commitUnits(writer, batch.map((job) => job.unit)) });
+  constructor(writer: SqliteWriter, lock: Mutex, maxBatch: number, afterCommit: () => void) {
+    this.batcher = new Batcher({ lock, maxBatch, commit: (batch) => commitUnits(writer, batch.map((job) => job.unit)), afterCommit });
   }
 
   submit<T>(unit: Unit<T>): Promise<T> {

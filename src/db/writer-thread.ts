@@ -80,10 +80,11 @@ export class WriterThread {
     private readonly path: string,
     lock: Mutex,
     maxBatch: number,
+    afterCommit?: () => void,
   ) {
     // The next batch goes to the writer thread first; this batch's answers are written while
     // it commits.
-    this.batcher = new Batcher<Job>({ lock, maxBatch, commit: (batch) => this.commit(batch), settleAfterNextDispatch: true });
+    this.batcher = new Batcher<Job>({ lock, maxBatch, commit: (batch) => this.commit(batch), afterCommit, settleAfterNextDispatch: true });
   }
 
   /**
