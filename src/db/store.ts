@@ -1,7 +1,10 @@
-// The storage seam. `db` serves reads; `write` runs a unit of work in a durable transaction.
-// On SQLite, units that arrive together share one transaction and so one fsync (group commit),
-// each inside its own savepoint so that one unit's failure undoes only that unit. On PostgreSQL
-// every unit is its own transaction, retried on serialization failures and deadlocks.
+// The storage seam. `db` serves reads; `write` runs a unit of work in a durable transaction;
+// `writePortable` runs a portable unit (plain data in and out), under `serve` on SQLite on a
+// writer thread of its own (writer-thread.ts). On SQLite, units that arrive together share one
+// transaction and so one fsync (group commit, sqlite-writer.ts), each inside its own savepoint
+// so that one unit's failure undoes only that unit; WAL checkpoints run on a thread of their own
+// (checkpointer.ts). On PostgreSQL every unit is its own transaction, retried on serialization
+// failures and deadlocks. docs/decisions.md, 1–3 and 8, says why.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';

@@ -1,8 +1,8 @@
 // Portable units on a writer thread (SQLite, `placeorder serve`).
 //
 // better-sqlite3 is synchronous: on the main thread, every statement of an order and every
-// commit's fsync stopped all request handling while it ran, about 40 % of the server's time
-// (docs/benchmarks.md). A portable unit is a write unit that takes plain data and returns plain
+// commit's fsync stopped all request handling while it ran, about half of the main thread's
+// busy time (docs/benchmarks.md; decision 8 in docs/decisions.md). A portable unit is a write unit that takes plain data and returns plain
 // data, registered by name (writer-thread.worker.ts), so it can run on a thread of its own with
 // its own connection: the main thread queues it, sends a batch of them in one message, and
 // parses the next requests while the batch commits.

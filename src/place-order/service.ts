@@ -1,6 +1,8 @@
 // Commits a validated order: resolves the customer (credentials verified off the event loop,
-// before the transaction), prices the items, then writes customer, order, items and the audit
-// record in one durable transaction. Throws PlaceOrderError for rule failures.
+// before the transaction), prices the items, then writes customer, order, items, the audit
+// record and the order's events in one durable transaction — a portable unit, which under
+// `serve` on SQLite runs on the writer thread (src/db/writer-thread.ts). Throws
+// PlaceOrderError for rule failures.
 import { randomBytes } from 'node:crypto';
 import type { Catalog, Plan } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
@@ -76,11 +78,10 @@ export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, fact
   const items = await priceItems(deps, order);
   const totalCents = items.reduce((sum, i) => sum + i.priceCents, 0);
   const status: OrderStatus = order.resellerPays ? 'pending_authorization' : totalCents === 0 ? 'active' : 'awaiting_payment';
-  const rules = {
-    offerCode: order.offerCode,
-    licenceCode: order.licenceCode,
-    items: order.items.map((i) => ({ no: i.no, plan: { product: i.plan.product } })),
-  };
+  // Only what the account rules read, and only when they read anything: the arguments cross to
+  // the writer thread by copy.
+  const ruleItems = order.items.map((i) => ({ no: i.no, plan: { product: pick(i.plan.product) } }));
+  const rulesRead = readsHistory({ offerCode: order.offerCode, licenceCode: order.licenceCode, items: ruleItems });
   let recall = true;
   for (let attempt = 1; ; attempt++) {
     const customer = await settleCustomer(deps, order, recall);
@@ -97,9 +98,7 @@ export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, fact
       region: order.region,
       offerCode: order.offerCode ?? null,
       licenceCode: order.licenceCode ?? null,
-      // Only what the account rules read, and only when they read anything: the arguments
-      // cross to the writer thread by copy.
-      ruleItems: readsHistory(rules) ? rules.items.map((i) => ({ no: i.no, plan: { product: pick(i.plan.product) } })) : [],
+      ruleItems: rulesRead ? ruleItems : [],
       items,
       status,
       totalCents,
