@@ -81,6 +81,8 @@ export class WriterThread {
     lock: Mutex,
     maxBatch: number,
     afterCommit?: () => void,
+    /** The thread's program; tests give a stand-in that dies on purpose. */
+    private readonly workerUrl: URL = new URL('./writer-thread.worker.js', import.meta.url),
   ) {
     // The next batch goes to the writer thread first; this batch's answers are written while
     // it commits.
@@ -149,7 +151,7 @@ export class WriterThread {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./writer-thread.worker.js', import.meta.url), { workerData: { path: this.path } });
+    const worker = new Worker(this.workerUrl, { workerData: { path: this.path } });
     this.worker = worker;
     worker.on('message', (m: DoneMessage | 'ready') => {
       if (m === 'ready' || this.inFlight?.id !== m.id) return;

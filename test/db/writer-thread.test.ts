@@ -1,9 +1,10 @@
 // The parts of the SQLite writer thread that do not need the built server (those are in
 // test/scale/writer-thread.test.ts): errors crossing the thread boundary keep what the answer is
 // made of, and a thread that cannot start is reported at start, not on the first order.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/db/sqlite-writer.js';
 import { WriterThread, serializeError } from '../../src/db/writer-thread.js';
@@ -39,6 +40,40 @@ describe('the SQLite writer thread', () => {
       await expect(thread.start()).rejects.toThrow(/the SQLite writer thread did not start/);
       await thread.stop();
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a writer thread that dies', () => {
+  it("fails only the batch it held (nothing of it committed), and the next batch starts a new thread", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'placeorder-writer-'));
+    // A stand-in for the worker: ready at once; the first thread dies on its first batch, the
+    // next one answers every unit with the number of jobs it was sent.
+    const program = join(dir, 'stand-in.mjs');
+    writeFileSync(
+      program,
+      `import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync, writeFileSync } from 'node:fs';
+parentPort.postMessage('ready');
+parentPort.on('message', (m) => {
+  if (m === 'stop') return parentPort.close();
+  if (!existsSync(workerData.path)) { writeFileSync(workerData.path, 'died once'); process.exit(3); }
+  parentPort.postMessage({ id: m.id, outcomes: m.jobs.map(() => ({ ok: true, value: m.jobs.length })) });
+});
+`,
+    );
+    const unit = { name: 'test.unit', run: async () => 0 };
+    const thread = new WriterThread(join(dir, 'marker'), new Mutex(), 8, undefined, pathToFileURL(program));
+    try {
+      await thread.start();
+      const lost = await Promise.allSettled([thread.run(unit, 1), thread.run(unit, 2)]);
+      expect(lost.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(String((lost[0] as PromiseRejectedResult).reason)).toMatch(/the writer thread exited \(code 3\)/);
+      const next = await Promise.all([thread.run(unit, 3), thread.run(unit, 4), thread.run(unit, 5)]);
+      expect(next).toEqual([3, 3, 3]);
+    } finally {
+      await thread.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
