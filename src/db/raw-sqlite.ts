@@ -83,10 +83,6 @@ export class RawSqlite {
   run(sqlText: string, ...params: Params): BetterSqlite3.RunResult {
     return this.statement(sqlText).run(...params);
   }
-
-  exec(sqlText: string): void {
-    this.connection.exec(sqlText);
-  }
 }
 
 /** The SQLite connection behind a Kysely handle, for the handles the store registered. */

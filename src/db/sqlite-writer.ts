@@ -58,50 +58,44 @@ export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown
  * its handle, and the raw statements of the hot path reach the same connection, so the same
  * transaction.
  *
- * `optimistic`: the units first run without savepoints (a savepoint costs two statements and a
- * copy of every page the unit changes); only if one of them fails is the batch rolled back and
- * run again, each unit in its own savepoint. Only for units that may run twice: no effect
- * outside the database (portable units, writer-thread.ts).
+ * Several units run each in its own savepoint, so that one unit's failure undoes only that
+ * unit. `optimistic`: they first run without savepoints (a savepoint costs two statements and a
+ * copy of every page the unit changes); only if one of them fails is the batch run again with
+ * them. Only for units that may run twice: no effect outside the database (portable units,
+ * writer-thread.ts). A lone unit needs no savepoint: its failure is the batch's.
  */
 export function commitUnits(
   writer: SqliteWriter,
   units: ReadonlyArray<(tx: Db) => Promise<unknown>>,
   { optimistic = false }: { optimistic?: boolean } = {},
 ): Promise<Outcome[]> {
-  const { raw } = writer;
   return writer.db.connection().execute(async (conn) => {
-    registerRawSqlite(conn, raw);
-    if (optimistic && units.length > 1) {
-      raw.run('begin immediate');
-      try {
-        const outcomes: Outcome[] = [];
-        for (const unit of units) outcomes.push({ ok: true, value: await unit(conn) });
-        raw.run('commit');
-        return outcomes;
-      } catch {
-        // Nothing of this attempt is kept; the batch runs again below, unit by unit.
-        if (writer.connection.inTransaction) raw.run('rollback');
-      }
+    registerRawSqlite(conn, writer.raw);
+    if (units.length === 1 || optimistic) {
+      const outcomes = await inTransaction(writer, units, async (unit): Promise<Outcome> => ({ ok: true, value: await unit(conn) }));
+      // Otherwise nothing of this attempt was kept: the batch runs again, unit by unit.
+      if (units.length === 1 || outcomes.every((o) => o.ok)) return outcomes;
     }
-    // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead
-    // of failing with SQLITE_BUSY half-way through.
-    raw.run('begin immediate');
-    try {
-      const outcomes: Outcome[] = [];
-      if (units.length === 1) {
-        outcomes.push({ ok: true, value: await units[0]!(conn) });
-      } else {
-        for (const unit of units) outcomes.push(await runInSavepoint(raw, conn, unit));
-      }
-      raw.run('commit');
-      return outcomes;
-    } catch (error) {
-      // A lone unit's own failure, or a failure of the batch itself (a savepoint, the
-      // commit): nothing of the batch is durable, so every unit of it fails.
-      if (writer.connection.inTransaction) raw.run('rollback');
-      return units.map((): Outcome => ({ ok: false, error }));
-    }
+    return inTransaction(writer, units, (unit) => runInSavepoint(writer.raw, conn, unit));
   });
+}
+
+/** One transaction over the units: every outcome, or, if anything threw, every unit failed. */
+async function inTransaction<U>(writer: SqliteWriter, units: readonly U[], run: (unit: U) => Promise<Outcome>): Promise<Outcome[]> {
+  // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead of
+  // failing with SQLITE_BUSY half-way through.
+  writer.raw.run('begin immediate');
+  try {
+    const outcomes: Outcome[] = [];
+    for (const unit of units) outcomes.push(await run(unit));
+    writer.raw.run('commit');
+    return outcomes;
+  } catch (error) {
+    // A lone unit's own failure, or a failure of the batch itself (a savepoint, the commit):
+    // nothing of the batch is durable, so every unit of it fails.
+    if (writer.connection.inTransaction) writer.raw.run('rollback');
+    return units.map((): Outcome => ({ ok: false, error }));
+  }
 }
 
 async function runInSavepoint(raw: RawSqlite, conn: Db, unit: (tx: Db) => Promise<unknown>): Promise<Outcome> {

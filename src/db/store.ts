@@ -83,12 +83,16 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
   const lock = new Mutex();
   const committer = new GroupCommitter(writer, lock, maxBatch, afterCommit);
   const thread = options.writerThread && WRITER_THREAD_AVAILABLE && reader ? new WriterThread(path, lock, maxBatch, afterCommit) : undefined;
+  const closeConnections = async () => {
+    snapshots?.end();
+    if (readDb !== writer.db) await readDb.destroy();
+    await writer.db.destroy();
+  };
   try {
     await thread?.start();
   } catch (error) {
     await thread?.stop();
-    if (readDb !== writer.db) await readDb.destroy();
-    await writer.db.destroy();
+    await closeConnections();
     throw error;
   }
   // Checkpoints run on a worker thread of their own (src/db/checkpointer.ts).
@@ -103,9 +107,7 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
       await thread?.stop();
       await committer.idle();
       await checkpointer?.stop();
-      snapshots?.end();
-      if (readDb !== writer.db) await readDb.destroy();
-      await writer.db.destroy();
+      await closeConnections();
     },
   };
 }
