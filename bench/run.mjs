@@ -302,15 +302,51 @@ function cpuMs(pid, path = `/proc/${pid}/stat`) {
   }
 }
 
+/** The machine's CPU time so far (all cores), busy and total, in clock ticks, from /proc/stat. */
+function machineTicks() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // idle and iowait are the second and third from the fourth field on.
+    return { busy: total - fields[3] - fields[4], total };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
 /** The same for a process's main thread alone (its thread id is the process id). */
 const mainThreadCpuMs = (pid) => cpuMs(pid, `/proc/${pid}/task/${pid}/stat`);
+
+/** CPU time of each of a process's threads, by thread id (Node names them all "node"). */
+function threadCpuMs(pid) {
+  const byThread = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) byThread.set(tid, cpuMs(pid, `/proc/${pid}/task/${tid}/stat`));
+  } catch {
+    // Not Linux, or the process ended: no breakdown.
+  }
+  return byThread;
+}
+
+/** Per-request CPU of the threads that used any, busiest first (µs). */
+function threadShares(before, after, answered) {
+  return [...after]
+    .map(([tid, ms]) => (ms - (before.get(tid) ?? 0)) * 1000 / Math.max(1, answered))
+    .filter((us) => us >= 1)
+    .sort((a, b) => b - a)
+    .map(Math.round);
+}
 
 async function measure(label, targets) {
   const ports = targets.map((t) => t.port);
   if (warmupSeconds > 0) await drive(ports, warmupSeconds);
   const before = targets.map((t) => cpuMs(t.child.pid));
   const beforeMain = targets.map((t) => mainThreadCpuMs(t.child.pid));
+  const beforeThreads = threadCpuMs(targets[0].child.pid);
+  const beforeMachine = machineTicks();
   const result = await drive(ports, seconds);
+  const afterMachine = machineTicks();
+  const afterThreads = threadCpuMs(targets[0].child.pid);
   const used = targets.reduce((sum, t, i) => sum + cpuMs(t.child.pid) - before[i], 0);
   const usedMain = targets.reduce((sum, t, i) => sum + mainThreadCpuMs(t.child.pid) - beforeMain[i], 0);
   result.serverCpuMs = used;
@@ -318,9 +354,20 @@ async function measure(label, targets) {
   // The main thread parses every request; with SQLite's writer thread the order's transaction
   // runs elsewhere, so this share is what bounds one process on a machine with spare cores.
   result.serverMainThreadCpuMicrosPerRequest = Math.round((usedMain * 1000) / Math.max(1, result.answered));
+  // The first process's threads, busiest first: the main thread, then (SQLite) the writer thread,
+  // the checkpointer, libuv's pool (log writes) and V8's helpers. The clock tick is 10 ms.
+  result.serverThreadsCpuMicrosPerRequest = threadShares(beforeThreads, afterThreads, result.answered / targets.length);
+  result.loadGeneratorCpuMicrosPerRequest = Math.round((result.perProcess.reduce((s, p) => s + p.cpuMs, 0) * 1000) / Math.max(1, result.answered));
+  // How busy the whole machine was (every core, every process): below 100 % the run was not
+  // short of CPU, and what bounds throughput is latency (the commit cycle), not work.
+  result.machineBusyPercent = Math.round(
+    ((afterMachine.busy - beforeMachine.busy) * 100) / Math.max(1, afterMachine.total - beforeMachine.total),
+  );
   log(
     `${label}: ${result.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ` +
-      `server CPU ${result.serverCpuMicrosPerRequest} µs/request (main thread ${result.serverMainThreadCpuMicrosPerRequest})` +
+      `server CPU ${result.serverCpuMicrosPerRequest} µs/request (main thread ${result.serverMainThreadCpuMicrosPerRequest}; ` +
+      `by thread ${result.serverThreadsCpuMicrosPerRequest.join('/')}), load generator ${result.loadGeneratorCpuMicrosPerRequest} µs/request, ` +
+      `machine ${result.machineBusyPercent} % busy` +
       (result.failedAnswers > 0 ? `, ${result.failedAnswers} FAILED answers` : ''),
   );
   return result;

@@ -81,7 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Any other media type: read (within the body limit) and refuse with -4 Content-Type.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, UNSUPPORTED_BODY));
 
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback form, as the hooks of src/hardening/guards.ts: no promise per request.
+  app.addHook('onResponse', (req, reply, done) => {
     req.log.info(
       {
         method: req.method,
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       'answered',
     );
+    done();
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {

@@ -2,6 +2,7 @@
 // rule that a bad flag or value is a clear message and a non-zero exit, never a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino, type Logger } from 'pino';
+import { chunkedSink } from './log-destination.js';
 import { parseCents } from '../money.js';
 import { loadConfig, type Config } from '../config.js';
 import { argon2Hasher, type Hasher } from '../customers/hasher.js';
@@ -79,18 +80,18 @@ export function hasherFor(config: Config): Hasher {
   });
 }
 
-/** Buffered log lines are written at least this often, however few there are. */
+/** Collected log lines are written at least this often, however few there are. */
 const LOG_FLUSH_INTERVAL_MS = 250;
 
 /**
- * Standard output, buffered: lines are written in chunks of about 4 KiB (one system call per
- * few dozen access lines instead of one each: a few per cent of an order's time), and at
- * least every LOG_FLUSH_INTERVAL_MS, so a quiet server's lines still appear at once. Pino
- * writes what is buffered when the process exits, on a signal or on an uncaught exception; a
- * power cut can lose the last quarter second of lines (orders themselves are durable).
+ * Standard output, in chunks (src/cli/log-destination.ts): one write per 64 KiB of lines
+ * instead of one per access line, and at least every LOG_FLUSH_INTERVAL_MS, so a quiet server's
+ * lines still appear at once. What is collected is written when the process exits; a power cut
+ * can lose the last quarter second of lines (orders themselves are durable).
  */
 export function loggerFor(config: Config): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => destination.flush(), LOG_FLUSH_INTERVAL_MS).unref();
-  return pino({ level: config.logLevel, base: { pid: process.pid } }, destination);
+  const sink = chunkedSink(1);
+  setInterval(() => sink.flush(), LOG_FLUSH_INTERVAL_MS).unref();
+  process.on('exit', () => sink.flushSync());
+  return pino({ level: config.logLevel, base: { pid: process.pid } }, sink);
 }

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage, fail } from '../errors.js';
 import { errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
-import { encodeUrlEncoded, parsePairs, queryOf, type RawPair } from '../wire/form.js';
+import { encodeUrlEncoded, parsePairs, queryOf, requestPairs, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
 import { newRequestId } from '../random-ids.js';
 import { errorCodeOfBody } from './idempotency.js';
@@ -43,41 +43,47 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
   const byAddress = new RateLimiter(cfg.rateByAddress, ctx.clock);
   const byReseller = new RateLimiter(cfg.rateByReseller, ctx.clock);
 
-  app.addHook('onRequest', async (req, reply) => {
+  // The hooks take Fastify's callback form: every request passes through them, and an async hook
+  // costs a promise and a turn of the microtask queue each (docs/benchmarks.md). A hook that
+  // answers (callLimit) does not call done: the answer ends the request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', req.id);
-    if (PROBE_PATHS.has(pathOf(req))) return;
-    const wait = byAddress.take(normalizeAddress(req.socket.remoteAddress ?? ''));
-    if (wait > 0) return callLimit(req, reply, parsePairs(queryOf(req.url)), wait);
+    if (!PROBE_PATHS.has(pathOf(req))) {
+      const wait = byAddress.take(normalizeAddress(req.socket.remoteAddress ?? ''));
+      if (wait > 0) return void callLimit(req, reply, parsePairs(queryOf(req.url)), wait);
+    }
+    done();
   });
 
-  app.addHook('preHandler', async (req, reply) => {
-    if (!byReseller.enabled || PROBE_PATHS.has(pathOf(req))) return;
-    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!byReseller.enabled || PROBE_PATHS.has(pathOf(req))) return done();
+    const pairs = requestPairs(req);
     const ap = firstValue(pairs, 'ap');
     const login = firstValue(pairs, 'loginname');
     // !PlaceOrder names its reseller by brand; the reseller endpoints by API user.
     const scope = ap !== undefined ? `ap:${ap.slice(0, 64)}` : login !== undefined && !pathOf(req).endsWith('PlaceOrder') ? `login:${login.slice(0, 128)}` : undefined;
-    if (scope === undefined) return;
-    const wait = byReseller.take(scope);
-    if (wait > 0) return callLimit(req, reply, pairs, wait);
+    const wait = scope === undefined ? 0 : byReseller.take(scope);
+    if (wait > 0) return void callLimit(req, reply, pairs, wait);
+    done();
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if ((req.raw.socket as TLSSocket).encrypted || ctx.isHttps(req.raw)) reply.header('strict-transport-security', HSTS);
     if (req.errorCode === undefined && typeof payload === 'string') req.errorCode = errorCodeOfBody(payload);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     // Fastify keeps the `%21` spelling of an endpoint as its own route, `%2521…`: one label.
     const endpoint = (req.routeOptions.url ?? 'unmatched').replace(/%(25)?21/gi, '!');
     metrics.observe(endpoint, req.errorCode, reply.elapsedTime / 1000);
     if (endpoint.endsWith('/!PlaceOrder') && req.errorCode === 0 && reply.getHeader('idempotent-replayed') === undefined) {
       metrics.ordersPlaced++;
     }
+    done();
   });
 }
 

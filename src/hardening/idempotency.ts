@@ -12,7 +12,7 @@ import { Errors, fail } from '../errors.js';
 import { redirectAllowed } from '../place-order/validate.js';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { parsePairs, queryOf, type RawPair } from '../wire/form.js';
+import { requestPairs, type RawPair } from '../wire/form.js';
 import { UNSUPPORTED_BODY } from '../wire/routing.js';
 import {
   deleteExpired,
@@ -71,14 +71,22 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
   const held = new WeakMap<FastifyRequest, Held>();
   const cfg = ctx.config.hardening;
 
-  app.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || !req.url.startsWith('/products/')) return;
-    const header = req.headers['idempotency-key'];
-    if (header === undefined) return;
+  // Callback form (as in guards.ts): a request without the header costs no promise. Claiming
+  // answers the request itself (a replay, -18, -20) or lets it go on.
+  app.addHook('preHandler', (req, reply, done) => {
+    const header = req.method === 'POST' && req.url.startsWith('/products/') ? req.headers['idempotency-key'] : undefined;
+    if (header === undefined) return done();
+    claim(req, reply, header).then((answered) => {
+      if (answered === undefined) done();
+    }, done);
+  });
+
+  /** Claims the request's key; the reply when it answered instead. */
+  const claim = async (req: FastifyRequest, reply: FastifyReply, header: string | string[]): Promise<FastifyReply | undefined> => {
     // The -1 rule and an unreadable body come first and change nothing: no key is claimed.
     if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return;
     if (req.body === UNSUPPORTED_BODY) return;
-    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
+    const pairs = requestPairs(req);
     const format = responseFormatOf(first(pairs, 'responseformat'));
     const answer = (a: Omit<Answer, 'format'>) => {
       req.errorCode = Number(a.fields[0]![1]);
@@ -147,18 +155,22 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       return;
     }
     return answer({ fields: errorFields(fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS, 'Idempotency-Key')) });
-  });
+  };
 
   // The answer is stored before the client reads it, so a retry can never see a different one.
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     const h = held.get(req);
-    if (!h) return payload;
+    if (!h) return done(null, payload);
     held.delete(req);
+    keepAnswer(reply, payload, h).then(() => done(null, payload), done);
+  });
+
+  const keepAnswer = async (reply: FastifyReply, payload: unknown, h: Held): Promise<void> => {
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
     const code = body === undefined ? undefined : errorCodeOfBody(body);
     if (body === undefined || code === undefined || NOT_KEPT.has(code)) {
       await ctx.store.write((tx) => releaseClaim(tx, h.scope, h.key, h.owner));
-      return payload;
+      return;
     }
     const location = reply.getHeader('location');
     await ctx.store.write((tx) =>
@@ -169,8 +181,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         body,
       }),
     );
-    return payload;
-  });
+  };
 
   const timer = setInterval(() => {
     void ctx.store.write((tx) => purgeExpired(tx, isoNow(ctx.clock))).catch(() => {});

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { parsePairs, queryOf } from '../wire/form.js';
+import { requestPairs } from '../wire/form.js';
 import { redirectSecretOf } from './redirect-secret.repository.js';
 
 export function signRedirect(secret: string, appended: string): string {
@@ -22,20 +22,27 @@ export function withSignature(location: string, appended: string, signature: str
 }
 
 export function registerSignedRedirects(app: FastifyInstance, ctx: AppContext): void {
-  app.addHook('onSend', async (req, reply, payload) => {
-    if ((reply.statusCode !== 302 && reply.statusCode !== 303) || !req.url.startsWith('/products/')) return payload;
-    // A replayed answer (Idempotency-Key) was signed when it was first sent.
-    if (reply.hasHeader('idempotent-replayed')) return payload;
+  // Callback form (as in guards.ts): an answer that is no redirect costs no promise.
+  app.addHook('onSend', (req, reply, payload, done) => {
     const location = reply.getHeader('location');
-    // sendAnswer sends the appended parameters as the body of a redirect too.
-    if (typeof location !== 'string' || typeof payload !== 'string' || !payload.startsWith('errorCode=')) return payload;
-    const pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined);
-    const ap = pairs.find((p) => p.name.toLowerCase() === 'ap')?.value;
-    if (ap === undefined || ap.length > 64) return payload;
-    const secret = await redirectSecretOf(ctx.store.db, ap);
-    if (!secret) return payload;
-    const signed = withSignature(location, payload, signRedirect(secret, payload));
-    if (signed !== undefined) reply.header('location', signed);
-    return payload;
+    if (
+      (reply.statusCode !== 302 && reply.statusCode !== 303) ||
+      !req.url.startsWith('/products/') ||
+      // A replayed answer (Idempotency-Key) was signed when it was first sent.
+      reply.hasHeader('idempotent-replayed') ||
+      // sendAnswer sends the appended parameters as the body of a redirect too.
+      typeof location !== 'string' ||
+      typeof payload !== 'string' ||
+      !payload.startsWith('errorCode=')
+    ) {
+      return done(null, payload);
+    }
+    const ap = requestPairs(req).find((p) => p.name.toLowerCase() === 'ap')?.value;
+    if (ap === undefined || ap.length > 64) return done(null, payload);
+    redirectSecretOf(ctx.store.db, ap).then((secret) => {
+      const signed = secret ? withSignature(location, payload, signRedirect(secret, payload)) : undefined;
+      if (signed !== undefined) reply.header('location', signed);
+      done(null, payload);
+    }, done);
   });
 }

@@ -5,7 +5,7 @@ import { findResellerContext } from '../resellers/resellers.repository.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
 import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { parsePairs, queryOf } from '../wire/form.js';
+import { requestPairs } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { placeCheckedOrder } from './service.js';
 import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
@@ -21,8 +21,7 @@ export function placeOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
 }
 
 async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const body = typeof req.body === 'string' ? req.body : undefined;
-  const pairs = parsePairs(queryOf(req.url), body);
+  const pairs = requestPairs(req);
   const request = canonicalize(pairs);
   const format = responseFormatOf(request.values.get('responseFormat'));
   const answer = (a: Omit<Answer, 'format'>) => {

@@ -16,7 +16,7 @@ import {
 } from '../orders/lifecycle.service.js';
 import type { ParamSpec } from '../place-order/parameters.js';
 import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { parsePairs, queryOf, type AnswerFields, type RawPair } from '../wire/form.js';
+import { requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
@@ -102,8 +102,7 @@ export function openPostCall(
   req: FastifyRequest,
   reply: FastifyReply,
 ): OpenedCall | { readonly refused: FastifyReply } {
-  const body = typeof req.body === 'string' ? req.body : undefined;
-  const pairs = parsePairs(queryOf(req.url), body);
+  const pairs = requestPairs(req);
   const format = responseFormatOf(pairs.find((p) => p.name.toLowerCase() === 'responseformat')?.value);
   const answer = (a: Omit<Answer, 'format'>) => {
     req.errorCode = Number(a.fields[0]![1]);

@@ -69,3 +69,16 @@ export function appendQuery(target: string, query: string): string {
   const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
   return `${base}${sep}${query}${fragment}`;
 }
+
+const pairsOfRequest = new WeakMap<object, readonly RawPair[]>();
+
+/**
+ * The parameters of a request (query string, then a url-encoded body), parsed once however many
+ * hooks and handlers read them. Only once Fastify has read the body (preHandler on): an onRequest
+ * hook would keep the query string alone.
+ */
+export function requestPairs(req: { readonly url: string; readonly body?: unknown }): readonly RawPair[] {
+  let pairs = pairsOfRequest.get(req);
+  if (!pairs) pairsOfRequest.set(req, (pairs = parsePairs(queryOf(req.url), typeof req.body === 'string' ? req.body : undefined)));
+  return pairs;
+}
