@@ -30,6 +30,7 @@ export interface LogSink {
 export function chunkedSink(fd: number, maxPendingBytes = MAX_PENDING_BYTES): LogSink {
   const boom = pino.destination({ dest: fd, sync: false, minLength: 0, maxLength: maxPendingBytes });
   let dropped = 0;
+  let reported = 0;
   boom.on('drop', (data: string) => {
     dropped += data.split('\n').length - 1;
   });
@@ -42,7 +43,13 @@ export function chunkedSink(fd: number, maxPendingBytes = MAX_PENDING_BYTES): Lo
     return chunk;
   };
   const handOver = (): void => {
-    if (lines.length > 0) boom.write(take());
+    if (lines.length === 0) return;
+    // Lines were dropped since the last chunk: the next chunk says how many, first.
+    if (dropped > reported) {
+      lines.unshift(`${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, dropped: dropped - reported, msg: 'log lines dropped: standard output was not being read' })}\n`);
+      reported = dropped;
+    }
+    boom.write(take());
   };
   return {
     write(line) {

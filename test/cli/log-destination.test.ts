@@ -54,11 +54,17 @@ describe('chunkedSink', () => {
     expect(readFileSync(file, 'utf8')).toBe(expected);
   });
 
-  it('drops and counts lines beyond the pending limit instead of growing without bound', () => {
-    const sink = chunkedSink(fd, 100);
-    sink.write('x'.repeat(150) + '\n');
+  it('drops and counts lines beyond the pending limit instead of growing without bound, then says so', async () => {
+    const sink = chunkedSink(fd, 300);
+    sink.write('x'.repeat(400) + '\n');
     sink.flush();
     expect(sink.dropped).toBe(1);
+    sink.write(line(1));
+    sink.flush();
+    await expect.poll(() => readFileSync(file, 'utf8').split('\n').length).toBe(3);
+    const [warning, next] = readFileSync(file, 'utf8').split('\n').map((l) => (l ? (JSON.parse(l) as Record<string, unknown>) : undefined));
+    expect(warning).toMatchObject({ level: 40, dropped: 1 });
+    expect(next).toMatchObject({ i: 1 });
   });
 });
 
