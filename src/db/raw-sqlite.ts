@@ -15,6 +15,9 @@ export type SqlValue = string | number | bigint | null | Buffer;
 /** Positional values, or one object whose keys name the `@name` parameters. */
 type Params = SqlValue[] | [Readonly<Record<string, SqlValue>>];
 
+/** Most distinct reads remembered in one snapshot; the reads beyond it simply run. */
+const MAX_SNAPSHOT_READS = 1024;
+
 /**
  * Read snapshots that last one turn of the event loop, on the read connection.
  *
@@ -25,31 +28,69 @@ type Params = SqlValue[] | [Readonly<Record<string, SqlValue>>];
  * reads of every request handled in that turn share it, and it ends when the turn does
  * (setImmediate) — and, before anyone learns of it, whenever this process commits a write, so a
  * request always reads what it wrote. Another process's commit is seen from the next turn on.
+ *
+ * Within one snapshot the same read gives the same rows, so each distinct read (statement and
+ * parameters) runs once per snapshot and its rows, frozen, serve every request of the turn:
+ * under load some thirty requests share a turn, and read the same reseller and prices.
  */
 export class ReadSnapshots {
   private open = false;
   private readonly begin: BetterSqlite3.Statement;
   private readonly commit: BetterSqlite3.Statement;
+  /** Rows read in this snapshot, by statement, then by parameters. */
+  private reads = new Map<string, Map<unknown, unknown>>();
+  private readCount = 0;
 
   constructor(private readonly connection: BetterSqlite3.Database) {
     this.begin = connection.prepare('begin');
     this.commit = connection.prepare('commit');
   }
 
-  /** Joins the open snapshot (or a transaction someone else runs), or begins one. */
-  join(): void {
-    if (this.connection.inTransaction) return;
+  /**
+   * Joins the open snapshot (or a transaction someone else runs), or begins one. True when the
+   * snapshot is this object's own, so its reads may be shared.
+   */
+  join(): boolean {
+    if (this.connection.inTransaction) return this.open;
     this.begin.run();
     this.open = true;
     setImmediate(this.end);
+    return true;
+  }
+
+  /** The rows of a read in this snapshot: read once, then shared (frozen) until it ends. */
+  shared<T>(sqlText: string, params: Params, read: () => T): T {
+    // The statement texts are constants (their hashes are cached): a map per statement, then
+    // the parameter itself when there is one plain value.
+    const only = params.length === 1 ? params[0] : undefined;
+    const key = typeof only === 'string' || typeof only === 'number' ? only : JSON.stringify(params);
+    let bySql = this.reads.get(sqlText);
+    if (bySql?.has(key)) return bySql.get(key) as T;
+    const rows = deepFreeze(read());
+    if (this.readCount < MAX_SNAPSHOT_READS) {
+      if (!bySql) this.reads.set(sqlText, (bySql = new Map()));
+      bySql.set(key, rows);
+      this.readCount++;
+    }
+    return rows;
   }
 
   /** Ends the snapshot this object began, if it is still open. */
   readonly end = (): void => {
     if (!this.open) return;
     this.open = false;
+    if (this.readCount > 0) {
+      this.reads = new Map();
+      this.readCount = 0;
+    }
     if (this.connection.inTransaction) this.commit.run();
   };
+}
+
+/** Rows (an object, or an array of objects) frozen, so that sharing them is safe. */
+function deepFreeze<T>(rows: T): T {
+  if (Array.isArray(rows)) rows.forEach((row) => Object.freeze(row));
+  return Object.freeze(rows);
 }
 
 export class RawSqlite {
@@ -71,13 +112,13 @@ export class RawSqlite {
   }
 
   get<T>(sqlText: string, ...params: Params): T | undefined {
-    this.snapshots?.join();
-    return this.statement(sqlText).get(...params) as T | undefined;
+    const read = () => this.statement(sqlText).get(...params) as T | undefined;
+    return this.snapshots?.join() ? this.snapshots.shared(sqlText, params, read) : read();
   }
 
   all<T>(sqlText: string, ...params: Params): T[] {
-    this.snapshots?.join();
-    return this.statement(sqlText).all(...params) as T[];
+    const read = () => this.statement(sqlText).all(...params) as T[];
+    return this.snapshots?.join() ? this.snapshots.shared(sqlText, params, read) : read();
   }
 
   run(sqlText: string, ...params: Params): BetterSqlite3.RunResult {

@@ -12,11 +12,20 @@ const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.san
   (select json_group_array(o.origin) from reseller_redirect_origins o where o.reseller_id = r.id) as origins_json
   from resellers r where r.ap = ?`;
 
+/**
+ * Contexts built from SQLite rows, by row: the requests of one event-loop turn share the row
+ * (ReadSnapshots in src/db/raw-sqlite.ts), so they share the context built from it too.
+ */
+const contextOfRow = new WeakMap<object, ResellerContext>();
+
 export async function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
   const raw = rawSqlite(db);
   if (raw) {
     const row = raw.get<ResellerContextRow & { origins_json: string }>(RESELLER_CONTEXT_SQL, ap);
-    return row && resellerContext(row, JSON.parse(row.origins_json) as string[]);
+    if (!row) return undefined;
+    let context = contextOfRow.get(row);
+    if (!context) contextOfRow.set(row, (context = resellerContext(row, JSON.parse(row.origins_json) as string[])));
+    return context;
   }
   const row = await db
     .selectFrom('resellers')

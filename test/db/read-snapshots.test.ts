@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/db/store.js';
 import { creditFunds, statement } from '../../src/funds/funds.service.js';
+import { rawSqlite } from '../../src/db/raw-sqlite.js';
 import { findResellerContext } from '../../src/resellers/resellers.repository.js';
 import { seedDemo } from '../../src/cli/demo.js';
 import { cheapHasher } from '../helpers/app.js';
@@ -56,5 +57,26 @@ describe('read snapshots of one event-loop turn (sqlite)', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('one read runs once per turn: its rows are shared, frozen, per statement and parameters', async () => {
+    const raw = rawSqlite(store.db)!;
+    const SQL = 'select ap, suspended from resellers where ap = ?';
+    const first = raw.get<{ ap: string; suspended: number }>(SQL, 'resellerbrand')!;
+    expect(raw.get(SQL, 'resellerbrand')).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => Object.assign(first, { suspended: 1 })).toThrow(TypeError);
+    const other = raw.get<{ ap: string }>(SQL, 'myresellerbrand')!;
+    expect(other).not.toBe(first);
+    expect(other.ap).toBe('myresellerbrand');
+    const list = raw.all<{ ap: string }>('select ap from resellers order by ap');
+    expect(raw.all('select ap from resellers order by ap')).toBe(list);
+    expect(Object.isFrozen(list) && list.every((row) => Object.isFrozen(row))).toBe(true);
+    // Not found is remembered too, and the next turn reads afresh.
+    expect(raw.get(SQL, 'no-such-brand')).toBeUndefined();
+    await turn();
+    const again = raw.get(SQL, 'resellerbrand');
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
   });
 });
