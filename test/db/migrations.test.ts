@@ -37,6 +37,10 @@ async function migrateAllButLast(location: string): Promise<void> {
   }
 }
 
+it('the migrations are listed in the order they are applied (by name), so messages name them in that order', () => {
+  expect(KNOWN_MIGRATIONS).toEqual(ORDERED);
+});
+
 describe.each(DIALECTS)('migrations across processes (%s)', { timeout: SPAWN_TIMEOUT_MS }, (dialect) => {
   const fresh: FreshDatabase[] = [];
   const newDb = async () => {

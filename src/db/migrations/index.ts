@@ -13,7 +13,15 @@ interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [['001_foundation', m001], ['002_lifecycle', m002], ['004_hardening', m004], ['005_integrator', m005], ['003_web', m003], ['006_throughput', m006]];
+/** In name order, which is the order Kysely's migrator applies them in (it sorts by name). */
+const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
+  ['001_foundation', m001],
+  ['002_lifecycle', m002],
+  ['003_web', m003],
+  ['004_hardening', m004],
+  ['005_integrator', m005],
+  ['006_throughput', m006],
+];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);
 
