@@ -30,6 +30,11 @@ describe.each(DIALECTS)('rate limits (%s)', (dialect) => {
     expect(answers[3]!.body).toBe('errorCode=-42&errorMessage=Call%20limit%20reached!');
     expect(answers[3]!.status).toBe(200);
     expect(Number(answers[3]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // The hook's answer ends the request: the handler never ran, no order was placed, and
+    // nothing tried to answer twice.
+    const placed = await t.store.db.selectFrom('orders').select('id').where('email_address', 'in', ['rl2@example.com', 'rl3@example.com']).execute();
+    expect(placed).toHaveLength(1);
+    expect(t.logLines.filter((l) => /already sent/i.test(l))).toEqual([]);
     const other = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller_brand_name', emailAddress: 'rl-other@example.com' }));
     expect(other.answer.errorCode).toBe('0');
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
