@@ -20,7 +20,7 @@ import { placeOrderRoutes } from './place-order/routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { webRoutes } from './web/web.routes.js';
 import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
-import { parsePairs, queryOf } from './wire/form.js';
+import { firstValue, parsePairs, queryOf } from './wire/form.js';
 import { UNSUPPORTED_BODY } from './wire/routing.js';
 import { httpsCheck } from './wire/transport.js';
 
@@ -97,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const format = responseFormatOf(parsePairs(queryOf(req.url)).find((p) => p.name.toLowerCase() === 'responseformat')?.value);
+    const format = responseFormatOf(firstValue(parsePairs(queryOf(req.url)), 'responseformat'));
     let fields;
     if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
       fields = errorFields(fail(Errors.INVALID_VALUE, 'requestBody'));

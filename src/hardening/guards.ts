@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage, fail } from '../errors.js';
 import { errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
-import { encodeUrlEncoded, parsePairs, queryOf, requestPairs, type RawPair } from '../wire/form.js';
+import { encodeUrlEncoded, firstValue, parsePairs, queryOf, requestPairs, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
 import { newRequestId } from '../random-ids.js';
 import { errorCodeOfBody } from './idempotency.js';
@@ -20,10 +20,6 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 
 function pathOf(req: FastifyRequest): string {
   return req.url.split('?')[0]!;
-}
-
-function firstValue(pairs: readonly RawPair[], lowerName: string): string | undefined {
-  return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
 }
 
 function callLimit(req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], waitSeconds: number): FastifyReply {

@@ -12,7 +12,7 @@ import { Errors, fail } from '../errors.js';
 import { redirectAllowed } from '../place-order/validate.js';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { requestPairs, type RawPair } from '../wire/form.js';
+import { firstValue, requestPairs, type RawPair } from '../wire/form.js';
 import { UNSUPPORTED_BODY } from '../wire/routing.js';
 import {
   deleteExpired,
@@ -43,10 +43,6 @@ interface Held {
 export function errorCodeOfBody(body: string): number | undefined {
   const m = /^(?:errorCode=)?(-?[0-9]+)(?:&|\n|$)/.exec(body);
   return m ? Number(m[1]) : undefined;
-}
-
-function first(pairs: readonly RawPair[], lowerName: string): string | undefined {
-  return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
 }
 
 export function fingerprintOf(salt: string, endpoint: string, pairs: readonly RawPair[]): string {
@@ -87,7 +83,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
     if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return;
     if (req.body === UNSUPPORTED_BODY) return;
     const pairs = requestPairs(req);
-    const format = responseFormatOf(first(pairs, 'responseformat'));
+    const format = responseFormatOf(firstValue(pairs, 'responseformat'));
     const answer = (a: Omit<Answer, 'format'>) => {
       req.errorCode = Number(a.fields[0]![1]);
       return sendAnswer(reply, { ...a, format });
@@ -97,8 +93,8 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
       return answer({ fields: errorFields(fail(Errors.INVALID_VALUE, 'Idempotency-Key')) });
     }
     const endpoint = endpointOf(req.url);
-    const ap = first(pairs, 'ap');
-    const resellerId = await resellerIdForScope(ctx.store.db, ap, first(pairs, 'loginname'));
+    const ap = firstValue(pairs, 'ap');
+    const resellerId = await resellerIdForScope(ctx.store.db, ap, firstValue(pairs, 'loginname'));
     const scope = resellerId !== undefined ? `r:${resellerId}` : `ap:${(ap ?? '').slice(0, 64)}`;
     const now = ctx.clock.now();
     const at = now.toISOString();
@@ -145,7 +141,7 @@ export function registerIdempotency(app: FastifyInstance, ctx: AppContext): void
         const order = await orderByRequestId(ctx.store.db, row.owner, resellerId);
         if (order) {
           const reseller = ap === undefined ? undefined : await findResellerContext(ctx.store.db, ap);
-          const successURL = first(pairs, 'successurl');
+          const successURL = firstValue(pairs, 'successurl');
           return answer({
             fields: placedOrderFields({ orderNumber: order.id, totalCents: order.total_cents, currency: order.currency }),
             redirect: successURL && redirectAllowed(successURL, reseller) ? successURL : undefined,

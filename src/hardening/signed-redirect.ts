@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
-import { requestPairs } from '../wire/form.js';
+import { firstValue, requestPairs } from '../wire/form.js';
 import { redirectSecretOf } from './redirect-secret.repository.js';
 
 export function signRedirect(secret: string, appended: string): string {
@@ -37,7 +37,7 @@ export function registerSignedRedirects(app: FastifyInstance, ctx: AppContext): 
     ) {
       return done(null, payload);
     }
-    const ap = requestPairs(req).find((p) => p.name.toLowerCase() === 'ap')?.value;
+    const ap = firstValue(requestPairs(req), 'ap');
     if (ap === undefined || ap.length > 64) return done(null, payload);
     redirectSecretOf(ctx.store.db, ap).then((secret) => {
       const signed = secret ? withSignature(location, payload, signRedirect(secret, payload)) : undefined;

@@ -16,7 +16,7 @@ import {
 } from '../orders/lifecycle.service.js';
 import type { ParamSpec } from '../place-order/parameters.js';
 import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
+import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
@@ -103,7 +103,7 @@ export function openPostCall(
   reply: FastifyReply,
 ): OpenedCall | { readonly refused: FastifyReply } {
   const pairs = requestPairs(req);
-  const format = responseFormatOf(pairs.find((p) => p.name.toLowerCase() === 'responseformat')?.value);
+  const format = responseFormatOf(firstValue(pairs, 'responseformat'));
   const answer = (a: Omit<Answer, 'format'>) => {
     req.errorCode = Number(a.fields[0]![1]);
     return sendAnswer(reply, { ...a, format });

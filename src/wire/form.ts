@@ -26,6 +26,11 @@ export function parsePairs(...sources: (string | undefined)[]): RawPair[] {
   return pairs;
 }
 
+/** The first value of a parameter, its name compared case-insensitively (`lowerName` in lower case). */
+export function firstValue(pairs: readonly RawPair[], lowerName: string): string | undefined {
+  return pairs.find((p) => p.name.toLowerCase() === lowerName)?.value;
+}
+
 /** The query string of a request URL, without the `?`. */
 export function queryOf(url: string): string {
   const i = url.indexOf('?');
