@@ -1,6 +1,6 @@
 // Every query about orders, their items, the audit log and operator price overrides.
 import type { Insertable } from 'kysely';
-import { insertSql, rawSqlite } from '../db/raw-sqlite.js';
+import { columnValues, insertSql, rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, OrderStatus } from './orders.table.js';
 
@@ -59,7 +59,7 @@ const ITEM_COLUMNS = [
   'visibility',
   'mac_address',
 ] as const satisfies ReadonlyArray<keyof OrderItemsTable>;
-const INSERT_ORDER_SQL = `${insertSql('orders', ORDER_COLUMNS)} returning id`;
+const INSERT_ORDER_SQL = insertSql('orders', ORDER_COLUMNS);
 const INSERT_ITEM_SQL = insertSql('order_items', ITEM_COLUMNS);
 
 export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
@@ -97,8 +97,9 @@ export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]
     );
   const raw = rawSqlite(tx);
   if (raw) {
-    const { id } = raw.get<{ id: number }>(INSERT_ORDER_SQL, order)!;
-    for (const row of rows(id)) raw.run(INSERT_ITEM_SQL, row);
+    // The new row's id without `returning`, which SQLite collects in a temporary table of its own.
+    const id = Number(raw.run(INSERT_ORDER_SQL, ...columnValues(order, ORDER_COLUMNS)).lastInsertRowid);
+    for (const row of rows(id)) raw.run(INSERT_ITEM_SQL, ...columnValues(row, ITEM_COLUMNS));
     return id;
   }
   const { id } = await tx.insertInto('orders').values(order).returning('id').executeTakeFirstOrThrow();
@@ -130,7 +131,7 @@ export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
     params_json: JSON.stringify(a.params),
   } satisfies Record<(typeof AUDIT_COLUMNS)[number], unknown> & Insertable<AuditTable>;
   const raw = rawSqlite(tx);
-  if (raw) raw.run(INSERT_AUDIT_SQL, row);
+  if (raw) raw.run(INSERT_AUDIT_SQL, ...columnValues(row, AUDIT_COLUMNS));
   else await tx.insertInto('audit_log').values(row).execute();
 }
 

@@ -22,7 +22,7 @@ export interface NewEvent {
  * recorded already is skipped. Returns the row ids written.
  */
 const INSERT_EVENT_SQL = `insert into order_events (event_id, reseller_id, order_id, type, dedup_key, payload_json, created_at)
-  values (?, ?, ?, ?, ?, ?, ?) on conflict (dedup_key) do nothing returning id`;
+  values (?, ?, ?, ?, ?, ?, ?) on conflict (dedup_key) do nothing`;
 const INSERT_DELIVERIES_SQL = `insert into webhook_deliveries
   (event_row_id, endpoint_id, state, attempts, next_attempt_at, lease_until, delivered_at, created_at)
   select e.id, w.id, 'pending', 0, '${DUE_NOW}', null, null, e.created_at
@@ -35,8 +35,10 @@ export async function insertEvents(tx: Db, resellerId: number, events: readonly 
   if (raw) {
     const ids: number[] = [];
     for (const e of events) {
-      const row = raw.get<{ id: number }>(INSERT_EVENT_SQL, e.eventId, resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at);
-      if (row) ids.push(row.id);
+      // Without `returning` (a temporary table per statement): no change means the dedup key
+      // was recorded already.
+      const done = raw.run(INSERT_EVENT_SQL, e.eventId, resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at);
+      if (done.changes === 1) ids.push(Number(done.lastInsertRowid));
     }
     for (const id of ids) raw.run(INSERT_DELIVERIES_SQL, id);
     return ids;
