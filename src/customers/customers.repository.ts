@@ -23,18 +23,20 @@ export async function passwordHashOf(tx: Db, customerId: number): Promise<string
   return row?.password_hash;
 }
 
-/** What a returning customer's order compares: the stored hash and the stored details. */
+/**
+ * What a returning customer's order compares: the stored hash and the stored details.
+ * `forUpdate` (PostgreSQL) also locks the row until the transaction ends, so that a change
+ * computed from it cannot lose a concurrent one; SQLite's write transactions run one at a time.
+ */
 export async function customerForOrder(
   tx: Db,
   customerId: number,
+  { forUpdate = false }: { forUpdate?: boolean } = {},
 ): Promise<{ password_hash: string; email_address: string; details_json: string } | undefined> {
   const raw = rawSqlite(tx);
   if (raw) return raw.get('select password_hash, email_address, details_json from customers where id = ?', customerId);
-  return tx
-    .selectFrom('customers')
-    .select(['password_hash', 'email_address', 'details_json'])
-    .where('id', '=', customerId)
-    .executeTakeFirst();
+  const query = tx.selectFrom('customers').select(['password_hash', 'email_address', 'details_json']).where('id', '=', customerId);
+  return (forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export interface NewCustomer {

@@ -7,6 +7,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import type { Database } from './database.js';
 import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
+import type { PortableUnit } from './writer-thread.js';
 import { cachingDatabase } from './statement-cache.js';
 
 type Db = Kysely<Database>;
@@ -77,6 +78,34 @@ export function commitUnits(
       if (units.length === 1 || outcomes.every((o) => o.ok)) return outcomes;
     }
     return inTransaction(writer, units, (unit) => runInSavepoint(writer.raw, conn, unit));
+  });
+}
+
+/**
+ * Portable units of one kind committed through their `many` form (writer-thread.ts) in one
+ * transaction. Undefined when that form does not take these arguments, or threw (nothing of it
+ * is kept then): the caller commits the units one by one instead, so a failure of the batch
+ * form costs time, never an order.
+ */
+export async function commitTogether<A>(
+  writer: SqliteWriter,
+  unit: PortableUnit<A, unknown>,
+  args: readonly A[],
+): Promise<Outcome[] | undefined> {
+  const many = unit.many;
+  if (args.length < 2 || !many?.accepts(args)) return undefined;
+  return writer.db.connection().execute(async (conn) => {
+    registerRawSqlite(conn, writer.raw);
+    writer.raw.run('begin immediate');
+    try {
+      const outcomes = await many.run(conn, args);
+      if (outcomes.length !== args.length) throw new Error(`${unit.name}: ${outcomes.length} outcomes for ${args.length} units`);
+      writer.raw.run('commit');
+      return [...outcomes];
+    } catch {
+      if (writer.connection.inTransaction) writer.raw.run('rollback');
+      return undefined;
+    }
   });
 }
 

@@ -14,7 +14,16 @@ import { KNOWN_MIGRATIONS, migrationProvider } from './migrations/index.js';
 import { cachingDatabase } from './statement-cache.js';
 import { RawSqlite, ReadSnapshots, registerRawSqlite } from './raw-sqlite.js';
 import { startCheckpointer } from './checkpointer.js';
-import { Batcher, Mutex, commitUnits, openSqliteWriter, sqliteConnection, type BatchJob, type SqliteWriter } from './sqlite-writer.js';
+import {
+  Batcher,
+  Mutex,
+  commitTogether,
+  commitUnits,
+  openSqliteWriter,
+  sqliteConnection,
+  type BatchJob,
+  type SqliteWriter,
+} from './sqlite-writer.js';
 import { WRITER_THREAD_AVAILABLE, WriterThread, type PortableUnit } from './writer-thread.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -101,7 +110,7 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
     dialect: 'sqlite',
     db: readDb,
     write: (unit) => committer.submit(unit),
-    writePortable: (unit, args) => (thread ? thread.run(unit, args) : committer.submit((tx) => unit.run(tx, args))),
+    writePortable: (unit, args) => (thread ? thread.run(unit, args) : committer.submitPortable(unit, args)),
     writerThread: thread !== undefined,
     async close() {
       await thread?.stop();
@@ -114,19 +123,38 @@ async function openSqlite(path: string, options: StoreOptions): Promise<Store> {
 
 /** Groups the units that arrive within one turn of the event loop into one transaction. */
 class GroupCommitter {
-  private readonly batcher: Batcher<BatchJob & { unit: Unit<unknown> }>;
+  private readonly batcher: Batcher<CommitJob>;
 
   constructor(writer: SqliteWriter, lock: Mutex, maxBatch: number, afterCommit: () => void) {
-    this.batcher = new Batcher({ lock, maxBatch, commit: (batch) => commitUnits(writer, batch.map((job) => job.unit)), afterCommit });
+    const commit = async (batch: readonly CommitJob[]) => {
+      // A batch of one kind of portable unit first tries that unit's batch form, as on the writer thread.
+      const kind = batch[0]?.portable?.unit;
+      const together =
+        kind && batch.every((job) => job.portable?.unit === kind)
+          ? await commitTogether(writer, kind, batch.map((job) => job.portable!.args))
+          : undefined;
+      return together ?? commitUnits(writer, batch.map((job) => job.unit));
+    };
+    this.batcher = new Batcher({ lock, maxBatch, commit, afterCommit });
   }
 
-  submit<T>(unit: Unit<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.batcher.add({ unit, resolve: resolve as (v: unknown) => void, reject }));
+  submit<T>(unit: Unit<T>, portable?: CommitJob['portable']): Promise<T> {
+    return new Promise<T>((resolve, reject) => this.batcher.add({ unit, portable, resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  submitPortable<A, R>(unit: PortableUnit<A, R>, args: A): Promise<R> {
+    return this.submit((tx) => unit.run(tx, args), { unit: unit as PortableUnit<unknown, unknown>, args });
   }
 
   idle(): Promise<void> {
     return this.batcher.idle();
   }
+}
+
+interface CommitJob extends BatchJob {
+  unit: Unit<unknown>;
+  /** Set for a portable unit: it may be committed with others of its kind (commitTogether). */
+  portable: { unit: PortableUnit<unknown, unknown>; args: unknown } | undefined;
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {

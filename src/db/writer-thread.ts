@@ -23,6 +23,17 @@ import { Batcher, type BatchJob, type Mutex, type Outcome } from './sqlite-write
 export interface PortableUnit<A, R> {
   readonly name: string;
   run(tx: Db, args: A): Promise<R>;
+  /**
+   * Several units of this kind at once, where that is cheaper than one after the other: the
+   * same effects and outcomes as running each in turn in one transaction, a failed one changing
+   * nothing. `accepts` says whether it can for these arguments; when it cannot, or when `run`
+   * throws (the transaction is then rolled back), the units run one by one instead. SQLite only
+   * (src/db/sqlite-writer.ts, commitTogether).
+   */
+  readonly many?: {
+    accepts(args: readonly A[]): boolean;
+    run(tx: Db, args: readonly A[]): Promise<ReadonlyArray<{ ok: true; value: R } | { ok: false; error: unknown }>>;
+  };
   /** Rebuilds an error this unit threw on the writer thread; undefined for a generic Error. */
   revive?(error: SerializedError): Error | undefined;
 }

@@ -4,7 +4,7 @@
 // answer, holding the process's write lock meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
 import { commitOrderUnit } from '../place-order/service.js';
-import { commitUnits, openSqliteWriter } from './sqlite-writer.js';
+import { commitTogether, commitUnits, openSqliteWriter } from './sqlite-writer.js';
 import { serializeError, type BatchMessage, type DoneMessage, type PortableUnit } from './writer-thread.js';
 
 /** Every portable unit, by name. A unit not listed here cannot run on this thread. */
@@ -27,7 +27,13 @@ port.on('message', (message: BatchMessage | 'stop') => {
       : () => Promise.reject(new Error(`no portable unit named ${job.name} on the writer thread`));
   });
   const answer = (outcomes: DoneMessage['outcomes']) => port.postMessage({ id: message.id, outcomes } satisfies DoneMessage);
-  commitUnits(writer, units, { optimistic: true }).then(
+  // A batch of one kind of unit first tries that unit's batch form, then one by one.
+  const kind = UNITS.get(message.jobs[0]?.name ?? '');
+  const together =
+    kind && message.jobs.every((job) => job.name === kind.name)
+      ? commitTogether(writer, kind as PortableUnit<unknown, unknown>, message.jobs.map((job) => job.args))
+      : Promise.resolve(undefined);
+  together.then((outcomes) => outcomes ?? commitUnits(writer, units, { optimistic: true })).then(
     (outcomes) => answer(outcomes.map((o) => (o.ok ? o : { ok: false, error: serializeError(o.error) }))),
     // The batch could not even begin (the file locked by another process for longer than the
     // busy timeout, say): every unit of it fails, and the thread takes the next batch.

@@ -1,6 +1,6 @@
 // Every query about orders, their items, the audit log and operator price overrides.
 import type { Insertable } from 'kysely';
-import { columnValues, insertSql, rawSqlite } from '../db/raw-sqlite.js';
+import { columnValues, insertSql, rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, OrderStatus } from './orders.table.js';
 
@@ -62,8 +62,8 @@ const ITEM_COLUMNS = [
 const INSERT_ORDER_SQL = insertSql('orders', ORDER_COLUMNS);
 const INSERT_ITEM_SQL = insertSql('order_items', ITEM_COLUMNS);
 
-export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
-  const order = {
+function orderRow(o: NewOrder) {
+  return {
     reseller_id: o.resellerId,
     customer_id: o.customerId,
     email_key: o.emailAddress.toLowerCase(),
@@ -80,31 +80,65 @@ export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]
     created_at: o.at,
     updated_at: o.at,
   } satisfies Record<(typeof ORDER_COLUMNS)[number], unknown> & Insertable<OrdersTable>;
-  const rows = (id: number) =>
-    items.map(
-      (i) =>
-        ({
-          order_id: id,
-          item_no: i.itemNo,
-          ppp: i.ppp,
-          product_code: i.productCode,
-          term: i.term,
-          list_price_cents: i.listPriceCents,
-          price_cents: i.priceCents,
-          visibility: i.visibility,
-          mac_address: i.macAddress,
-        }) satisfies Record<(typeof ITEM_COLUMNS)[number], unknown> & Insertable<OrderItemsTable>,
-    );
+}
+
+function itemRow(orderId: number, i: NewItem) {
+  return {
+    order_id: orderId,
+    item_no: i.itemNo,
+    ppp: i.ppp,
+    product_code: i.productCode,
+    term: i.term,
+    list_price_cents: i.listPriceCents,
+    price_cents: i.priceCents,
+    visibility: i.visibility,
+    mac_address: i.macAddress,
+  } satisfies Record<(typeof ITEM_COLUMNS)[number], unknown> & Insertable<OrderItemsTable>;
+}
+
+export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
+  const order = orderRow(o);
   const raw = rawSqlite(tx);
   if (raw) {
     // The new row's id without `returning`, which SQLite collects in a temporary table of its own.
     const id = Number(raw.run(INSERT_ORDER_SQL, ...columnValues(order, ORDER_COLUMNS)).lastInsertRowid);
-    for (const row of rows(id)) raw.run(INSERT_ITEM_SQL, ...columnValues(row, ITEM_COLUMNS));
+    for (const i of items) raw.run(INSERT_ITEM_SQL, ...columnValues(itemRow(id, i), ITEM_COLUMNS));
     return id;
   }
   const { id } = await tx.insertInto('orders').values(order).returning('id').executeTakeFirstOrThrow();
-  await tx.insertInto('order_items').values(rows(id)).execute();
+  await tx.insertInto('order_items').values(items.map((i) => itemRow(id, i))).execute();
   return id;
+}
+
+/** An order with its items and its audit record, for insertOrdersMany. */
+export interface NewOrderWrite {
+  readonly order: NewOrder;
+  readonly items: readonly NewItem[];
+  readonly audit: Omit<AuditEntry, 'orderId'>;
+}
+
+/**
+ * Several orders with their items and audit records, as insertOrder and insertAudit would write
+ * them one after the other, in a few multi-row statements (SQLite; the writer's batches,
+ * src/place-order/service.ts). Returns the order numbers, in the order given.
+ */
+export function insertOrdersMany(raw: RawSqlite, writes: readonly NewOrderWrite[]): number[] {
+  const ids = raw.insertMany(
+    'orders',
+    ORDER_COLUMNS,
+    writes.map((w) => columnValues(orderRow(w.order), ORDER_COLUMNS)),
+  );
+  raw.insertMany(
+    'order_items',
+    ITEM_COLUMNS,
+    writes.flatMap((w, k) => w.items.map((i) => columnValues(itemRow(ids[k]!, i), ITEM_COLUMNS))),
+  );
+  raw.insertMany(
+    'audit_log',
+    AUDIT_COLUMNS,
+    writes.map((w, k) => columnValues(auditRow({ ...w.audit, orderId: ids[k]! }), AUDIT_COLUMNS)),
+  );
+  return ids;
 }
 
 export interface AuditEntry {
@@ -121,8 +155,8 @@ const AUDIT_COLUMNS = ['at', 'kind', 'request_id', 'reseller_id', 'order_id', 'p
 >;
 const INSERT_AUDIT_SQL = insertSql('audit_log', AUDIT_COLUMNS);
 
-export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
-  const row = {
+function auditRow(a: AuditEntry) {
+  return {
     at: a.at,
     kind: a.kind,
     request_id: a.requestId,
@@ -130,6 +164,10 @@ export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
     order_id: a.orderId,
     params_json: JSON.stringify(a.params),
   } satisfies Record<(typeof AUDIT_COLUMNS)[number], unknown> & Insertable<AuditTable>;
+}
+
+export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
+  const row = auditRow(a);
   const raw = rawSqlite(tx);
   if (raw) raw.run(INSERT_AUDIT_SQL, ...columnValues(row, AUDIT_COLUMNS));
   else await tx.insertInto('audit_log').values(row).execute();

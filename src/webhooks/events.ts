@@ -5,7 +5,7 @@
 import type { Db } from '../db/store.js';
 import { formatCents } from '../money.js';
 import { randomHex } from '../random-ids.js';
-import { insertEvents } from './webhooks.repository.js';
+import { insertEvents, type NewEvent } from './webhooks.repository.js';
 import type { OrderEventType } from './webhooks.table.js';
 
 /** What the payload says about the order. */
@@ -61,23 +61,26 @@ export function eventPayload(eventId: string, type: OrderEventType, f: OrderEven
   });
 }
 
+/** The row of one new event: a fresh id and the payload receivers get. */
+export function newOrderEvent(type: OrderEventType, facts: OrderEventFacts): NewEvent {
+  const eventId = newEventId();
+  return {
+    eventId,
+    orderId: facts.orderNumber,
+    type,
+    dedupKey: facts.dedupKey ?? null,
+    payloadJson: eventPayload(eventId, type, facts),
+    at: facts.at,
+  };
+}
+
 /**
  * Records order events of one change in the caller's transaction: two queries (the events, and
  * their deliveries to the reseller's active endpoints) however many types are given. Returns
  * the event ids written; an event whose dedup key exists already is not written again.
  */
 export async function recordOrderEvents(tx: Db, types: readonly OrderEventType[], facts: OrderEventFacts): Promise<string[]> {
-  const events = types.map((type) => {
-    const eventId = newEventId();
-    return {
-      eventId,
-      orderId: facts.orderNumber,
-      type,
-      dedupKey: facts.dedupKey ?? null,
-      payloadJson: eventPayload(eventId, type, facts),
-      at: facts.at,
-    };
-  });
+  const events = types.map((type) => newOrderEvent(type, facts));
   const written = new Set(await insertEvents(tx, facts.resellerId, events));
   // Row ids come back in insertion order; with a dedup key there is only ever one event.
   return written.size === events.length ? events.map((e) => e.eventId) : [];

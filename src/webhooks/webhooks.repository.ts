@@ -1,6 +1,6 @@
 // Every query of webhooks: endpoints, the order-event outbox, deliveries and their attempts.
 import { sql } from 'kysely';
-import { rawSqlite } from '../db/raw-sqlite.js';
+import { rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 import type { DeliveryState, OrderEventType } from './webhooks.table.js';
 
@@ -28,6 +28,25 @@ const INSERT_DELIVERIES_SQL = `insert into webhook_deliveries
   select e.id, w.id, 'pending', 0, '${DUE_NOW}', null, null, e.created_at
   from order_events e join webhook_endpoints w on w.reseller_id = e.reseller_id
   where e.id = ? and w.active = 1`;
+
+const EVENT_COLUMNS = ['event_id', 'reseller_id', 'order_id', 'type', 'dedup_key', 'payload_json', 'created_at'] as const;
+const INSERT_DELIVERIES_RANGE_SQL = INSERT_DELIVERIES_SQL.replace('where e.id = ?', 'where e.id between ? and ?');
+
+/**
+ * Events of several resellers at once, with their deliveries, as insertEvents would write them
+ * one after the other, in a few multi-row statements (SQLite; the writer's batches). For events
+ * without a dedup key: a recorded key fails the statement instead of skipping the event.
+ */
+export function insertEventsMany(raw: RawSqlite, events: ReadonlyArray<NewEvent & { readonly resellerId: number }>): void {
+  if (events.length === 0) return;
+  const ids = raw.insertMany(
+    'order_events',
+    EVENT_COLUMNS,
+    events.map((e) => [e.eventId, e.resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at]),
+  );
+  // The new events hold the highest ids, one after the other: the range is exactly theirs.
+  raw.run(INSERT_DELIVERIES_RANGE_SQL, ids[0]!, ids[ids.length - 1]!);
+}
 
 export async function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
