@@ -1,8 +1,9 @@
 // Commits a validated order: resolves the customer (credentials verified off the event loop,
 // before the transaction), prices the items, then writes customer, order, items, the audit
 // record and the order's events in one durable transaction — a portable unit, which under
-// `serve` on SQLite runs on the writer thread (src/db/writer-thread.ts). Throws
-// PlaceOrderError for rule failures.
+// `serve` on SQLite runs on the writer thread (src/db/writer-thread.ts), with a batch form for
+// the orders that commit together (commitOrdersTogether; decision 2 in docs/decisions.md).
+// Throws PlaceOrderError for rule failures.
 import { randomBytes } from 'node:crypto';
 import type { Catalog, Plan } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
@@ -15,6 +16,7 @@ import {
   replaceCustomerDetails,
 } from '../customers/customers.repository.js';
 import type { Hasher } from '../customers/hasher.js';
+import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db, Dialect, Store } from '../db/store.js';
 import type { PortableUnit } from '../db/writer-thread.js';
 import { Errors, PlaceOrderError, errorByCode, fail } from '../errors.js';
@@ -35,7 +37,6 @@ import { activate } from '../orders/lifecycle.service.js';
 import type { ContactDetails, OrderRequest } from './validate.js';
 import { newOrderEvent, recordOrderEvents, type OrderEventFacts } from '../webhooks/events.js';
 import { insertEventsMany } from '../webhooks/webhooks.repository.js';
-import { rawSqlite } from '../db/raw-sqlite.js';
 import { clockFor, forcedPlaceOrderError } from '../sandbox/sandbox.service.js';
 
 export interface PlaceOrderDeps {
