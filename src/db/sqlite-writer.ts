@@ -81,19 +81,25 @@ export function commitUnits(
   });
 }
 
+/** A portable unit to commit, with its arguments (no unit: not a portable one). */
+export interface PortableJob {
+  readonly unit: PortableUnit<unknown, unknown> | undefined;
+  readonly args: unknown;
+}
+
 /**
- * Portable units of one kind committed through their `many` form (writer-thread.ts) in one
- * transaction. Undefined when that form does not take these arguments, or threw (nothing of it
- * is kept then): the caller commits the units one by one instead, so a failure of the batch
- * form costs time, never an order.
+ * A batch of portable units of one kind committed through that kind's `many` form
+ * (writer-thread.ts) in one transaction. Undefined when the jobs are not all of one kind, when
+ * the form does not take their arguments, or when it threw (nothing of it is kept then): the
+ * caller commits the units one by one instead, so a failure of the batch form costs time, never
+ * an order.
  */
-export async function commitTogether<A>(
-  writer: SqliteWriter,
-  unit: PortableUnit<A, unknown>,
-  args: readonly A[],
-): Promise<Outcome[] | undefined> {
+export async function commitTogether(writer: SqliteWriter, jobs: readonly PortableJob[]): Promise<Outcome[] | undefined> {
+  const unit = jobs[0]?.unit;
+  if (jobs.length < 2 || !unit?.many || jobs.some((job) => job.unit !== unit)) return undefined;
   const many = unit.many;
-  if (args.length < 2 || !many?.accepts(args)) return undefined;
+  const args = jobs.map((job) => job.args);
+  if (!many.accepts(args)) return undefined;
   return writer.db.connection().execute(async (conn) => {
     registerRawSqlite(conn, writer.raw);
     writer.raw.run('begin immediate');

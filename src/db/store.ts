@@ -22,6 +22,7 @@ import {
   openSqliteWriter,
   sqliteConnection,
   type BatchJob,
+  type PortableJob,
   type SqliteWriter,
 } from './sqlite-writer.js';
 import { WRITER_THREAD_AVAILABLE, WriterThread, type PortableUnit } from './writer-thread.js';
@@ -126,15 +127,10 @@ class GroupCommitter {
   private readonly batcher: Batcher<CommitJob>;
 
   constructor(writer: SqliteWriter, lock: Mutex, maxBatch: number, afterCommit: () => void) {
-    const commit = async (batch: readonly CommitJob[]) => {
-      // A batch of one kind of portable unit first tries that unit's batch form, as on the writer thread.
-      const kind = batch[0]?.portable?.unit;
-      const together =
-        kind && batch.every((job) => job.portable?.unit === kind)
-          ? await commitTogether(writer, kind, batch.map((job) => job.portable!.args))
-          : undefined;
-      return together ?? commitUnits(writer, batch.map((job) => job.unit));
-    };
+    // A batch of one kind of portable unit first tries that unit's batch form, as on the writer thread.
+    const commit = async (batch: readonly CommitJob[]) =>
+      (await commitTogether(writer, batch.map((job) => job.portable ?? { unit: undefined, args: undefined }))) ??
+      commitUnits(writer, batch.map((job) => job.unit));
     this.batcher = new Batcher({ lock, maxBatch, commit, afterCommit });
   }
 
@@ -154,7 +150,7 @@ class GroupCommitter {
 interface CommitJob extends BatchJob {
   unit: Unit<unknown>;
   /** Set for a portable unit: it may be committed with others of its kind (commitTogether). */
-  portable: { unit: PortableUnit<unknown, unknown>; args: unknown } | undefined;
+  portable: PortableJob | undefined;
 }
 
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {

@@ -28,12 +28,8 @@ port.on('message', (message: BatchMessage | 'stop') => {
   });
   const answer = (outcomes: DoneMessage['outcomes']) => port.postMessage({ id: message.id, outcomes } satisfies DoneMessage);
   // A batch of one kind of unit first tries that unit's batch form, then one by one.
-  const kind = UNITS.get(message.jobs[0]?.name ?? '');
-  const together =
-    kind && message.jobs.every((job) => job.name === kind.name)
-      ? commitTogether(writer, kind as PortableUnit<unknown, unknown>, message.jobs.map((job) => job.args))
-      : Promise.resolve(undefined);
-  together.then((outcomes) => outcomes ?? commitUnits(writer, units, { optimistic: true })).then(
+  const jobs = message.jobs.map((job) => ({ unit: UNITS.get(job.name) as PortableUnit<unknown, unknown> | undefined, args: job.args }));
+  commitTogether(writer, jobs).then((outcomes) => outcomes ?? commitUnits(writer, units, { optimistic: true })).then(
     (outcomes) => answer(outcomes.map((o) => (o.ok ? o : { ok: false, error: serializeError(o.error) }))),
     // The batch could not even begin (the file locked by another process for longer than the
     // busy timeout, say): every unit of it fails, and the thread takes the next batch.

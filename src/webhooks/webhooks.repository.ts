@@ -1,6 +1,6 @@
 // Every query of webhooks: endpoints, the order-event outbox, deliveries and their attempts.
 import { sql } from 'kysely';
-import { rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
+import { insertSql, rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 import type { DeliveryState, OrderEventType } from './webhooks.table.js';
 
@@ -16,21 +16,16 @@ export interface NewEvent {
   at: string;
 }
 
-/**
- * Writes the events and one pending delivery per event and active endpoint of the reseller, in
- * two queries whatever the number of events (all of one reseller). An event whose dedup key is
- * recorded already is skipped. Returns the row ids written.
- */
-const INSERT_EVENT_SQL = `insert into order_events (event_id, reseller_id, order_id, type, dedup_key, payload_json, created_at)
-  values (?, ?, ?, ?, ?, ?, ?) on conflict (dedup_key) do nothing`;
-const INSERT_DELIVERIES_SQL = `insert into webhook_deliveries
+const EVENT_COLUMNS = ['event_id', 'reseller_id', 'order_id', 'type', 'dedup_key', 'payload_json', 'created_at'] as const;
+const INSERT_EVENT_SQL = `${insertSql('order_events', EVENT_COLUMNS)} on conflict (dedup_key) do nothing`;
+/** One pending delivery per event and active endpoint of the event's reseller; the events follow. */
+const INSERT_DELIVERIES_OF = `insert into webhook_deliveries
   (event_row_id, endpoint_id, state, attempts, next_attempt_at, lease_until, delivered_at, created_at)
   select e.id, w.id, 'pending', 0, '${DUE_NOW}', null, null, e.created_at
   from order_events e join webhook_endpoints w on w.reseller_id = e.reseller_id
-  where e.id = ? and w.active = 1`;
-
-const EVENT_COLUMNS = ['event_id', 'reseller_id', 'order_id', 'type', 'dedup_key', 'payload_json', 'created_at'] as const;
-const INSERT_DELIVERIES_RANGE_SQL = INSERT_DELIVERIES_SQL.replace('where e.id = ?', 'where e.id between ? and ?');
+  where w.active = 1 and e.id`;
+const INSERT_DELIVERIES_SQL = `${INSERT_DELIVERIES_OF} = ?`;
+const INSERT_DELIVERIES_RANGE_SQL = `${INSERT_DELIVERIES_OF} between ? and ?`;
 
 /**
  * Events of several resellers at once, with their deliveries, as insertEvents would write them
@@ -48,6 +43,11 @@ export function insertEventsMany(raw: RawSqlite, events: ReadonlyArray<NewEvent 
   raw.run(INSERT_DELIVERIES_RANGE_SQL, ids[0]!, ids[ids.length - 1]!);
 }
 
+/**
+ * Writes the events and one pending delivery per event and active endpoint of the reseller, in
+ * two queries whatever the number of events (all of one reseller). An event whose dedup key is
+ * recorded already is skipped. Returns the row ids written.
+ */
 export async function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
   if (events.length === 0) return [];
   const raw = rawSqlite(tx);
