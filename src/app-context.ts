@@ -2,8 +2,10 @@
 import type { Catalog } from './catalog/catalog.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import type { CredentialCache } from './customers/credential-cache.js';
-import type { Hasher } from './customers/hasher.js';
+import type { CredentialCache } from './passwords/credential-cache.js';
+import type { Hasher } from './passwords/hasher.js';
+import type { PasswordProver } from './passwords/prover.js';
+import type { Idempotency } from './hardening/idempotency.js';
 import type { Store } from './db/store.js';
 import type { HttpsCheck } from './wire/transport.js';
 
@@ -14,5 +16,8 @@ export interface AppContext {
   readonly hasher: Hasher;
   readonly config: Config;
   readonly credentials: CredentialCache;
+  /** The one door for password proofs, customers and API users alike. */
+  readonly passwords: PasswordProver;
+  readonly idempotency: Idempotency;
   readonly isHttps: HttpsCheck;
 }

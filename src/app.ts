@@ -1,13 +1,15 @@
 // Builds the HTTP server from explicit dependencies. Every answer — including parse failures,
 // unknown paths and unexpected errors — carries an errorCode; no stack trace ever leaves.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Catalog } from './catalog/catalog.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
-import { CredentialCache } from './customers/credential-cache.js';
-import { HasherBusyError, type Hasher } from './customers/hasher.js';
+import { CredentialCache } from './passwords/credential-cache.js';
+import { HasherBusyError, type Hasher } from './passwords/hasher.js';
+import { PasswordProver } from './passwords/prover.js';
+import { Idempotency } from './hardening/idempotency.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { newRequestId } from './random-ids.js';
@@ -19,7 +21,7 @@ import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { webRoutes } from './web/web.routes.js';
-import { errorFields, responseFormatOf, sendAnswer, unknownErrorFields } from './wire/answer.js';
+import { URL_ENCODED, answerOf, errorFields, responseFormatOf, sendAnswer, unknownErrorFields, type Answer } from './wire/answer.js';
 import { firstValue, parsePairs, queryOf } from './wire/form.js';
 import { UNSUPPORTED_BODY } from './wire/routing.js';
 import { httpsCheck } from './wire/transport.js';
@@ -42,13 +44,17 @@ export interface AppDeps {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const credentials = deps.credentials ?? new CredentialCache(deps.config.credentialCacheEntries);
+  const policy = { threshold: deps.config.loginLockoutThreshold, lockSeconds: deps.config.loginLockoutMinutes * 60 };
   const ctx: AppContext = {
     store: deps.store,
     catalog: deps.catalog,
     clock: deps.clock,
     hasher: deps.hasher,
     config: deps.config,
-    credentials: deps.credentials ?? new CredentialCache(deps.config.credentialCacheEntries),
+    credentials,
+    passwords: new PasswordProver({ store: deps.store, clock: deps.clock, hasher: deps.hasher, credentials, policy }),
+    idempotency: new Idempotency({ store: deps.store, clock: deps.clock, config: deps.config }),
     isHttps: httpsCheck(deps.config.trustedProxies),
   };
   const app = Fastify({
@@ -68,8 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Errors Fastify raises before routing (a malformed URL, a bad Content-Type header).
     frameworkErrors: (error, req, reply) => {
       const item = error.code === 'FST_ERR_BAD_URL' ? 'URL' : 'Content-Type';
-      req.errorCode = Errors.INVALID_VALUE.code;
-      return sendAnswer(reply, { fields: errorFields(fail(Errors.INVALID_VALUE, item)), format: 1, status: 400 });
+      return sendAnswer(reply, answerOf(errorFields(fail(Errors.INVALID_VALUE, item)), { status: 400 }));
     },
   });
   app.decorateRequest('errorCode', undefined);
@@ -96,35 +101,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done();
   });
 
+  // Whatever throws inside a route or hook becomes a spec answer with an errorCode; an error
+  // handler that threw itself would leave Fastify's own 500 JSON (issue 13, finding 2).
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const format = responseFormatOf(firstValue(parsePairs(queryOf(req.url)), 'responseformat'));
-    let fields;
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
-      fields = errorFields(fail(Errors.INVALID_VALUE, 'requestBody'));
-    } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_TYPE') {
-      fields = errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'));
-    } else if (error instanceof HasherBusyError) {
-      fields = errorFields(fail(Errors.CALL_LIMIT));
-    } else {
-      req.log.error({ err: error }, 'unexpected error');
-      fields = unknownErrorFields(req.id);
+    const answer = errorAnswer(error, req);
+    if (answer.errorCode === Errors.UNKNOWN_ERROR.code) req.log.error({ err: error }, 'unexpected error');
+    if (reply.sent) return;
+    try {
+      // A handler may have set headers of an answer it never sent (a Location among them).
+      reply.removeHeader('location');
+      reply.removeHeader('idempotent-replayed');
+      return sendAnswer(reply, answer);
+    } catch (sendError) {
+      req.log.error({ err: sendError }, 'the error answer could not be sent');
+      reply.raw.writeHead(200, { 'content-type': URL_ENCODED, 'cache-control': 'no-store' }).end(answer.body);
     }
-    req.errorCode = Number(fields[0]![1]);
-    return sendAnswer(reply, { fields, format });
   });
 
   app.setNotFoundHandler((req, reply) => {
-    req.errorCode = Errors.UNKNOWN_ERROR.code;
-    return sendAnswer(reply, {
-      status: 404,
-      fields: [
-        ['errorCode', Errors.UNKNOWN_ERROR.code],
-        ['errorMessage', `No endpoint at ${req.method} ${req.url.split('?')[0]!.slice(0, 100)}`],
-      ],
-      format: 1,
-    });
+    const fields = [
+      ['errorCode', Errors.UNKNOWN_ERROR.code],
+      ['errorMessage', `No endpoint at ${req.method} ${req.url.split('?')[0]!.slice(0, 100)}`],
+    ] as const;
+    return sendAnswer(reply, answerOf(fields, { status: 404 }));
   });
 
+  app.addHook('onClose', async () => ctx.idempotency.close());
   registerHardening(app, ctx);
   placeOrderRoutes(app, ctx);
   resellerApiRoutes(app, ctx);
@@ -134,4 +136,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   webRoutes(app, ctx);
   await app.ready();
   return app;
+}
+
+/** The answer to an error that escaped a route or a hook: the request's format, never a 5xx. */
+function errorAnswer(error: FastifyError, req: FastifyRequest): Answer {
+  const format = responseFormatOf(firstValue(parsePairs(queryOf(req.url)), 'responseformat'));
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return answerOf(errorFields(fail(Errors.INVALID_VALUE, 'requestBody')), { format });
+  }
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || error.code === 'FST_ERR_CTP_INVALID_TYPE') {
+    return answerOf(errorFields(fail(Errors.INVALID_VALUE, 'Content-Type')), { format });
+  }
+  if (error instanceof HasherBusyError) return answerOf(errorFields(fail(Errors.CALL_LIMIT)), { format });
+  return answerOf(unknownErrorFields(req.id), { format });
 }

@@ -20,10 +20,13 @@ export interface Config {
   readonly credentialCacheEntries: number;
   /** How long after authorization a reseller may refund an order (!AutoRefund). */
   readonly refundPeriodDays: number;
-  /** Consecutive failed API-user logins that lock the user (docs/api/reseller-endpoints.md)… */
-  readonly apiLockoutThreshold: number;
+  /**
+   * Consecutive failed password proofs that lock a login name, a customer's or an API user's
+   * (src/passwords/prover.ts, docs/reliability.md)…
+   */
+  readonly loginLockoutThreshold: number;
   /** …for this long. */
-  readonly apiLockoutMinutes: number;
+  readonly loginLockoutMinutes: number;
   /** An API user's password expires this long after it was set; 0 means never. */
   readonly apiPasswordMaxAgeDays: number;
   readonly pgPoolSize: number;
@@ -82,8 +85,8 @@ export const DEFAULTS: Config = Object.freeze({
   maxQueuedHashes: 256,
   credentialCacheEntries: 10_000,
   refundPeriodDays: 30,
-  apiLockoutThreshold: 5,
-  apiLockoutMinutes: 15,
+  loginLockoutThreshold: 5,
+  loginLockoutMinutes: 15,
   apiPasswordMaxAgeDays: 365,
   pgPoolSize: 10,
   pgStatementTimeoutMs: 10_000,
@@ -160,8 +163,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     }),
     maxConcurrentHashes: int('PLACEORDER_MAX_HASHES', env.PLACEORDER_MAX_HASHES, DEFAULTS.maxConcurrentHashes, 1, 256),
     refundPeriodDays: int('PLACEORDER_REFUND_PERIOD_DAYS', env.PLACEORDER_REFUND_PERIOD_DAYS, DEFAULTS.refundPeriodDays, 0, 3650),
-    apiLockoutThreshold: int('PLACEORDER_API_LOCKOUT_THRESHOLD', env.PLACEORDER_API_LOCKOUT_THRESHOLD, DEFAULTS.apiLockoutThreshold, 1, 1000),
-    apiLockoutMinutes: int('PLACEORDER_API_LOCKOUT_MINUTES', env.PLACEORDER_API_LOCKOUT_MINUTES, DEFAULTS.apiLockoutMinutes, 1, 525_600),
+    // The PLACEORDER_API_LOCKOUT_* names of earlier releases still work.
+    loginLockoutThreshold: int(
+      'PLACEORDER_LOGIN_LOCKOUT_THRESHOLD',
+      env.PLACEORDER_LOGIN_LOCKOUT_THRESHOLD ?? env.PLACEORDER_API_LOCKOUT_THRESHOLD,
+      DEFAULTS.loginLockoutThreshold,
+      1,
+      1000,
+    ),
+    loginLockoutMinutes: int(
+      'PLACEORDER_LOGIN_LOCKOUT_MINUTES',
+      env.PLACEORDER_LOGIN_LOCKOUT_MINUTES ?? env.PLACEORDER_API_LOCKOUT_MINUTES,
+      DEFAULTS.loginLockoutMinutes,
+      1,
+      525_600,
+    ),
     apiPasswordMaxAgeDays: int('PLACEORDER_API_PASSWORD_MAX_AGE_DAYS', env.PLACEORDER_API_PASSWORD_MAX_AGE_DAYS, DEFAULTS.apiPasswordMaxAgeDays, 0, 3650),
     pgPoolSize: flags.pgPoolSize !== undefined
       ? int('--pg-pool', flags.pgPoolSize, DEFAULTS.pgPoolSize, 1, 500)

@@ -2,7 +2,8 @@
 // "Authentication"): a new password (which restarts the password's lifetime and ends any lock),
 // or lifting a lockout early.
 import { systemClock } from '../clock.js';
-import { setApiUserPassword, unlockApiUser } from '../reseller-api/api-users.repository.js';
+import { clearThrottle } from '../passwords/throttle.repository.js';
+import { findApiUser, setApiUserPassword } from '../reseller-api/api-users.repository.js';
 import { CliError, hasherFor, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
 const USAGE = `placeorder api-user password --login NAME --password PW [--db PATH_OR_URL]
@@ -19,13 +20,15 @@ export async function apiUserCommand(args: string[], io: Io): Promise<number> {
     return withStore(values.db as string | undefined, async (store, config) => {
       const hash = await hasherFor(config).hash(password);
       const at = systemClock.now().toISOString();
-      if (!(await store.write((tx) => setApiUserPassword(tx, login, hash, at)))) throw new CliError(`there is no API user "${login}"`);
+      const set = await store.write(async (tx) => (await setApiUserPassword(tx, login, hash, at)) && (await clearThrottle(tx, 'api-user', login), true));
+      if (!set) throw new CliError(`there is no API user "${login}"`);
       io.out(`API user "${login}" has a new password`);
       return 0;
     });
   }
   return withStore(values.db as string | undefined, async (store) => {
-    if (!(await store.write((tx) => unlockApiUser(tx, login)))) throw new CliError(`there is no API user "${login}"`);
+    if (!(await findApiUser(store.db, login))) throw new CliError(`there is no API user "${login}"`);
+    await store.write((tx) => clearThrottle(tx, 'api-user', login));
     io.out(`API user "${login}" is unlocked`);
     return 0;
   });

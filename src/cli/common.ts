@@ -5,7 +5,7 @@ import { pino, type Logger } from 'pino';
 import { chunkedSink } from './log-destination.js';
 import { parseCents } from '../money.js';
 import { loadConfig, type Config } from '../config.js';
-import { argon2Hasher, type Hasher } from '../customers/hasher.js';
+import { argon2Hasher, type Hasher } from '../passwords/hasher.js';
 import { ensureSchema, openStore, type Store } from '../db/store.js';
 
 export class CliError extends Error {

@@ -1,7 +1,7 @@
 // Demo data for `serve --demo`: the brands the spec's own examples use, validated, so that the
 // curl sample, the URL example and the HTML form (pointed at localhost) succeed as written.
 import type { Clock } from '../clock.js';
-import type { Hasher } from '../customers/hasher.js';
+import type { Hasher } from '../passwords/hasher.js';
 import type { Store } from '../db/store.js';
 import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { createReseller } from '../resellers/resellers.service.js';

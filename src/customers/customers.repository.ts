@@ -2,42 +2,48 @@
 import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db } from '../db/store.js';
 
-export interface CustomerRow {
-  id: number;
-  login_name: string;
-  password_hash: string;
+/** A customer's login, as the password proof needs it (src/passwords/prover.ts). */
+export interface CustomerLogin {
+  readonly id: number;
+  readonly passwordHash: string;
 }
 
-export async function findCustomerByLogin(db: Db, loginName: string): Promise<CustomerRow | undefined> {
-  const raw = rawSqlite(db);
-  if (raw) return raw.get<CustomerRow>('select id, login_name, password_hash from customers where login_name = ?', loginName);
-  return db
-    .selectFrom('customers')
-    .select(['id', 'login_name', 'password_hash'])
-    .where('login_name', '=', loginName)
-    .executeTakeFirst();
-}
-
-export async function passwordHashOf(tx: Db, customerId: number): Promise<string | undefined> {
-  const row = await tx.selectFrom('customers').select('password_hash').where('id', '=', customerId).executeTakeFirst();
-  return row?.password_hash;
+export async function customerLogin(db: Db, loginName: string): Promise<CustomerLogin | undefined> {
+  const row = await db.selectFrom('customers').select(['id', 'password_hash']).where('login_name', '=', loginName).executeTakeFirst();
+  return row && { id: row.id, passwordHash: row.password_hash };
 }
 
 /**
- * What a returning customer's order compares: the stored hash and the stored details.
- * `forUpdate` (PostgreSQL) also locks the row until the transaction ends, so that a change
- * computed from it cannot lose a concurrent one; SQLite's write transactions run one at a time.
+ * What a returning customer's order compares: the stored hash, the stored details, and whether
+ * the login name is locked (login_throttle, read in the same statement: a remembered credential
+ * must not answer for a locked name, issue 13 finding 3). `forUpdate` (PostgreSQL) also locks
+ * the customer's row until the transaction ends, so that a change computed from it cannot lose
+ * a concurrent one; SQLite's write transactions run one at a time.
  */
 export async function customerForOrder(
   tx: Db,
   customerId: number,
   { forUpdate = false }: { forUpdate?: boolean } = {},
-): Promise<{ password_hash: string; email_address: string; details_json: string } | undefined> {
+): Promise<StoredCustomer | undefined> {
   const raw = rawSqlite(tx);
-  if (raw) return raw.get('select password_hash, email_address, details_json from customers where id = ?', customerId);
-  const query = tx.selectFrom('customers').select(['password_hash', 'email_address', 'details_json']).where('id', '=', customerId);
-  return (forUpdate ? query.forUpdate() : query).executeTakeFirst();
+  if (raw) return raw.get(CUSTOMER_FOR_ORDER_SQL, customerId);
+  const query = tx
+    .selectFrom('customers as c')
+    .leftJoin('login_throttle as t', (join) => join.on('t.realm', '=', 'customer').onRef('t.login_name', '=', 'c.login_name'))
+    .select(['c.password_hash', 'c.email_address', 'c.details_json', 't.locked_until'])
+    .where('c.id', '=', customerId);
+  return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
 }
+
+export interface StoredCustomer {
+  password_hash: string;
+  email_address: string;
+  details_json: string;
+  locked_until: string | null;
+}
+
+const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
+  left join login_throttle t on t.realm = 'customer' and t.login_name = c.login_name where c.id = ?`;
 
 export interface NewCustomer {
   loginName: string;

@@ -5,6 +5,7 @@ import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } 
 import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
 import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
+import type { LoginThrottleTable } from '../passwords/throttle.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
 import type { OrderingSubmissionsTable, WebSessionsTable } from '../web/sessions/sessions.table.js';
@@ -30,4 +31,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   web_sessions: WebSessionsTable;
   ordering_submissions: OrderingSubmissionsTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -5,11 +5,10 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage, fail } from '../errors.js';
-import { errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
+import { answerOf, errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
 import { encodeUrlEncoded, firstValue, parsePairs, queryOf, requestPairs, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
 import { newRequestId } from '../random-ids.js';
-import { errorCodeOfBody } from './idempotency.js';
 import type { Metrics } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -23,9 +22,8 @@ function pathOf(req: FastifyRequest): string {
 }
 
 function callLimit(req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], waitSeconds: number): FastifyReply {
-  req.errorCode = Errors.CALL_LIMIT.code;
   reply.header('retry-after', String(waitSeconds));
-  return sendAnswer(reply, { fields: errorFields(fail(Errors.CALL_LIMIT)), format: responseFormatOf(firstValue(pairs, 'responseformat')) });
+  return sendAnswer(reply, answerOf(errorFields(fail(Errors.CALL_LIMIT)), { format: responseFormatOf(firstValue(pairs, 'responseformat')) }));
 }
 
 export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
@@ -68,7 +66,6 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
     reply.header('x-content-type-options', 'nosniff');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if ((req.raw.socket as TLSSocket).encrypted || ctx.isHttps(req.raw)) reply.header('strict-transport-security', HSTS);
-    if (req.errorCode === undefined && typeof payload === 'string') req.errorCode = errorCodeOfBody(payload);
     done(null, payload);
   });
 

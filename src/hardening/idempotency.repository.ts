@@ -2,6 +2,7 @@
 // own small durable unit: the claim must be visible to every other process before the request
 // it guards runs, and the stored answer durable before the client reads it.
 import type { Db } from '../db/store.js';
+import type { Answer } from '../wire/answer.js';
 import type { IdempotencyKeysTable } from './idempotency.table.js';
 
 export type KeyRow = IdempotencyKeysTable;
@@ -35,6 +36,7 @@ export async function insertClaim(tx: Db, c: Claim): Promise<boolean> {
       content_type: null,
       location: null,
       body: null,
+      error_code: null,
     })
     .onConflict((oc) => oc.columns(['scope', 'idem_key']).doNothing())
     .returning('owner')
@@ -65,17 +67,10 @@ export async function takeOver(tx: Db, scope: string, key: string, owner: string
   return Number(r.numUpdatedRows) === 1;
 }
 
-export interface StoredAnswer {
-  status: number;
-  contentType: string;
-  location: string | null;
-  body: string;
-}
-
-export async function storeAnswer(tx: Db, scope: string, key: string, owner: string, a: StoredAnswer): Promise<void> {
+export async function storeAnswer(tx: Db, scope: string, key: string, owner: string, a: Answer): Promise<void> {
   await tx
     .updateTable('idempotency_keys')
-    .set({ state: 'done', status: a.status, content_type: a.contentType, location: a.location, body: a.body })
+    .set({ state: 'done', error_code: a.errorCode, status: a.status, content_type: a.contentType, location: a.location ?? null, body: a.body })
     .where('scope', '=', scope)
     .where('idem_key', '=', key)
     .where('owner', '=', owner)
@@ -107,27 +102,4 @@ export async function deleteExpired(tx: Db, scope: string, key: string, owner: s
 export async function purgeExpired(tx: Db, now: string): Promise<number> {
   const r = await tx.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
   return Number(r.numDeletedRows);
-}
-
-/** The reseller an endpoint's request names: by brand (`ap`) or by API user login. */
-export async function resellerIdForScope(db: Db, ap: string | undefined, loginName: string | undefined): Promise<number | undefined> {
-  if (ap !== undefined && ap.length <= 64) {
-    const r = await db.selectFrom('resellers').select('id').where('ap', '=', ap).executeTakeFirst();
-    if (r) return r.id;
-  }
-  if (loginName !== undefined && loginName.length <= 128) {
-    const u = await db.selectFrom('api_users').select('reseller_id').where('login_name', '=', loginName).executeTakeFirst();
-    if (u) return u.reseller_id;
-  }
-  return undefined;
-}
-
-/** The order a request (by its request id) committed, for answering a retry after a crash. */
-export async function orderByRequestId(db: Db, requestId: string, resellerId: number) {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'total_cents', 'currency'])
-    .where('request_id', '=', requestId)
-    .where('reseller_id', '=', resellerId)
-    .executeTakeFirst();
 }

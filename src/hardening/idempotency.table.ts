@@ -15,4 +15,6 @@ export interface IdempotencyKeysTable {
   content_type: string | null;
   location: string | null;
   body: string | null;
+  /** The stored answer's errorCode (migration 007_trust). */
+  error_code: number | null;
 }

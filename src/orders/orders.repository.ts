@@ -265,3 +265,17 @@ export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSumma
     items: byOrder.get(r.id) ?? [],
   }));
 }
+
+/** The order a request (by its request id) committed, for answering a retry after a crash. */
+export async function orderOfRequest(
+  db: Db,
+  requestId: string,
+  resellerId: number,
+): Promise<{ id: number; total_cents: number; currency: string } | undefined> {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'total_cents', 'currency'])
+    .where('request_id', '=', requestId)
+    .where('reseller_id', '=', resellerId)
+    .executeTakeFirst();
+}

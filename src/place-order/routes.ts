@@ -1,14 +1,21 @@
-// HTTP for !PlaceOrder: parse once, load the reseller named by `ap`, run the ladder, commit,
-// answer. The transport rule (-1) comes before anything is read.
+// HTTP for !PlaceOrder: parse once, load the reseller named by `ap` once, run the ladder, prove
+// the customer, commit, answer. One answer per request (src/wire/answer.ts): its redirect target
+// is parsed, checked and serialized before the ladder runs, so an order is stored only when its
+// success answer can be sent as computed. With an Idempotency-Key the commit runs under a key
+// claimed in the scope of whoever is placing the order (docs/reliability.md).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
-import { errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { endpointOf, keyHeaderOf, requestScope } from '../hardening/idempotency.js';
+import { orderOfRequest } from '../orders/orders.repository.js';
+import { clientAddressOf } from '../reseller-api/api-auth.js';
+import { answerOf, errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { requestPairs } from '../wire/form.js';
+import type { RedirectTarget } from '../wire/redirect.js';
 import { redactedParams } from '../wire/redact.js';
-import { placeCheckedOrder } from './service.js';
-import { canonicalize, redirectAllowed, validatePlaceOrder } from './validate.js';
+import { commitPreparedOrder, prepareOrder, type PreparedOrder } from './service.js';
+import { canonicalize, redirectsOf, validatePlaceOrder } from './validate.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
 
@@ -24,28 +31,51 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const pairs = requestPairs(req);
   const request = canonicalize(pairs);
   const format = responseFormatOf(request.values.get('responseFormat'));
-  const answer = (a: Omit<Answer, 'format'>) => {
-    req.errorCode = Number(a.fields[0]![1]);
-    return sendAnswer(reply, { ...a, format });
-  };
-  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return answer({ fields: errorFields(fail(Errors.NOT_HTTPS)) });
-  if (req.body === UNSUPPORTED_BODY) return answer({ fields: errorFields(fail(Errors.INVALID_VALUE, 'Content-Type')) });
+  const answer = (fields: Parameters<typeof answerOf>[0], redirect?: RedirectTarget) =>
+    answerOf(fields, { format, redirect, method: req.method });
+  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return sendAnswer(reply, answer(errorFields(fail(Errors.NOT_HTTPS))));
+  if (req.body === UNSUPPORTED_BODY) return sendAnswer(reply, answer(errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'))));
   // A browser opening an ordering URL, or that page's form coming back (docs/web.md).
   if (isOrderingPageRequest(req.method, pairs, request)) return serveOrderingPage(ctx, req, reply, pairs, request);
+  const keyHeader = keyHeaderOf(req);
+  if (keyHeader.kind === 'malformed') return sendAnswer(reply, answer(errorFields(fail(Errors.INVALID_VALUE, 'Idempotency-Key'))));
 
   const ap = request.values.get('ap');
   const reseller = ap && ap.length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;
-  const target = (name: 'errorURL' | 'successURL') => {
-    const url = request.values.get(name);
-    return url && redirectAllowed(url, reseller) ? url : undefined;
-  };
-  const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller });
-  if (!result.ok) return answer({ fields: errorFields(result.error), redirect: target('errorURL') });
+  const redirects = redirectsOf(request, reseller);
+  const refused = (e: PlaceOrderError) => answer(errorFields(e), redirects.errorURL ?? undefined);
+  const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller, redirects });
+  if (!result.ok) return sendAnswer(reply, refused(result.error));
+  let prepared: PreparedOrder;
   try {
-    const placed = await placeCheckedOrder(ctx, result.order, { requestId: req.id, auditParams: redactedParams(pairs) });
-    return answer({ fields: placedOrderFields(placed), redirect: target('successURL') });
+    prepared = await prepareOrder(ctx, result.order, clientAddressOf(req.raw, ctx.config.trustedProxies));
   } catch (error) {
-    if (error instanceof PlaceOrderError) return answer({ fields: errorFields(error), redirect: target('errorURL') });
+    if (error instanceof PlaceOrderError) return sendAnswer(reply, refused(error));
     throw error;
   }
+  const placed = (o: { orderNumber: number; totalCents: number; currency: string }) => answer(placedOrderFields(o), redirects.successURL ?? undefined);
+  const commit = async (requestId: string): Promise<Answer> => {
+    try {
+      return placed(await commitPreparedOrder(ctx, prepared, { requestId, auditParams: redactedParams(pairs) }));
+    } catch (error) {
+      if (error instanceof PlaceOrderError) return refused(error);
+      throw error;
+    }
+  };
+  if (keyHeader.kind === 'none') return sendAnswer(reply, await commit(req.id));
+
+  const resellerId = result.order.reseller.id;
+  // A returning (or new) customer proved the password for this login; a guest is nobody, so a
+  // guest's key is bound to the request itself (src/hardening/idempotency.ts).
+  const scope =
+    prepared.caller !== undefined
+      ? `r:${resellerId}:login:${prepared.caller}`
+      : requestScope(`r:${resellerId}:guest`, endpointOf(req.url), pairs);
+  // Had a dead attempt committed its order, running again would place a second one.
+  const recover = async (requestId: string) => {
+    const order = await orderOfRequest(ctx.store.db, requestId, resellerId);
+    return order && placed({ orderNumber: order.id, totalCents: order.total_cents, currency: order.currency });
+  };
+  const outcome = await ctx.idempotency.once({ req, key: keyHeader.key, scope, pairs, format }, commit, recover);
+  return sendAnswer(reply, outcome.answer, { replayed: outcome.replayed });
 }

@@ -4,18 +4,17 @@
 // `serve` on SQLite runs on the writer thread (src/db/writer-thread.ts), with a batch form for
 // the orders that commit together (commitOrdersTogether; decision 2 in docs/decisions.md).
 // Throws PlaceOrderError for rule failures.
-import { randomBytes } from 'node:crypto';
 import type { Catalog, Plan } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
-import type { CredentialCache } from '../customers/credential-cache.js';
 import {
-  findCustomerByLogin,
+  customerForOrder,
+  customerLogin,
   insertCustomer,
   isUniqueViolation,
-  customerForOrder,
   replaceCustomerDetails,
+  type StoredCustomer,
 } from '../customers/customers.repository.js';
-import type { Hasher } from '../customers/hasher.js';
+import { PasswordProver } from '../passwords/prover.js';
 import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db, Dialect, Store } from '../db/store.js';
 import type { PortableUnit } from '../db/writer-thread.js';
@@ -43,8 +42,7 @@ export interface PlaceOrderDeps {
   readonly store: Store;
   readonly catalog: Catalog;
   readonly clock: Clock;
-  readonly hasher: Hasher;
-  readonly credentials: CredentialCache;
+  readonly passwords: PasswordProver;
 }
 
 export interface PlacedOrder {
@@ -75,34 +73,58 @@ class CredentialStale extends Error {
 }
 
 /**
- * What follows the ladder for every order, whichever way it came (the API route or the ordering
- * page): a sandbox reseller's orders run on its own test clock and may be forced to fail
- * (src/sandbox, docs/integrators.md); then the order is placed.
+ * An order past every check that needs no transaction: the sandbox's forced errors and test
+ * clock (src/sandbox, docs/integrators.md), prices, and the customer's password (-16). What is
+ * left is its commit, which an Idempotency-Key can now guard in the scope of `caller`.
  */
-export async function placeCheckedOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {
+export interface PreparedOrder {
+  readonly order: OrderRequest;
+  /** The reseller's clock: a sandbox reseller's own test clock. */
+  readonly clock: Clock;
+  /** The client's address: whose share of the hashing pool a second proof would use. */
+  readonly source: string;
+  readonly items: readonly NewItem[];
+  readonly totalCents: number;
+  readonly status: OrderStatus;
+  readonly customer: CustomerPlan;
+  /** The login the order is placed under, proven (or new); undefined for a guest order. */
+  readonly caller: string | undefined;
+}
+
+export async function prepareOrder(deps: PlaceOrderDeps, order: OrderRequest, source: string): Promise<PreparedOrder> {
   const clock = await clockFor(deps.store.db, deps.clock, order.reseller);
   const forced = forcedPlaceOrderError(order, clock);
   if (forced) throw forced;
-  return placeOrder({ ...deps, clock }, order, facts);
-}
-
-export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, facts: RequestFacts): Promise<PlacedOrder> {
   const items = await priceItems(deps, order);
   const totalCents = items.reduce((sum, i) => sum + i.priceCents, 0);
   const status: OrderStatus = order.resellerPays ? 'pending_authorization' : totalCents === 0 ? 'active' : 'awaiting_payment';
+  const customer = await settleCustomer(deps, order, source, true);
+  return { order, clock, source, items, totalCents, status, customer, caller: order.loginName };
+}
+
+/** What follows the ladder for an order that no Idempotency-Key guards (the ordering page). */
+export async function placeCheckedOrder(
+  deps: PlaceOrderDeps,
+  order: OrderRequest,
+  facts: RequestFacts & { source: string },
+): Promise<PlacedOrder> {
+  return commitPreparedOrder(deps, await prepareOrder(deps, order, facts.source), facts);
+}
+
+export async function commitPreparedOrder(deps: PlaceOrderDeps, prepared: PreparedOrder, facts: RequestFacts): Promise<PlacedOrder> {
+  const { order, items, status, totalCents, clock } = prepared;
   // Only what the account rules read, and only when they read anything: the arguments cross to
   // the writer thread by copy.
   const ruleItems = order.items.map((i) => ({ no: i.no, plan: { product: pick(i.plan.product) } }));
   const rulesRead = readsHistory({ offerCode: order.offerCode, licenceCode: order.licenceCode, items: ruleItems });
   const contactJson = JSON.stringify(order.contact);
-  let recall = true;
+  let customer = prepared.customer;
   for (let attempt = 1; ; attempt++) {
-    const customer = await settleCustomer(deps, order, recall);
     // One literal with every field (not a spread of the attempt-invariant ones): a spread of
     // sixteen fields cost several µs per order on the main thread (docs/benchmarks.md).
     const args: CommitArgs = {
       dialect: deps.store.dialect,
-      nowMs: deps.clock.now().getTime(),
+      nowMs: clock.now().getTime(),
       currency: deps.catalog.currency,
       resellerId: order.reseller.id,
       customer,
@@ -128,10 +150,13 @@ export async function placeOrder(deps: PlaceOrderDeps, order: OrderRequest, fact
         : await deps.store.writePortable(commitOrderUnit, args);
     } catch (error) {
       // Two first orders of one new login name raced; the loser runs again as returning.
-      if (error instanceof CustomerRaced && attempt < 3) continue;
+      if (error instanceof CustomerRaced && attempt < 3) {
+        customer = await settleCustomer(deps, order, prepared.source, true);
+        continue;
+      }
       if (error instanceof CredentialStale && attempt < 3) {
-        deps.credentials.forget(order.loginName!, order.loginPassword!);
-        recall = false;
+        deps.passwords.forget(customerAttempt(order, prepared.source));
+        customer = await settleCustomer(deps, order, prepared.source, false);
         continue;
       }
       throw error;
@@ -165,40 +190,34 @@ async function priceItems(deps: PlaceOrderDeps, order: OrderRequest): Promise<Ne
   });
 }
 
-/**
- * -16: a returning customer proves the password; a "new" customer whose login name exists is
- * treated as returning when the password verifies (a retried request must not fail). Unknown
- * names cost one hash verification too, so timing does not tell which names exist.
- */
-async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest, recall: boolean): Promise<CustomerPlan> {
-  if (order.customerMode === 'guest') return { kind: 'guest' };
-  const loginName = order.loginName!;
-  const password = order.loginPassword!;
-  // Credentials proven before need no read here: the transaction checks the stored hash.
-  const known = recall ? deps.credentials.recall(loginName, password) : undefined;
-  if (known) return { kind: 'existing', id: known.id, passwordHash: known.hash, recalled: true };
-  const row = await findCustomerByLogin(deps.store.db, loginName);
-  if (!row) {
-    if (order.customerMode === 'returning') {
-      await deps.hasher.verify(await dummyHash(deps.hasher), password);
-      throw fail(Errors.LOGIN_FAILED);
-    }
-    return { kind: 'create', loginName, passwordHash: await deps.hasher.hash(password) };
-  }
-  // A cache hit already refreshed the entry; remembering again would only cost another HMAC.
-  const cached = deps.credentials.proven(loginName, password, row.password_hash);
-  const proven = cached || (await deps.hasher.verify(row.password_hash, password));
-  if (!proven) throw fail(Errors.LOGIN_FAILED);
-  if (!cached) deps.credentials.remember(loginName, password, row.password_hash, row.id);
-  return { kind: 'existing', id: row.id, passwordHash: row.password_hash, recalled: false };
+function customerAttempt(order: OrderRequest, source: string) {
+  return { realm: 'customer' as const, loginName: order.loginName!, password: order.loginPassword!, source };
 }
 
-/** A real hash (same cost as real ones) of a random password, verified for unknown names. */
-const dummyHashes = new WeakMap<Hasher, Promise<string>>();
-function dummyHash(hasher: Hasher): Promise<string> {
-  let h = dummyHashes.get(hasher);
-  if (!h) dummyHashes.set(hasher, (h = hasher.hash(randomBytes(24).toString('base64'))));
-  return h;
+/**
+ * -16: a returning customer proves the password (src/passwords/prover.ts: locked names refused
+ * before any hash, unknown names at the cost of one, every failure counted). A "new" customer
+ * whose login name exists is treated as returning when the password verifies (a retried request
+ * must not fail). A new account cannot own the licence a renewal names, so such an order is
+ * refused as a wrong password would be: otherwise `licenceCode=BOGUS` told free names (-4) from
+ * taken ones (-16) without placing anything (issue 13, finding 5).
+ */
+async function settleCustomer(deps: PlaceOrderDeps, order: OrderRequest, source: string, recall: boolean): Promise<CustomerPlan> {
+  if (order.customerMode === 'guest') return { kind: 'guest' };
+  const attempt = customerAttempt(order, source);
+  // Credentials proven before need no read here: the transaction checks the stored hash and
+  // that the name is not locked.
+  const known = recall ? deps.passwords.recall(attempt) : undefined;
+  if (known) return { kind: 'existing', id: known.id, passwordHash: known.hash, recalled: true };
+  const login = await deps.passwords.find('customer', attempt.loginName, () => customerLogin(deps.store.db, attempt.loginName));
+  if (login.account === undefined && order.customerMode === 'new' && !deps.passwords.locked(login)) {
+    if (order.licenceCode === undefined) return { kind: 'create', loginName: attempt.loginName, passwordHash: await deps.passwords.hashNew(attempt) };
+    await deps.passwords.refuse(attempt, login);
+    throw fail(Errors.LOGIN_FAILED);
+  }
+  const account = await deps.passwords.prove(attempt, login);
+  if (!account) throw fail(Errors.LOGIN_FAILED);
+  return { kind: 'existing', id: account.id, passwordHash: account.passwordHash, recalled: false };
 }
 
 /** Everything the order's transaction needs, as plain data (it may cross threads). */
@@ -252,8 +271,6 @@ export const commitOrderUnit: PortableUnit<CommitArgs, PlacedOrder> = {
   },
 };
 
-type StoredCustomer = NonNullable<Awaited<ReturnType<typeof customerForOrder>>>;
-
 /**
  * The account of a returning customer, in the order's transaction: -16 again (the password may
  * have changed since it was verified, by another request or another process), then "any
@@ -270,6 +287,8 @@ async function confirmCustomer(
 ): Promise<StoredCustomer> {
   function check(row: StoredCustomer | undefined): asserts row is StoredCustomer {
     if (row?.password_hash !== customer.passwordHash) throw customer.recalled ? new CredentialStale() : fail(Errors.LOGIN_FAILED);
+    // Locked by failures counted since the password was proven (or remembered): -16 all the same.
+    if (PasswordProver.isLocked(row.locked_until, at)) throw fail(Errors.LOGIN_FAILED);
   }
   const merge = (row: StoredCustomer) => JSON.stringify({ ...(JSON.parse(row.details_json) as object), ...args.suppliedContact });
   check(stored);

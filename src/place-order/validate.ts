@@ -6,8 +6,8 @@ import type { Catalog, Plan } from '../catalog/catalog.js';
 import countries from '../catalog/countries.json' with { type: 'json' };
 import { Errors, fail, type PlaceOrderError } from '../errors.js';
 import type { ResellerContext } from '../resellers/reseller.js';
-import { httpOrigin } from '../resellers/reseller.js';
 import type { RawPair } from '../wire/form.js';
+import { redirectTarget, type RedirectTarget } from '../wire/redirect.js';
 import {
   ITEM_ATTRS,
   MAX_ITEMS_PER_ORDER,
@@ -92,14 +92,35 @@ export interface OrderRequest {
   readonly items: readonly OrderItemRequest[];
   readonly offerCode?: string;
   readonly licenceCode?: string;
-  readonly successURL?: string;
-  readonly errorURL?: string;
 }
 
 export interface LadderContext {
   readonly catalog: Catalog;
   /** The reseller named by `ap`, or undefined when there is none. */
   readonly reseller: ResellerContext | undefined;
+  /** successURL and errorURL, parsed and checked once (`redirectsOf`). */
+  readonly redirects: Redirects;
+}
+
+/** A redirect parameter: absent (undefined), unusable (null: -4), or the target to send to. */
+export type RedirectParam = RedirectTarget | null | undefined;
+
+export interface Redirects {
+  readonly successURL: RedirectParam;
+  readonly errorURL: RedirectParam;
+}
+
+/**
+ * successURL and errorURL of a request, each parsed, checked against the reseller's registered
+ * origins and serialized once (src/wire/redirect.ts): the ladder's -4 and the answer's Location
+ * both come from this one value.
+ */
+export function redirectsOf(req: Pick<CanonicalRequest, 'values'>, reseller: ResellerContext | undefined): Redirects {
+  const param = (name: 'successURL' | 'errorURL'): RedirectParam => {
+    const value = req.values.get(name);
+    return present(value) ? (redirectTarget(value, reseller) ?? null) : undefined;
+  };
+  return { successURL: param('successURL'), errorURL: param('errorURL') };
 }
 
 export type LadderResult = { ok: true; order: OrderRequest } | { ok: false; error: PlaceOrderError };
@@ -214,6 +235,9 @@ export function validatePlaceOrder(req: CanonicalRequest, ctx: LadderContext): L
     const offer = ctx.catalog.offer(offerCode);
     const applies = offer?.webProducts === true && plans.some((p) => offerApplies(offer.appliesTo, p));
     if (!applies) return error(fail(Errors.NOT_APPLICABLE, 'offerCode'));
+    // A free licence is the reseller's to give: with reseller=N nobody would authorize it, and
+    // fresh guest addresses would make it unlimited (issue 13, finding 10).
+    if (!isYes(v('reseller'))) return error(fail(Errors.NOT_APPLICABLE, 'offerCode'));
   }
   const licenceCode = v('licenceCode');
   if (licenceCode !== undefined && plans.length !== 1) return error(fail(Errors.NOT_APPLICABLE, 'licenceCode'));
@@ -271,8 +295,6 @@ export function validatePlaceOrder(req: CanonicalRequest, ctx: LadderContext): L
       items,
       ...(offerCode !== undefined ? { offerCode } : {}),
       ...(licenceCode !== undefined ? { licenceCode } : {}),
-      ...(v('successURL') !== undefined ? { successURL: v('successURL')! } : {}),
-      ...(v('errorURL') !== undefined ? { errorURL: v('errorURL')! } : {}),
     },
   };
 }
@@ -289,7 +311,7 @@ function validParam(spec: ParamSpec, value: string, ctx: LadderContext): boolean
       return COUNTRIES.has(value.toUpperCase());
     case 'errorURL':
     case 'successURL':
-      return redirectAllowed(value, ctx.reseller);
+      return ctx.redirects[spec.name] !== null;
     default:
       return true;
   }
@@ -322,11 +344,4 @@ function normalizeMac(mac: string): string {
 
 function offerApplies(appliesTo: { swp: boolean; term: string } | undefined, plan: Plan): boolean {
   return appliesTo !== undefined && plan.product.swp === appliesTo.swp && plan.term === appliesTo.term;
-}
-
-/** A redirect target is usable when it is a strict absolute URL on a registered origin. */
-export function redirectAllowed(target: string, reseller: ResellerContext | undefined): boolean {
-  if (!reseller || tooLong(target, 255)) return false;
-  const origin = httpOrigin(target);
-  return origin !== undefined && reseller.redirectOrigins.has(origin);
 }

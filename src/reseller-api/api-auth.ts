@@ -1,15 +1,14 @@
 // Signing in a reseller's API user (docs/api/reseller-endpoints.md, "Authentication"). Every
 // failure — unknown name, wrong password, locked, password expired, source IP not allowed,
 // reseller suspended — is the same -16 answer, byte for byte, so a caller learns nothing about
-// which it was. Passwords are checked with argon2id off the event loop; proven credentials are
-// remembered per process (CredentialCache), so routine calls do not pay for argon2 each time.
-import { randomBytes } from 'node:crypto';
+// which it was. The password is proven by src/passwords/prover.ts, the one door for customers
+// and API users: a locked name is refused before any hash, and an address outside the user's
+// allowlist is refused without counting a failure, so that nobody outside it can lock the user.
 import { BlockList, isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { AppContext } from '../app-context.js';
-import type { Hasher } from '../customers/hasher.js';
 import { normalizeAddress } from '../wire/transport.js';
-import { clearFailedLogins, findApiUser, recordFailedLogin } from './api-users.repository.js';
+import { findApiUser } from './api-users.repository.js';
 
 export interface ApiPrincipal {
   readonly apiUserId: number;
@@ -17,40 +16,21 @@ export interface ApiPrincipal {
   readonly ap: string;
 }
 
-/** CredentialCache keys are per name; this prefix keeps API users apart from customers. */
-const CACHE_PREFIX = 'api-user\u0000';
-
 export async function authenticateApiUser(
-  ctx: Pick<AppContext, 'store' | 'hasher' | 'clock' | 'config' | 'credentials'>,
+  ctx: Pick<AppContext, 'store' | 'clock' | 'config' | 'passwords'>,
   loginName: string,
   password: string,
   clientAddress: string,
 ): Promise<ApiPrincipal | undefined> {
-  const user = await findApiUser(ctx.store.db, loginName);
-  if (!user) {
-    // Unknown names cost one verification too, so timing does not tell which names exist.
-    await ctx.hasher.verify(await dummyHash(ctx.hasher), password);
-    return undefined;
-  }
-  const cacheName = CACHE_PREFIX + loginName;
-  const proven =
-    ctx.credentials.proven(cacheName, password, user.password_hash) || (await ctx.hasher.verify(user.password_hash, password));
-  const now = ctx.clock.now();
-  const nowIso = now.toISOString();
-  const locked = user.locked_until !== null && user.locked_until > nowIso;
-  if (!proven) {
-    if (!locked) {
-      const until = new Date(now.getTime() + ctx.config.apiLockoutMinutes * 60_000).toISOString();
-      await ctx.store.write((tx) => recordFailedLogin(tx, user.id, ctx.config.apiLockoutThreshold, until));
-    }
-    return undefined;
-  }
-  ctx.credentials.remember(cacheName, password, user.password_hash);
-  if (locked) return undefined;
-  if (passwordExpired(user.password_changed_at, ctx.config.apiPasswordMaxAgeDays, now)) return undefined;
-  if (!addressAllowed(user.ip_allow, clientAddress)) return undefined;
+  const login = await ctx.passwords.find('api-user', loginName, async () => {
+    const row = await findApiUser(ctx.store.db, loginName);
+    return row && { ...row, passwordHash: row.password_hash };
+  });
+  const attempt = { realm: 'api-user' as const, loginName, password, source: clientAddress };
+  const user = await ctx.passwords.prove(attempt, login, { admitted: login.account === undefined || addressAllowed(login.account.ip_allow, clientAddress) });
+  if (!user) return undefined;
+  if (passwordExpired(user.password_changed_at, ctx.config.apiPasswordMaxAgeDays, ctx.clock.now())) return undefined;
   if (user.suspended === 1) return undefined;
-  if (user.failed_logins > 0) await ctx.store.write((tx) => clearFailedLogins(tx, user.id));
   return { apiUserId: user.id, resellerId: user.reseller_id, ap: user.ap };
 }
 
@@ -95,11 +75,4 @@ export function clientAddressOf(req: IncomingMessage, trustedProxies: readonly s
   const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalizeAddress(h.trim()));
   const last = hops[hops.length - 1];
   return last && isIP(last) ? last : socketAddress;
-}
-
-const dummyHashes = new WeakMap<Hasher, Promise<string>>();
-function dummyHash(hasher: Hasher): Promise<string> {
-  let h = dummyHashes.get(hasher);
-  if (!h) dummyHashes.set(hasher, (h = hasher.hash(randomBytes(24).toString('base64'))));
-  return h;
 }

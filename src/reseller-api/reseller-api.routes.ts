@@ -15,7 +15,8 @@ import {
   type ResellerAction,
 } from '../orders/lifecycle.service.js';
 import type { ParamSpec } from '../place-order/parameters.js';
-import { errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
+import { keyHeaderOf } from '../hardening/idempotency.js';
+import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
@@ -86,15 +87,21 @@ export interface OpenedCall {
   readonly pairs: readonly RawPair[];
   /** The parameters by their table names, `allowed` values in their table spelling. */
   readonly values: ReadonlyMap<string, string>;
-  /** Sends the answer in the requested format and notes its errorCode for the log. */
-  answer(a: Omit<Answer, 'format'>): FastifyReply;
+  /** Sends `fields` (errorCode first) in the requested format. */
+  answer(fields: AnswerFields): FastifyReply;
   error(e: PlaceOrderError): FastifyReply;
+  /**
+   * Answers with what `compute` gives for the signed-in API user — run once per
+   * Idempotency-Key, in that user's own scope (docs/reliability.md); a PlaceOrderError it throws
+   * is the answer too.
+   */
+  once(principal: ApiPrincipal, compute: () => Promise<AnswerFields>): Promise<FastifyReply>;
 }
 
 /**
- * The checks every endpoint of a `PostEndpointSpec` table runs first, in this order: -14 not
- * https, -17 not POST, -4 Content-Type, then -2/-3/-4 against the table. Returns the call, or
- * (as `refused`) the reply already sent with the first failure.
+ * The checks every endpoint of a `PostEndpointSpec` table runs first, in this order: -1 not
+ * https, -17 not POST, -4 Content-Type, -4 Idempotency-Key, then -2/-3/-4 against the table.
+ * Returns the call, or (as `refused`) the reply already sent with the first failure.
  */
 export function openPostCall(
   ctx: AppContext,
@@ -104,19 +111,32 @@ export function openPostCall(
 ): OpenedCall | { readonly refused: FastifyReply } {
   const pairs = requestPairs(req);
   const format = responseFormatOf(firstValue(pairs, 'responseformat'));
-  const answer = (a: Omit<Answer, 'format'>) => {
-    req.errorCode = Number(a.fields[0]![1]);
-    return sendAnswer(reply, { ...a, format });
-  };
-  const error = (e: PlaceOrderError) => answer({ fields: errorFields(e) });
+  const answer = (fields: AnswerFields) => sendAnswer(reply, answerOf(fields, { format }));
+  const error = (e: PlaceOrderError) => answer(errorFields(e));
 
   if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return { refused: error(fail(Errors.NOT_HTTPS)) };
   // Credentials in a query string end up in proxy and server logs: these endpoints take POST only.
   if (req.method !== 'POST') return { refused: error(fail(Errors.GET_NOT_ALLOWED)) };
   if (req.body === UNSUPPORTED_BODY) return { refused: error(fail(Errors.INVALID_VALUE, 'Content-Type')) };
+  const keyHeader = keyHeaderOf(req);
+  if (keyHeader.kind === 'malformed') return { refused: error(fail(Errors.INVALID_VALUE, 'Idempotency-Key')) };
   const checked = checkParams(spec, pairs);
   if (!checked.ok) return { refused: error(checked.error) };
-  return { pairs, values: checked.values, answer, error };
+  const settle = async (compute: () => Promise<AnswerFields>): Promise<Answer> => {
+    try {
+      return answerOf(await compute(), { format });
+    } catch (e) {
+      if (e instanceof PlaceOrderError) return answerOf(errorFields(e), { format });
+      throw e;
+    }
+  };
+  const once = async (principal: ApiPrincipal, compute: () => Promise<AnswerFields>) => {
+    if (keyHeader.kind === 'none') return sendAnswer(reply, await settle(compute));
+    const call = { req, key: keyHeader.key, scope: `api:${principal.apiUserId}`, pairs, format };
+    const outcome = await ctx.idempotency.once(call, () => settle(compute));
+    return sendAnswer(reply, outcome.answer, { replayed: outcome.replayed });
+  };
+  return { pairs, values: checked.values, answer, error, once };
 }
 
 /** The API user of a checked call's loginName/loginPassword, or undefined (-16). */
@@ -127,26 +147,23 @@ export function signInCaller(ctx: AppContext, req: FastifyRequest, v: ReadonlyMa
 async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const call = openPostCall(ctx, spec, req, reply);
   if (call.refused) return call.refused;
-  const { pairs, values: v, answer, error } = call;
+  const { pairs, values: v, error } = call;
 
   const principal = await signInCaller(ctx, req, v);
   if (!principal) return error(fail(Errors.LOGIN_FAILED));
 
-  const action: ResellerAction = {
-    resellerId: principal.resellerId,
-    orderNumber: Number(v.get('orderNumber')),
-    requestId: req.id,
-    auditParams: redactedParams(pairs),
-  };
-  // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
-  const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, principal.resellerId, action.orderNumber);
-  if (sandbox.forced) return error(sandbox.forced);
-  try {
-    return answer({ fields: await run({ ...ctx, clock: sandbox.clock }, spec, principal, action, v) });
-  } catch (e) {
-    if (e instanceof PlaceOrderError) return error(e);
-    throw e;
-  }
+  return call.once(principal, async () => {
+    const action: ResellerAction = {
+      resellerId: principal.resellerId,
+      orderNumber: Number(v.get('orderNumber')),
+      requestId: req.id,
+      auditParams: redactedParams(pairs),
+    };
+    // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
+    const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, principal.resellerId, action.orderNumber);
+    if (sandbox.forced) throw sandbox.forced;
+    return run({ ...ctx, clock: sandbox.clock }, spec, principal, action, v);
+  });
 }
 
 async function run(

@@ -1,6 +1,8 @@
-// What the !PlaceOrder ladder needs to know about the reseller named by `ap`. Loaded by the
-// route before validation so that the ladder itself stays pure (no I/O).
-export interface ResellerContext {
+// What the !PlaceOrder ladder needs to know about the reseller named by `ap`. Loaded once per
+// request, before validation, so that the ladder itself stays pure (no I/O).
+import { parseHttpUrl, type RedirectPolicy } from '../wire/redirect.js';
+
+export interface ResellerContext extends RedirectPolicy {
   readonly id: number;
   readonly ap: string;
   /** Billing details checked by the vendor; reseller=Y orders need it (-38). */
@@ -11,23 +13,11 @@ export interface ResellerContext {
   readonly permittedPpp: ReadonlySet<number> | null;
   /** Normalized origins (`https://shop.example`) that successURL/errorURL may point to. */
   readonly redirectOrigins: ReadonlySet<string>;
+  /** Signs the parameters appended to redirects, when the reseller set one (never logged). */
+  readonly redirectSecret: string | null;
 }
 
-/**
- * The origin of an absolute http(s) URL, or undefined when the text is not one. Strict on
- * purpose (redirect targets are an open-redirect risk): the scheme must be spelled out with
- * `//`, no credentials, no backslashes, whitespace or control characters anywhere.
- */
+/** The origin of a strict absolute http(s) URL (src/wire/redirect.ts), or undefined. */
 export function httpOrigin(text: string): string | undefined {
-  if (!/^https?:\/\/[^/\\?#@\s]/i.test(text)) return undefined;
-  if (/[\s\\\u0000-\u001f\u007f]/.test(text)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username !== '' || url.password !== '' || url.hostname === '') return undefined;
-  return url.origin;
+  return parseHttpUrl(text)?.origin;
 }

@@ -5,10 +5,16 @@ import type { Db } from '../db/store.js';
 import type { ResellersTable } from './resellers.table.js';
 import type { ResellerContext } from './reseller.js';
 
-type ResellerContextRow = Pick<Selectable<ResellersTable>, 'id' | 'ap' | 'validated' | 'suspended' | 'sandbox' | 'permitted_ppp'>;
+type ResellerContextRow = Pick<
+  Selectable<ResellersTable>,
+  'id' | 'ap' | 'validated' | 'suspended' | 'sandbox' | 'permitted_ppp' | 'redirect_secret'
+>;
 
-/** The reseller with its redirect origins: one statement on SQLite, two through Kysely. */
-const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp,
+/**
+ * The reseller with its redirect origins and secret, everything a request needs of it, read once
+ * per request: one statement on SQLite, two through Kysely.
+ */
+const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp, r.redirect_secret,
   (select json_group_array(o.origin) from reseller_redirect_origins o where o.reseller_id = r.id) as origins_json
   from resellers r where r.ap = ?`;
 
@@ -29,7 +35,7 @@ export async function findResellerContext(db: Db, ap: string): Promise<ResellerC
   }
   const row = await db
     .selectFrom('resellers')
-    .select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp'])
+    .select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp', 'redirect_secret'])
     .where('ap', '=', ap)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -53,6 +59,7 @@ function resellerContext(row: ResellerContextRow, origins: readonly string[]): R
     sandbox: row.sandbox === 1,
     permittedPpp: row.permitted_ppp === null ? null : new Set<number>(JSON.parse(row.permitted_ppp) as number[]),
     redirectOrigins: new Set(origins),
+    redirectSecret: row.redirect_secret,
   });
 }
 
@@ -114,8 +121,6 @@ export async function insertApiUser(tx: Db, u: NewApiUser): Promise<number> {
       login_name: u.loginName,
       password_hash: u.passwordHash,
       ip_allow: u.ipAllow && u.ipAllow.length > 0 ? JSON.stringify(u.ipAllow) : null,
-      failed_logins: 0,
-      locked_until: null,
       password_changed_at: u.at,
       created_at: u.at,
     })

@@ -1,6 +1,6 @@
 // Creating resellers and their API users (the operator's CLI, demo data, tests).
 import { isoNow, type Clock } from '../clock.js';
-import type { Hasher } from '../customers/hasher.js';
+import type { Hasher } from '../passwords/hasher.js';
 import type { Store } from '../db/store.js';
 import { httpOrigin } from './reseller.js';
 import { insertApiUser, insertRedirectOrigins, insertReseller, resellerIdByAp } from './resellers.repository.js';

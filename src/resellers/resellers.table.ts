@@ -27,8 +27,6 @@ export interface ApiUsersTable {
   password_hash: string;
   /** JSON array of CIDR blocks the user may call from; null allows every address. */
   ip_allow: string | null;
-  failed_logins: number;
-  locked_until: string | null;
   password_changed_at: string;
   created_at: string;
 }

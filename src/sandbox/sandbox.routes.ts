@@ -17,7 +17,7 @@ export function sandboxRoutes(app: FastifyInstance, ctx: AppContext): void {
 async function handle(ctx: AppContext, spec: SandboxEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const call = openPostCall(ctx, spec, req, reply);
   if (call.refused) return call.refused;
-  const { values: v, answer, error } = call;
+  const { values: v, error } = call;
   const advance = v.get('advance') || undefined;
   let seconds: number | undefined;
   if (advance !== undefined) {
@@ -31,23 +31,22 @@ async function handle(ctx: AppContext, spec: SandboxEndpointSpec, req: FastifyRe
   if (!principal) return error(fail(Errors.LOGIN_FAILED));
   if (!(await isSandboxReseller(ctx.store.db, principal.resellerId))) return error(fail(Errors.PERMISSION_DENIED, 'sandbox'));
 
-  let fields: AnswerFields;
-  if (spec.name === 'SandboxReset') {
-    const counts = await resetSandboxById(ctx.store, principal.resellerId);
-    fields = [['errorCode', 0], ['ordersRemoved', counts.orders]];
-  } else {
+  return call.once(principal, async (): Promise<AnswerFields> => {
+    if (spec.name === 'SandboxReset') {
+      const counts = await resetSandboxById(ctx.store, principal.resellerId);
+      return [['errorCode', 0], ['ordersRemoved', counts.orders]];
+    }
     try {
       if (v.get('reset') === 'Y') await resetClockById(ctx.store, ctx.clock, principal.resellerId);
       const state =
         seconds !== undefined
           ? await advanceClockById(ctx.store, ctx.clock, principal.resellerId, seconds)
           : await clockStateById(ctx.store, ctx.clock, principal.resellerId);
-      fields = [['errorCode', 0], ['offsetSeconds', state.offsetSeconds], ['now', state.now]];
+      return [['errorCode', 0], ['offsetSeconds', state.offsetSeconds], ['now', state.now]];
     } catch (e) {
       // Past the ten-year limit.
-      if (e instanceof SandboxError) return error(fail(Errors.INVALID_VALUE, 'advance'));
+      if (e instanceof SandboxError) throw fail(Errors.INVALID_VALUE, 'advance');
       throw e;
     }
-  }
-  return answer({ fields });
+  });
 }

@@ -1,19 +1,55 @@
-// Encoding an answer: url-encoded body (default), newline body (responseFormat=0), or a
+// One answer per request (issue 13): the value that is sent — status, media type, Location and
+// body — computed whole, in one place, before it is sent, and before anything is committed
+// where an order depends on it. Idempotency stores and replays this value; nothing parses a
+// body back. Formats: url-encoded body (default), newline body (responseFormat=0), or a
 // redirect carrying the same parameters. errorCode is always present and always first.
 import type { FastifyReply } from 'fastify';
 import { Errors, errorMessage, type ErrorDef, type PlaceOrderError } from '../errors.js';
 import { formatCents } from '../money.js';
-import { appendQuery, encodeNewline, encodeUrlEncoded, type AnswerFields } from './form.js';
+import { encodeNewline, encodeUrlEncoded, type AnswerFields } from './form.js';
+import { redirectLocation, type RedirectTarget } from './redirect.js';
 
 export type ResponseFormat = 0 | 1;
 
+export const URL_ENCODED = 'application/x-www-form-urlencoded; charset=utf-8';
+const NEWLINE = 'text/plain; charset=utf-8';
+
+/** A complete answer, as sent and as an Idempotency-Key replays it. */
 export interface Answer {
-  readonly fields: AnswerFields;
-  readonly format: ResponseFormat;
-  /** Absolute URL to redirect the browser to, already checked against registered origins. */
-  readonly redirect?: string | undefined;
-  /** HTTP status when not a redirect; 200 for every API outcome, 404 for unknown paths. */
+  readonly errorCode: number;
+  readonly status: number;
+  readonly contentType: string;
+  /** Printable ASCII (src/wire/redirect.ts), so that setting the header cannot throw. */
+  readonly location: string | undefined;
+  readonly body: string;
+}
+
+export interface AnswerOptions {
+  readonly format?: ResponseFormat;
+  /** Turns the answer into a redirect: 303 after a POST, the classic 302 after a GET. */
+  readonly redirect?: RedirectTarget | undefined;
+  readonly method?: string;
+  /** HTTP status when not a redirect; 200 for every API outcome. */
   readonly status?: number;
+}
+
+/** The answer of `fields` (errorCode first) in the requested format. */
+export function answerOf(fields: AnswerFields, opts: AnswerOptions = {}): Answer {
+  const [name, code] = fields[0] ?? [];
+  if (name !== 'errorCode' || typeof code !== 'number') throw new Error('assertion: an answer starts with a numeric errorCode');
+  const urlEncoded = encodeUrlEncoded(fields);
+  if (opts.redirect !== undefined) {
+    return {
+      errorCode: code,
+      status: opts.method === 'POST' ? 303 : 302,
+      contentType: URL_ENCODED,
+      location: redirectLocation(opts.redirect, urlEncoded),
+      body: urlEncoded,
+    };
+  }
+  const status = opts.status ?? 200;
+  if (opts.format === 0) return { errorCode: code, status, contentType: NEWLINE, location: undefined, body: encodeNewline(fields) };
+  return { errorCode: code, status, contentType: URL_ENCODED, location: undefined, body: urlEncoded };
 }
 
 /** errorCode, errorMessage, errorItem — the spec's order. Texts longer than 255 are cut. */
@@ -53,20 +89,11 @@ export function responseFormatOf(value: string | undefined): ResponseFormat {
   return value === '0' ? 0 : 1;
 }
 
-export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
-  const urlEncoded = encodeUrlEncoded(answer.fields);
-  reply.header('cache-control', 'no-store');
-  if (answer.redirect !== undefined) {
-    // 303 makes the browser GET the target after a POST; 302 is the classic GET redirect.
-    const status = reply.request.method === 'POST' ? 303 : 302;
-    return reply
-      .code(status)
-      .header('location', appendQuery(answer.redirect, urlEncoded))
-      .type('application/x-www-form-urlencoded; charset=utf-8')
-      .send(urlEncoded);
-  }
-  if (answer.format === 0) {
-    return reply.code(answer.status ?? 200).type('text/plain; charset=utf-8').send(encodeNewline(answer.fields));
-  }
-  return reply.code(answer.status ?? 200).type('application/x-www-form-urlencoded; charset=utf-8').send(urlEncoded);
+/** Writes an answer; `replayed` marks one an Idempotency-Key gave back (docs/reliability.md). */
+export function sendAnswer(reply: FastifyReply, answer: Answer, { replayed = false } = {}): FastifyReply {
+  reply.request.errorCode = answer.errorCode;
+  reply.code(answer.status).header('cache-control', 'no-store').type(answer.contentType);
+  if (answer.location !== undefined) reply.header('location', answer.location);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply.send(answer.body);
 }

@@ -66,15 +66,6 @@ export function encodeNewline(fields: AnswerFields): string {
   return lines.join('\n') + '\n';
 }
 
-/** Appends answer parameters to a redirect target, keeping its query and fragment. */
-export function appendQuery(target: string, query: string): string {
-  const hash = target.indexOf('#');
-  const base = hash < 0 ? target : target.slice(0, hash);
-  const fragment = hash < 0 ? '' : target.slice(hash);
-  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
-  return `${base}${sep}${query}${fragment}`;
-}
-
 const pairsOfRequest = new WeakMap<object, readonly RawPair[]>();
 
 /**

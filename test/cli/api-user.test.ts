@@ -22,15 +22,29 @@ describe.each(DIALECTS)('placeorder api-user (%s)', (dialect) => {
     }
   }
 
+  async function throttle() {
+    const store = await openStore(db.location);
+    try {
+      return await store.db.selectFrom('login_throttle').selectAll().where('login_name', '=', 'user-api').execute();
+    } finally {
+      await store.close();
+    }
+  }
+
   it('unlock lifts a lockout; password sets a new hash, restarts its lifetime and ends any lock', async () => {
     const store = await openStore(db.location);
     try {
-      await store.write((tx) => tx.updateTable('api_users').set({ locked_until: '2999-01-01T00:00:00.000Z', failed_logins: 3 }).execute());
+      await store.write((tx) =>
+        tx
+          .insertInto('login_throttle')
+          .values({ realm: 'api-user', login_name: 'user-api', failures: 3, locked_until: '2999-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' })
+          .execute(),
+      );
     } finally {
       await store.close();
     }
     expect(await cli(['api-user', 'unlock', '--login', 'user-api', '--db', db.location])).toEqual({ code: 0, out: 'API user "user-api" is unlocked\n', err: '' });
-    expect(await user()).toMatchObject({ locked_until: null, failed_logins: 0 });
+    expect(await throttle()).toEqual([]);
 
     const before = await user();
     const res = await cli(['api-user', 'password', '--login', 'user-api', '--password', 'second-password', '--db', db.location]);

@@ -121,7 +121,7 @@ describe.each(DIALECTS)('-16 answers are byte-identical (%s)', (dialect) => {
       post(t.app, 'GetOrderStatus', { loginName, loginPassword, orderNumber: '1' });
     const unknown = await call('no-such-api-user', 'x');
     const wrong = await call('resellerbrand-api', 'wrong');
-    for (let i = 0; i < t.config.apiLockoutThreshold + 1; i++) await call('resellerbrand-api', 'wrong');
+    for (let i = 0; i < t.config.loginLockoutThreshold + 1; i++) await call('resellerbrand-api', 'wrong');
     const locked = await call('resellerbrand-api', DEMO_PASSWORD);
     expect(unknown.answer.errorCode).toBe('-16');
     expect(wrong.body).toBe(unknown.body);

@@ -29,24 +29,26 @@ describe.each(DIALECTS)('Idempotency-Key on reseller endpoints (%s)', (dialect) 
     expect(await balanceOf(t)).toBe(before - DNS_PRO_1Y_CENTS);
   });
 
-  it('the key is scoped by the API user\'s reseller: !PlaceOrder for the same brand shares the scope', async () => {
+  it('the key is the API user\'s own: the same key for !PlaceOrder of the same brand, or by another user, is another key', async () => {
     const order = await placeOrder(t.app);
     await post(t.app, 'GetOrderStatus', { ...creds(), orderNumber: String(order) }, { 'idempotency-key': 'shared-scope' });
-    // Same reseller, other endpoint, same key: other parameters, so -1001 (nothing placed).
+    // Anyone may send !PlaceOrder for the brand: it must not share (or poison) the user's keys.
     const placed = await post(
       t.app,
       'PlaceOrder',
       { ap: 'resellerbrand', reseller: 'Y', emailAddress: 'scope2@example.com', name: 'S', '1_PPP': '9974' },
       { 'idempotency-key': 'shared-scope' },
     );
-    expect(placed.answer.errorCode).toBe('-1001');
-    // Another reseller may use the same key.
-    const elsewhere = await post(
-      t.app,
-      'PlaceOrder',
-      { ap: 'myresellerbrand', reseller: 'Y', emailAddress: 'scope3@example.com', name: 'S', '1_PPP': '9974' },
-      { 'idempotency-key': 'shared-scope' },
-    );
-    expect(elsewhere.answer.errorCode).toBe('0');
+    expect(placed.answer.errorCode).toBe('0');
+    const again = await post(t.app, 'GetOrderStatus', { ...creds(), orderNumber: String(order) }, { 'idempotency-key': 'shared-scope' });
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('a wrong password claims nothing: the real caller\'s request under that key still runs (issue 13, finding 8)', async () => {
+    const order = await placeOrder(t.app);
+    const junk = await post(t.app, 'AutoAuthorize', { ...creds('resellerbrand-api', 'not-the-password'), orderNumber: '1' }, { 'idempotency-key': 'cart-1001' });
+    expect(junk.answer.errorCode).toBe('-16');
+    const real = await post(t.app, 'AutoAuthorize', { ...creds(), orderNumber: String(order) }, { 'idempotency-key': 'cart-1001' });
+    expect(real.answer.errorCode).toBe('0');
   });
 });

@@ -1,7 +1,7 @@
 // Idempotency-Key on POST (docs/reliability.md): one claim per reseller and key in the database,
 // the first answer replayed byte for byte, -1001 for other parameters, -1002 while running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf } from '../../src/hardening/idempotency.js';
+import { fingerprintOf, requestScope } from '../../src/hardening/idempotency.js';
 import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
@@ -35,12 +35,21 @@ describe.each(DIALECTS)('Idempotency-Key (%s)', (dialect) => {
     expect(await countOrders('retry1@example.com')).toBe(1);
   });
 
-  it('the same key with different parameters is -1001 and changes nothing', async () => {
-    await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'retry2@example.com' }), { 'idempotency-key': 'k-2' });
-    const other = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'retry2b@example.com' }), { 'idempotency-key': 'k-2' });
+  it('the same key with different parameters is -1001 and changes nothing, for a caller who proved a password', async () => {
+    const login = { loginName: 'key-owner', loginPassword: 'owner-password-1' };
+    await post(t.app, 'PlaceOrder', guestOrder({ ...login, emailAddress: 'retry2@example.com' }), { 'idempotency-key': 'k-2' });
+    const other = await post(t.app, 'PlaceOrder', guestOrder({ ...login, emailAddress: 'retry2b@example.com' }), { 'idempotency-key': 'k-2' });
     expect(other.answer.errorCode).toBe('-1001');
     expect(other.answer.errorItem).toBe('Idempotency-Key');
     expect(await countOrders('retry2b@example.com')).toBe(0);
+  });
+
+  it('a guest proves nothing: a guest key is bound to its request, so another request under it is simply placed', async () => {
+    const first = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'guest-k1@example.com' }), { 'idempotency-key': 'k-guest' });
+    const other = await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'guest-k2@example.com' }), { 'idempotency-key': 'k-guest' });
+    expect([first.answer.errorCode, other.answer.errorCode]).toEqual(['0', '0']);
+    expect(other.headers['idempotent-replayed']).toBeUndefined();
+    expect(await countOrders('guest-k2@example.com')).toBe(1);
   });
 
   it('100 concurrent retries of one !PlaceOrder with one key place exactly one order', async () => {
@@ -81,7 +90,7 @@ describe.each(DIALECTS)('Idempotency-Key (%s)', (dialect) => {
     const params = guestOrder({ emailAddress: 'chain@example.com' });
     const pairs = Object.entries(params).map(([name, value]) => ({ name, value }));
     const lease = (t.config.hardening.idempotencyLeaseSeconds + 1) * 1000;
-    const scope = `r:${await resellerIdByAp(t.store.db, 'resellerbrand')}`;
+    const scope = requestScope(`r:${await resellerIdByAp(t.store.db, 'resellerbrand')}:guest`, '/products/!PlaceOrder', pairs);
     const salt = '00'.repeat(16);
     const now = t.clock.now();
     // Attempt A claimed the key and died before committing anything.
@@ -139,11 +148,21 @@ describe.each(DIALECTS)('Idempotency-Key (%s)', (dialect) => {
     expect(await countOrders('badkey@example.com')).toBe(0);
   });
 
-  it('error answers are replayed too, so a retry never turns a refusal into an order', async () => {
+  it('a refusal of the checks before the commit is given again, never turned into an order', async () => {
     const params = guestOrder({ emailAddress: 'not-an-email' });
     const first = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-err' });
     expect(first.answer.errorCode).toBe('-70');
     const again = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-err' });
+    expect(again.body).toBe(first.body);
+    expect(await countOrders('not-an-email')).toBe(0);
+  });
+
+  it('a refusal at the commit (an account rule) is stored and replayed', async () => {
+    const params = guestOrder({ emailAddress: 'twice@example.com', '1_PPP': '9676' });
+    expect((await post(t.app, 'PlaceOrder', params)).answer.errorCode).toBe('0');
+    const first = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rule' });
+    expect(first.answer.errorCode).toBe('-73');
+    const again = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rule' });
     expect(again.body).toBe(first.body);
     expect(again.headers['idempotent-replayed']).toBe('true');
   });

@@ -7,7 +7,7 @@ import { defaultCatalog } from '../../src/catalog/catalog.js';
 import { seedDemo } from '../../src/cli/demo.js';
 import { ManualClock } from '../../src/clock.js';
 import { DEFAULTS } from '../../src/config.js';
-import { argon2Hasher } from '../../src/customers/hasher.js';
+import { argon2Hasher } from '../../src/passwords/hasher.js';
 import { DIALECTS, freshStore } from '../helpers/dialects.js';
 import { guestOrder, post } from '../helpers/app.js';
 

@@ -7,7 +7,7 @@ import { buildApp } from '../../src/app.js';
 import { defaultCatalog, type Catalog } from '../../src/catalog/catalog.js';
 import { ManualClock } from '../../src/clock.js';
 import { DEFAULTS, type Config } from '../../src/config.js';
-import { argon2Hasher, type Hasher } from '../../src/customers/hasher.js';
+import { argon2Hasher, type Hasher } from '../../src/passwords/hasher.js';
 import { seedDemo } from '../../src/cli/demo.js';
 import type { Dialect, Store } from '../../src/db/store.js';
 import { freshStore } from './dialects.js';
@@ -92,4 +92,14 @@ export async function get(app: FastifyInstance, endpoint: string, params: Params
 /** A minimal valid guest order of one-year Web DNS Pro for the demo brand `resellerbrand`. */
 export function guestOrder(extra: Record<string, string> = {}): Record<string, string> {
   return { ap: 'resellerbrand', reseller: 'Y', emailAddress: 'guest@example.com', name: 'Guest Person', '1_PPP': '9974', ...extra };
+}
+
+/**
+ * Prices a plan at 0.00 (an operator's price) until the returned function is called: the way to
+ * a free reseller=N order, since a free offer needs reseller=Y (issue 13, finding 10).
+ */
+export async function freePlan(t: Pick<TestApp, 'store' | 'clock'>, ppp: number): Promise<() => Promise<void>> {
+  const { setPriceOverride } = await import('../../src/orders/orders.repository.js');
+  await t.store.write((tx) => setPriceOverride(tx, ppp, 0, t.clock.now().toISOString()));
+  return () => t.store.write(async (tx) => void (await tx.deleteFrom('price_overrides').where('ppp', '=', ppp).execute()));
 }

@@ -139,8 +139,9 @@ describe.each(DIALECTS)('!PlaceOrder account rules (%s)', (dialect) => {
       errorCode: '-4',
       errorItem: 'licenceCode',
     });
-    // Another account cannot renew it.
-    expect((await order(account(), { '1_PPP': MONITOR_1Y, licenceCode })).answer).toMatchObject({ errorCode: '-4', errorItem: 'licenceCode' });
+    // A new account cannot renew it: refused as wrong credentials are, so that the answer does
+    // not tell a free login name from a taken one (issue 13, finding 5).
+    expect((await order(account(), { '1_PPP': MONITOR_1Y, licenceCode })).answer).toMatchObject({ errorCode: '-16' });
     // The owner can, although the licence's order is still live (-73 would apply otherwise).
     expect((await order(returning, { '1_PPP': MONITOR_1Y, licenceCode })).answer.errorCode).toBe('0');
   });

@@ -5,7 +5,7 @@ import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { markPaid, cancelOrder } from '../../src/orders/lifecycle.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
-import { post, type TestApp } from '../helpers/app.js';
+import { freePlan, post, type TestApp } from '../helpers/app.js';
 import { snapshotLedger } from '../funds/ledger-invariant.js';
 import { DNS_PRO_1Y_CENTS, balanceOf, call, checkLedgerAroundEachTest, creds, lifecycleApp, placeOrder, statusOf, topUp } from '../reseller-api/support.js';
 
@@ -215,7 +215,9 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     const licence = await t.store.db.selectFrom('licences').selectAll().where('order_id', '=', paid).executeTakeFirstOrThrow();
     expect(licence.starts_at).toBe('2026-03-03T12:00:00.000Z');
 
-    const free = await placeOrder(t.app, { reseller: 'N', '1_PPP': '9676', offerCode: 'FREE_HP_UPGRADE' });
+    const undo = await freePlan(t, 9676);
+    const free = await placeOrder(t.app, { reseller: 'N', '1_PPP': '9676' });
+    await undo();
     expect(await statusOf(t, free)).toBe('active');
     const freeLicence = await t.store.db.selectFrom('licences').selectAll().where('order_id', '=', free).executeTakeFirstOrThrow();
     expect(freeLicence.product_code).toBe('web-remediate');

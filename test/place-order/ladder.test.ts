@@ -178,10 +178,24 @@ describe.each(DIALECTS)('!PlaceOrder ladder (%s)', (dialect) => {
   it('order statuses: reseller=Y pending, reseller=N paid awaiting payment, reseller=N free active', async () => {
     const y = await place(guestOrder());
     const nPaid = await place(guestOrder({ reseller: 'N' }));
-    const nFree = await place(guestOrder({ reseller: 'N', '1_PPP': '9676', offerCode: 'FREE_HP_UPGRADE', emailAddress: 'free2@example.com' }));
+    // A plan the operator prices at 0.00 (a free offer needs reseller=Y: see below).
+    const { setPriceOverride } = await import('../../src/orders/orders.repository.js');
+    await t.store.write((tx) => setPriceOverride(tx, 9676, 0, t.clock.now().toISOString()));
+    const nFree = await place(guestOrder({ reseller: 'N', '1_PPP': '9676', emailAddress: 'free2@example.com' }));
+    await t.store.write((tx) => tx.deleteFrom('price_overrides').where('ppp', '=', 9676).execute());
+    expect(nFree.answer.totalCost).toBe('0.00');
     expect((await orderRow(y.answer.orderNumber!)).status).toBe('pending_authorization');
     expect((await orderRow(nPaid.answer.orderNumber!)).status).toBe('awaiting_payment');
     expect((await orderRow(nFree.answer.orderNumber!)).status).toBe('active');
+  });
+
+  it('a free offer is the reseller\'s to give: FREE_HP_UPGRADE with reseller=N is -83 offerCode (issue 13, finding 10)', async () => {
+    const free = { '1_PPP': '9676', offerCode: 'FREE_HP_UPGRADE' };
+    const n = await place(guestOrder({ ...free, reseller: 'N', emailAddress: 'free-n@example.com' }));
+    expect(n.answer).toMatchObject({ errorCode: '-83', errorItem: 'offerCode' });
+    const y = await place(guestOrder({ ...free, reseller: 'Y', emailAddress: 'free-y@example.com' }));
+    expect(y.answer).toMatchObject({ errorCode: '0', totalCost: '0.00' });
+    expect((await orderRow(y.answer.orderNumber!)).status).toBe('pending_authorization');
   });
 
   it('a new customer is created with an argon2id hash; returning details replace the stored ones', async () => {

@@ -89,7 +89,7 @@ describe.each(DIALECTS)('reseller endpoints: transport and sign-in (%s)', (diale
     for (let i = 0; i < 4; i++) await wrong();
     expect((await right()).answer.errorCode).toBe('-4');
     for (let i = 0; i < 5; i++) await wrong();
-    const row = await t.store.db.selectFrom('api_users').select(['locked_until', 'failed_logins']).where('login_name', '=', login).executeTakeFirstOrThrow();
+    const row = await t.store.db.selectFrom('login_throttle').select('locked_until').where('realm', '=', 'api-user').where('login_name', '=', login).executeTakeFirstOrThrow();
     expect(row.locked_until).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
     expect((await right()).body).toBe(GENERIC_16);
     t.clock.set(new Date(t.clock.now().getTime() + 15 * 60_000 - 1000));

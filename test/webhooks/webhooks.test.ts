@@ -15,7 +15,7 @@ import { recordOrderEvent } from '../../src/webhooks/events.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
 import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
-import { post, testApp, type TestApp } from '../helpers/app.js';
+import { freePlan, post, testApp, type TestApp } from '../helpers/app.js';
 
 const SECRET = 'whsec_test_secret_0123456789';
 const LOGIN = { loginName: 'resellerbrand-api', loginPassword: DEMO_PASSWORD };
@@ -140,7 +140,9 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     await post(t.app, 'AutoReject', { ...LOGIN, orderNumber: String(b) });
     expect(await eventsOf(b)).toEqual(['order.placed', 'order.rejected']);
     // A free reseller=N order is placed and activated at once.
-    const free = await place({ reseller: 'N', '1_PPP': '9675', offerCode: 'FREE_HP_UPGRADE' });
+    const undo = await freePlan(t, 9675);
+    const free = await place({ reseller: 'N', '1_PPP': '9675' });
+    await undo();
     expect(free.errorCode).toBe('0');
     expect(await eventsOf(Number(free.orderNumber))).toEqual(['order.placed', 'order.activated']);
   });

@@ -8,6 +8,7 @@ import * as m003 from './003_web.js';
 import * as m004 from './004_hardening.js';
 import * as m005 from './005_integrator.js';
 import * as m006 from './006_throughput.js';
+import * as m007 from './007_trust.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -21,6 +22,7 @@ const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['004_hardening', m004],
   ['005_integrator', m005],
   ['006_throughput', m006],
+  ['007_trust', m007],
 ];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);

@@ -9,11 +9,13 @@ import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
 import { placeCheckedOrder } from '../../place-order/service.js';
-import { canonicalize, redirectAllowed, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
+import { canonicalize, redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
+import { clientAddressOf } from '../../reseller-api/api-auth.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
-import { appendQuery, encodeUrlEncoded, type RawPair } from '../../wire/form.js';
-import { placedOrderFields } from '../../wire/answer.js';
+import type { RawPair } from '../../wire/form.js';
+import { answerOf, placedOrderFields } from '../../wire/answer.js';
+import { redirectTarget } from '../../wire/redirect.js';
 import { redactedParams } from '../../wire/redact.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
@@ -90,7 +92,7 @@ async function showForm(ctx: AppContext, reply: FastifyReply, request: Canonical
     return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'product'), frames);
   }
   const successURL = v('successURL');
-  if (successURL !== undefined && !redirectAllowed(successURL, reseller)) return errorPage(reply, fail(Errors.INVALID_VALUE, 'successURL'), frames);
+  if (successURL !== undefined && !redirectTarget(successURL, reseller)) return errorPage(reply, fail(Errors.INVALID_VALUE, 'successURL'), frames);
   const session: OrderingSession = {
     ap: reseller.ap,
     products: ppps,
@@ -207,7 +209,9 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
 
   const showError = (e: PlaceOrderError) =>
     renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
-  const result = validatePlaceOrder(canonicalize(orderPairs), { catalog: ctx.catalog, reseller });
+  const canonical = canonicalize(orderPairs);
+  const redirects = redirectsOf(canonical, reseller);
+  const result = validatePlaceOrder(canonical, { catalog: ctx.catalog, reseller, redirects });
   if (!result.ok) return showError(result.error);
   // The same form sent again (back button, a second click) must not place a second order.
   const nonce = session.nonce;
@@ -228,16 +232,20 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   }
   let placed;
   try {
-    placed = await placeCheckedOrder(ctx, result.order, { requestId: req.id, auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' } });
+    placed = await placeCheckedOrder(ctx, result.order, {
+      requestId: req.id,
+      auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' },
+      source: clientAddressOf(req.raw, ctx.config.trustedProxies),
+    });
   } catch (error) {
     if (nonce !== undefined) await ctx.store.write((tx) => releaseNonce(tx, nonce));
     if (error instanceof PlaceOrderError) return showError(error);
     throw error;
   }
   if (nonce !== undefined) await ctx.store.write((tx) => recordOrder(tx, nonce, placed.orderNumber));
-  if (session.successURL && redirectAllowed(session.successURL, reseller)) {
-    return redirect(reply, appendQuery(session.successURL, encodeUrlEncoded(placedOrderFields(placed))));
-  }
+  // The same answer (signed, serialized) as the API's redirect (src/wire/answer.ts).
+  const location = redirects.successURL ? answerOf(placedOrderFields(placed), { redirect: redirects.successURL, method: 'POST' }).location : undefined;
+  if (location !== undefined) return redirect(reply, location);
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
   return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status });

@@ -1,11 +1,10 @@
 // The customer portal at /account: a customer signs in with the loginName/loginPassword they
 // chose when ordering, and sees their licences with a renew link inside the renewal window.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { isoDate } from '../../clock.js';
-import { findCustomerByLogin } from '../../customers/customers.repository.js';
-import type { Hasher } from '../../customers/hasher.js';
+import { proveCustomer } from '../../customers/customers.service.js';
+import { clientAddressOf } from '../../reseller-api/api-auth.js';
 import { RENEWAL_WINDOW_DAYS } from '../../orders/account-rules.js';
 import { html } from '../html.js';
 import { customerName } from '../console/console.pages.js';
@@ -28,11 +27,10 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
     cookie: COOKIE,
     title: 'Sign in to see your licences',
     intro: html`<p>Use the login name and password you chose when you placed your order.</p>`,
-    authenticate: async (_req, loginName, password) => {
-      const row = await findCustomerByLogin(ctx.store.db, loginName);
-      // Unknown names cost one verification too, so timing does not tell which names exist.
-      const proven = await ctx.hasher.verify(row?.password_hash ?? (await dummyHash(ctx.hasher)), password);
-      return row && proven ? { customerId: row.id } : undefined;
+    // Locked names, unknown names and wrong passwords alike (src/passwords/prover.ts).
+    authenticate: async (req, loginName, password) => {
+      const account = await proveCustomer(ctx, { loginName, password, source: clientAddressOf(req.raw, ctx.config.trustedProxies) });
+      return account && { customerId: account.id };
     },
   });
 
@@ -107,11 +105,4 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
       return sendUnexpectedError(req, reply, error, 'portal');
     }
   });
-}
-
-const dummyHashes = new WeakMap<Hasher, Promise<string>>();
-function dummyHash(hasher: Hasher): Promise<string> {
-  let h = dummyHashes.get(hasher);
-  if (!h) dummyHashes.set(hasher, (h = hasher.hash(randomBytes(24).toString('base64'))));
-  return h;
 }

@@ -1,0 +1,59 @@
+// Every query about `login_throttle` (src/passwords/throttle.table.ts): failed password proofs
+// per login name, counted in the database so that every process of a fleet sees them.
+import type { Db } from '../db/store.js';
+import type { LoginRealm } from './throttle.table.js';
+
+export interface ThrottleState {
+  readonly failures: number;
+  readonly lockedUntil: string | null;
+}
+
+export async function throttleOf(db: Db, realm: LoginRealm, loginName: string): Promise<ThrottleState | undefined> {
+  const row = await db
+    .selectFrom('login_throttle')
+    .select(['failures', 'locked_until'])
+    .where('realm', '=', realm)
+    .where('login_name', '=', loginName)
+    .executeTakeFirst();
+  return row && { failures: row.failures, lockedUntil: row.locked_until };
+}
+
+/**
+ * Counts one failure; the failure that reaches `threshold` locks the name until `lockedUntil`
+ * and starts the count again. One upsert, so concurrent failures all count (on PostgreSQL the
+ * conflicting row is updated under its lock; SQLite writes one transaction at a time).
+ */
+export async function recordFailure(tx: Db, realm: LoginRealm, loginName: string, threshold: number, lockedUntil: string, at: string): Promise<void> {
+  const row = await tx
+    .insertInto('login_throttle')
+    .values({ realm, login_name: loginName, failures: 1, locked_until: null, updated_at: at })
+    .onConflict((oc) =>
+      oc.columns(['realm', 'login_name']).doUpdateSet((eb) => ({ failures: eb('login_throttle.failures', '+', 1), updated_at: at })),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  if (row.failures >= threshold) {
+    await tx
+      .updateTable('login_throttle')
+      .set({ failures: 0, locked_until: lockedUntil })
+      .where('realm', '=', realm)
+      .where('login_name', '=', loginName)
+      .execute();
+  }
+}
+
+/** A proven password ends the count (and any lock the operator lifts: `api-user unlock`). */
+export async function clearThrottle(tx: Db, realm: LoginRealm, loginName: string): Promise<boolean> {
+  const r = await tx.deleteFrom('login_throttle').where('realm', '=', realm).where('login_name', '=', loginName).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** Rows untouched since `before` whose lock (if any) has ended: they hold nothing any more. */
+export async function purgeThrottle(tx: Db, before: string): Promise<number> {
+  const r = await tx
+    .deleteFrom('login_throttle')
+    .where('updated_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
