@@ -8,6 +8,7 @@ const COLUMNS = [
   'code',
   'order_id',
   'item_no',
+  'reseller_id',
   'customer_id',
   'email_key',
   'product_code',

@@ -13,6 +13,8 @@ import { everOrdered, liveOrderOf, lockAccount, offerUsed, renewalExists, type A
 export const RENEWAL_WINDOW_DAYS = 30;
 
 export interface AccountRulesInput {
+  /** The reseller the order is placed through: the rules read its orders only. */
+  readonly resellerId: number;
   /** The customer account, or null for a guest order (rules then apply per email address). */
   readonly customerId: number | null;
   readonly emailAddress: string;
@@ -25,13 +27,15 @@ export interface AccountRulesInput {
  * An order without an offer, a renewal or an SWP item reads no history, and no other order's
  * rule reads it (they look only at offers, renewals and SWP products): it needs no lock.
  */
-export function readsHistory(order: Omit<AccountRulesInput, 'customerId' | 'emailAddress'>): boolean {
+export function readsHistory(order: Omit<AccountRulesInput, 'resellerId' | 'customerId' | 'emailAddress'>): boolean {
   return order.offerCode !== undefined || order.licenceCode !== undefined || order.items.some((i) => i.plan.product.swp);
 }
 
 export async function checkAccountRules(tx: Db, dialect: Dialect, clock: Clock, order: AccountRulesInput): Promise<void> {
   const account: AccountKey =
-    order.customerId !== null ? { customerId: order.customerId } : { emailKey: order.emailAddress.toLowerCase() };
+    order.customerId !== null
+      ? { resellerId: order.resellerId, customerId: order.customerId }
+      : { resellerId: order.resellerId, emailKey: order.emailAddress.toLowerCase() };
   // Taking the lock for every order serialized all orders of one account on PostgreSQL
   // (docs/benchmarks.md).
   if (!readsHistory(order)) return;
@@ -63,6 +67,7 @@ export async function checkAccountRules(tx: Db, dialect: Dialect, clock: Clock, 
     const owned =
       licence !== undefined &&
       licence.revoked_at === null &&
+      licence.reseller_id === account.resellerId &&
       ('customerId' in account ? licence.customer_id === account.customerId : licence.email_key === account.emailKey);
     if (!owned) throw fail(Errors.INVALID_VALUE, 'licenceCode');
     if (order.items.some((i) => i.plan.product.code !== licence.product_code)) throw fail(Errors.NOT_APPLICABLE, 'licenceCode');

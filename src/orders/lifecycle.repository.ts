@@ -80,8 +80,13 @@ export async function changeStatus(tx: Db, orderId: number, c: StatusChange): Pr
     .execute();
 }
 
-/** Whose history the account rules read: a customer account, or a guest's email address. */
-export type AccountKey = { customerId: number } | { emailKey: string };
+/**
+ * Whose history the account rules read: a customer account, or a guest's email address — at one
+ * reseller. Each reseller (a sandbox reseller too) sees only the orders placed through it, so no
+ * answer tells one reseller, or anyone ordering through it, what was bought elsewhere (issue 13,
+ * finding 9; docs/api/place-order.md, "Customers of several resellers").
+ */
+export type AccountKey = { resellerId: number } & ({ customerId: number } | { emailKey: string });
 
 /**
  * Makes concurrent orders of one account take turns through the account rules (PostgreSQL runs
@@ -89,14 +94,15 @@ export type AccountKey = { customerId: number } | { emailKey: string };
  */
 export async function lockAccount(tx: Db, dialect: Dialect, account: AccountKey): Promise<void> {
   if (dialect !== 'postgres') return;
-  const key = 'customerId' in account ? `customer:${account.customerId}` : `email:${account.emailKey}`;
+  const who = 'customerId' in account ? `customer:${account.customerId}` : `email:${account.emailKey}`;
+  const key = `reseller:${account.resellerId}:${who}`;
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
 }
 
 function ofAccount(account: AccountKey) {
   return 'customerId' in account
-    ? sql<boolean>`o.customer_id = ${account.customerId}`
-    : sql<boolean>`o.email_key = ${account.emailKey}`;
+    ? sql<boolean>`o.customer_id = ${account.customerId} and o.reseller_id = ${account.resellerId}`
+    : sql<boolean>`o.email_key = ${account.emailKey} and o.reseller_id = ${account.resellerId}`;
 }
 
 /** -45: an earlier order of the account used this offer (and was not rejected or cancelled). */

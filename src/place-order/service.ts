@@ -359,6 +359,7 @@ async function commitOrder(tx: Db, args: CommitArgs, catalog: Catalog | undefine
   }
   // The account rules -45, -73 and -56 run here, after -16, inside the transaction.
   await checkAccountRules(tx, args.dialect, clock, {
+    resellerId: args.resellerId,
     customerId,
     emailAddress: args.emailAddress,
     offerCode: args.offerCode ?? undefined,

@@ -29,10 +29,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(dialect: Dialect, overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function testApp(dialect: Dialect, overrides: Partial<Config> = {}, deps: { hasher?: Hasher } = {}): Promise<TestApp> {
   const store = await freshStore(dialect);
   const clock = new ManualClock('2026-03-01T12:00:00Z');
-  const hasher = cheapHasher();
+  const hasher = deps.hasher ?? cheapHasher();
   const catalog = defaultCatalog();
   const config: Config = Object.freeze({ ...DEFAULTS, allowHttp: true, db: store.location, ...overrides });
   const logLines: string[] = [];
@@ -102,4 +102,24 @@ export async function freePlan(t: Pick<TestApp, 'store' | 'clock'>, ppp: number)
   const { setPriceOverride } = await import('../../src/orders/orders.repository.js');
   await t.store.write((tx) => setPriceOverride(tx, ppp, 0, t.clock.now().toISOString()));
   return () => t.store.write(async (tx) => void (await tx.deleteFrom('price_overrides').where('ppp', '=', ppp).execute()));
+}
+
+/** A hasher that counts the hashes and verifications it runs: "no hash was computed" is testable. */
+export function countingHasher(inner: Hasher = cheapHasher()): Hasher & { verifies: number; hashes: number } {
+  const counted = {
+    verifies: 0,
+    hashes: 0,
+    hash(password: string, source?: string) {
+      counted.hashes++;
+      return inner.hash(password, source);
+    },
+    verify(phc: string, password: string, source?: string) {
+      counted.verifies++;
+      return inner.verify(phc, password, source);
+    },
+    get depth() {
+      return inner.depth;
+    },
+  };
+  return counted;
 }

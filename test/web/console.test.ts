@@ -82,6 +82,24 @@ describe.each(DIALECTS)('console over HTTP (%s)', (dialect) => {
     expect(setCookie).toBeUndefined();
   });
 
+  it('wrong current passwords in the change-password form count towards the lock, as sign-in failures do (issue 13, finding 10)', async () => {
+    const { createReseller } = await import('../../src/resellers/resellers.service.js');
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'pwbrand', login: 'pwbrand-api', password: DEMO_PASSWORD, validated: true, redirectOrigins: [] });
+    const { cookie } = await signIn('pwbrand-api');
+    const settings = await t.app.inject({ method: 'GET', url: '/console/settings', headers: { cookie: cookie! } });
+    const change = (current: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/console/settings/password',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie!, 'sec-fetch-site': 'same-origin' },
+        payload: formBody({ csrf: csrfOf(settings.body), currentPassword: current, newPassword: 'brand-new-password', confirmPassword: 'brand-new-password' }),
+      });
+    for (let i = 0; i < t.config.loginLockoutThreshold; i++) expect((await change(`guess-${i}`)).body).toContain('This is not your current password.');
+    // Locked now: the right password no longer changes anything, and signing in is refused too.
+    expect((await change(DEMO_PASSWORD)).body).toContain('This is not your current password.');
+    expect((await signIn('pwbrand-api')).res.headers['x-placeorder-error-code']).toBe('-16');
+  });
+
   it('refuses a sign-in form that did not come from its page (no pre-session cookie)', async () => {
     const res = await t.app.inject({
       method: 'POST',

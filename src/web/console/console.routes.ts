@@ -463,7 +463,12 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
       const again = form.get('confirmPassword') ?? '';
       const user = (await apiUserSettings(ctx.store.db, s.apiUserId))!;
       const errors: Record<string, string | undefined> = {};
-      if (current === '' || [...current].length > 128 || !(await ctx.hasher.verify(user.password_hash, current))) errors.currentPassword = 'This is not your current password.';
+      // The same door as signing in: failures count towards the lock (issue 13, finding 10).
+      const source = clientAddressOf(req.raw, ctx.config.trustedProxies);
+      const login = await ctx.passwords.find('api-user', user.login_name, async () => ({ id: user.id, passwordHash: user.password_hash }));
+      const attempt = { realm: 'api-user' as const, loginName: user.login_name, password: current, source };
+      const proven = current !== '' && [...current].length <= 128 && (await ctx.passwords.prove(attempt, login));
+      if (!proven) errors.currentPassword = 'This is not your current password.';
       else if ([...next].length < 8 || [...next].length > 128) errors.newPassword = 'The new password must be 8 to 128 characters.';
       else if (next === current) errors.newPassword = 'The new password must differ from the current one.';
       else if (next !== again) errors.confirmPassword = 'The two new passwords differ.';

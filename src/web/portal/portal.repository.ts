@@ -1,5 +1,6 @@
 // The portal's questions: a customer's licences with their order and brand, and the
-// renewals already placed for them.
+// renewals already placed for them. The portal is the customer's live view: orders of sandbox
+// resellers (test orders, authorized without money) never appear in it (issue 13, finding 9).
 import type { Db } from '../../db/store.js';
 
 /** Licences shown on one page; a customer with more sees the newest. */
@@ -24,6 +25,7 @@ export async function licencesOfCustomer(db: Db, customerId: number) {
       'resellers.ap',
     ])
     .where('licences.customer_id', '=', customerId)
+    .where('resellers.sandbox', '=', 0)
     .orderBy('licences.expires_at', 'desc')
     .limit(MAX_LICENCES)
     .execute();
@@ -45,10 +47,12 @@ export async function renewedCodes(db: Db, codes: readonly string[]): Promise<Se
 export async function waitingOrdersOfCustomer(db: Db, customerId: number) {
   return db
     .selectFrom('orders')
-    .select(['id', 'status', 'created_at', 'total_cents', 'currency'])
-    .where('customer_id', '=', customerId)
-    .where('status', 'in', ['pending_authorization', 'awaiting_payment'])
-    .orderBy('id', 'desc')
+    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+    .select(['orders.id', 'orders.status', 'orders.created_at', 'orders.total_cents', 'orders.currency'])
+    .where('orders.customer_id', '=', customerId)
+    .where('resellers.sandbox', '=', 0)
+    .where('orders.status', 'in', ['pending_authorization', 'awaiting_payment'])
+    .orderBy('orders.id', 'desc')
     .limit(50)
     .execute();
 }
