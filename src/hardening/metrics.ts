@@ -33,8 +33,17 @@ export class Metrics {
   }
 
   /** The exposition text; `gauges` are sampled by the caller at scrape time. */
-  render(gauges: ReadonlyArray<{ name: string; help: string; type: 'gauge' | 'counter'; value: number }>): string {
+  render(
+    gauges: ReadonlyArray<{ name: string; help: string; type: 'gauge' | 'counter'; value: number }>,
+    proofs: ReadonlyMap<string, number> = new Map(),
+  ): string {
     const out: string[] = [];
+    out.push('# HELP placeorder_password_proofs_total Password proofs by realm and outcome (a rising "wrong" or "locked" is guessing).');
+    out.push('# TYPE placeorder_password_proofs_total counter');
+    for (const [key, n] of [...proofs].sort()) {
+      const [realm, outcome] = key.split('\u0000');
+      out.push(`placeorder_password_proofs_total{realm="${esc(realm!)}",outcome="${esc(outcome!)}"} ${n}`);
+    }
     out.push('# HELP placeorder_requests_total Answers given, by endpoint and errorCode.');
     out.push('# TYPE placeorder_requests_total counter');
     for (const [key, n] of [...this.requests].sort()) {

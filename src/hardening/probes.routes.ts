@@ -60,7 +60,7 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
         value: debited,
       });
     }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges));
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges, ctx.passwords.outcomes));
   });
 }
 

@@ -47,8 +47,13 @@ export interface ProverDeps {
 /** Rows kept after their last change (and after any lock ended) before the purge takes them. */
 const THROTTLE_RETENTION_SECONDS = 86_400;
 
+/** What became of a proof: the counts behind `placeorder_password_proofs_total` (/metrics). */
+export type ProofOutcome = 'proven' | 'wrong' | 'unknown' | 'locked' | 'outside-allowlist' | 'refused';
+
 export class PasswordProver {
   private dummy: Promise<string> | undefined;
+  /** `realm NUL outcome` → count, since the process started. */
+  readonly outcomes = new Map<string, number>();
 
   constructor(private readonly deps: ProverDeps) {}
 
@@ -87,22 +92,23 @@ export class PasswordProver {
     login: Login<A>,
     { admitted = true }: { admitted?: boolean } = {},
   ): Promise<A | undefined> {
-    if (this.locked(login)) return undefined;
+    if (this.locked(login)) return this.outcome(attempt, 'locked');
     const account = login.account;
     if (!admitted || account === undefined) {
       await this.dummyVerify(attempt);
       if (admitted) await this.countFailure(attempt);
-      return undefined;
+      return this.outcome(attempt, admitted ? 'unknown' : 'outside-allowlist');
     }
     const key = cacheName(attempt);
     const cached = this.deps.credentials.proven(key, attempt.password, account.passwordHash);
     const proven = cached || (await this.deps.hasher.verify(account.passwordHash, attempt.password, attempt.source));
     if (!proven) {
       await this.countFailure(attempt);
-      return undefined;
+      return this.outcome(attempt, 'wrong');
     }
     if (!cached) this.deps.credentials.remember(key, attempt.password, account.passwordHash, account.id);
     if ((login.throttle?.failures ?? 0) > 0) await this.deps.store.write((tx) => clearThrottle(tx, attempt.realm, attempt.loginName));
+    this.outcome(attempt, 'proven');
     return account;
   }
 
@@ -111,9 +117,10 @@ export class PasswordProver {
    * cost, counted (a new customer's order naming a licence no new account can own, finding 5).
    */
   async refuse(attempt: Attempt, login: Login<{ id: number; passwordHash: string }>): Promise<void> {
-    if (this.locked(login)) return;
+    if (this.locked(login)) return this.outcome(attempt, 'locked');
     await this.dummyVerify(attempt);
     await this.countFailure(attempt);
+    this.outcome(attempt, 'refused');
   }
 
   /** The account these credentials were last proven for in this process, if remembered. */
@@ -130,6 +137,12 @@ export class PasswordProver {
   async purge(): Promise<number> {
     const before = new Date(this.deps.clock.now().getTime() - THROTTLE_RETENTION_SECONDS * 1000).toISOString();
     return this.deps.store.write((tx) => purgeThrottle(tx, before));
+  }
+
+  private outcome(attempt: Attempt, outcome: ProofOutcome): undefined {
+    const key = `${attempt.realm}\u0000${outcome}`;
+    this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+    return undefined;
   }
 
   private async countFailure(attempt: Attempt): Promise<void> {
