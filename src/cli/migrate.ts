@@ -1,12 +1,9 @@
 import { loadConfig } from '../config.js';
 import { migrate, openStore, schemaState } from '../db/store.js';
-import { CliError, parseFlags, type Io } from './common.js';
+import { CliError, type Invocation, type Io } from './common.js';
 
-const USAGE = 'placeorder migrate [--db PATH_OR_URL]';
-
-export async function migrateCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, { db: { type: 'string' } }, USAGE);
-  const config = loadConfig({ db: values.db as string | undefined });
+export async function migrateCommand(inv: Invocation, io: Io): Promise<number> {
+  const config = loadConfig({ db: inv.string('db') });
   const store = await openStore(config.db);
   try {
     const before = await schemaState(store);

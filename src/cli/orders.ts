@@ -4,31 +4,21 @@ import { systemClock } from '../clock.js';
 import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
 import { listOrders } from '../orders/orders.repository.js';
 import { formatCents } from '../money.js';
-import { CliError, parseFlags, withStore, type Io } from './common.js';
+import { CliError, withStore, type Invocation, type Io } from './common.js';
 
-const USAGE = `placeorder orders list [--ap BRAND] [--limit N] [--json] [--db PATH_OR_URL]
-       placeorder orders mark-paid ORDER [--db PATH_OR_URL]   (a reseller=N order's customer paid: activate it)
-       placeorder orders cancel ORDER [--db PATH_OR_URL]      (withdraw an unpaid order)`;
-
-export async function ordersCommand(args: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === 'mark-paid' || sub === 'cancel') return operatorStep(sub, rest, io);
-  if (sub !== 'list') throw new CliError(`unknown orders command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values } = parseFlags(
-    rest,
-    { ap: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
-    USAGE,
-  );
-  const limitText = (values.limit as string | undefined) ?? '1000';
+export async function ordersCommand(inv: Invocation, io: Io): Promise<number> {
+  if (inv.sub === 'mark-paid' || inv.sub === 'cancel') return operatorStep(inv.sub, inv, io);
+  const limitText = inv.string('limit') ?? '1000';
   if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
     throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
   }
-  return withStore(values.db as string | undefined, async (store) => {
+  const ap = inv.string('ap');
+  return withStore(inv.string('db'), async (store) => {
     const orders = await listOrders(store.db, {
-      ...(values.ap !== undefined ? { ap: values.ap as string } : {}),
+      ...(ap !== undefined ? { ap } : {}),
       limit: Number(limitText),
     });
-    if (values.json) {
+    if (inv.bool('json')) {
       io.out(JSON.stringify(orders, null, 2));
       return 0;
     }
@@ -47,14 +37,14 @@ export async function ordersCommand(args: string[], io: Io): Promise<number> {
 }
 
 /** `orders mark-paid ORDER` and `orders cancel ORDER`: one lifecycle step, said plainly. */
-async function operatorStep(sub: 'mark-paid' | 'cancel', rest: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags(rest, { db: { type: 'string' } }, USAGE);
+async function operatorStep(sub: 'mark-paid' | 'cancel', inv: Invocation, io: Io): Promise<number> {
+  const { positionals } = inv;
   const text = positionals[0];
   if (positionals.length !== 1 || !/^[1-9][0-9]{0,15}$/.test(text ?? '')) {
-    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${USAGE}`);
+    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${inv.usage}`);
   }
   const orderNumber = Number(text);
-  return withStore(values.db as string | undefined, async (store, config) => {
+  return withStore(inv.string('db'), async (store, config) => {
     const deps = { store, catalog: defaultCatalog(), clock: systemClock, config };
     const requestId = `cli-${randomBytes(6).toString('hex')}`;
     const outcome: OperatorOutcome = sub === 'mark-paid' ? await markPaid(deps, orderNumber, requestId) : await cancelOrder(deps, orderNumber, requestId);

@@ -3,15 +3,12 @@
 // never taken from the command line, so it does not end up in a shell history.
 import { randomBytes } from 'node:crypto';
 import { setRedirectSecret } from '../hardening/redirect-secret.repository.js';
-import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
+import { CliError, withStore, type Invocation, type Io } from './common.js';
 
-const USAGE = 'placeorder redirect-secret --ap BRAND [--clear] [--db PATH_OR_URL]';
-
-export async function redirectSecretCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, { ap: { type: 'string' }, clear: { type: 'boolean' }, db: { type: 'string' } }, USAGE);
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
-  const secret = values.clear === true ? null : randomBytes(32).toString('hex');
-  return withStore(values.db as string | undefined, async (store) => {
+export async function redirectSecretCommand(inv: Invocation, io: Io): Promise<number> {
+  const ap = inv.required('ap');
+  const secret = inv.bool('clear') ? null : randomBytes(32).toString('hex');
+  return withStore(inv.string('db'), async (store) => {
     if (!(await store.write((tx) => setRedirectSecret(tx, ap, secret)))) throw new CliError(`no reseller with brand "${ap}"`);
     io.out(secret === null ? `redirect secret of "${ap}" removed; redirects are no longer signed` : `redirect secret of "${ap}": ${secret}`);
     return 0;

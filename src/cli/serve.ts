@@ -2,42 +2,22 @@ import { defaultCatalog } from '../catalog/catalog.js';
 import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
+import { hasherFor, loggerFor, openConfiguredStore, type Invocation, type Io } from './common.js';
 import { seedDemo } from './demo.js';
 
-const USAGE =
-  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS] [--tls-cert PEM --tls-key PEM]';
-
-export async function serve(args: string[], _io: Io): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'allow-http': { type: 'boolean' },
-      demo: { type: 'boolean' },
-      'trusted-proxy': { type: 'string', multiple: true },
-      'log-level': { type: 'string' },
-      'pg-pool': { type: 'string' },
-      'pg-statement-timeout-ms': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-    },
-    USAGE,
-  );
+export async function serve(inv: Invocation, _io: Io): Promise<number> {
   const config = loadConfig({
-    port: values.port as string | undefined,
-    host: values.host as string | undefined,
-    db: values.db as string | undefined,
-    allowHttp: values['allow-http'] as boolean | undefined,
-    demo: values.demo as boolean | undefined,
-    trustedProxies: values['trusted-proxy'] as string[] | undefined,
-    logLevel: values['log-level'] as string | undefined,
-    pgPoolSize: values['pg-pool'] as string | undefined,
-    pgStatementTimeoutMs: values['pg-statement-timeout-ms'] as string | undefined,
-    tlsCert: values['tls-cert'] as string | undefined,
-    tlsKey: values['tls-key'] as string | undefined,
+    port: inv.string('port'),
+    host: inv.string('host'),
+    db: inv.string('db'),
+    allowHttp: inv.bool('allow-http') || undefined,
+    demo: inv.bool('demo') || undefined,
+    trustedProxies: inv.list('trusted-proxy'),
+    logLevel: inv.string('log-level'),
+    pgPoolSize: inv.string('pg-pool'),
+    pgStatementTimeoutMs: inv.string('pg-statement-timeout-ms'),
+    tlsCert: inv.string('tls-cert'),
+    tlsKey: inv.string('tls-key'),
   });
   const logger = loggerFor(config);
   // Orders commit on a writer thread (src/db/writer-thread.ts); short CLI commands need none.
