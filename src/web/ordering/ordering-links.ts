@@ -54,17 +54,18 @@ export interface SpecFormOptions extends OrderingOffer {
   /** The spec's example asks for item 1's MAC address (Web DNS Pro). */
   readonly macAddress?: boolean;
   /**
-   * Wrap each text box in a <label> — for a form shown live on a page. The copyable text stays
-   * exactly like the spec's example, which has none.
+   * For a form shown live on a page: each text box inside a <label>, a <button> to submit, so
+   * that a screen reader names every control. The copyable text stays exactly like the spec's
+   * example, which has neither.
    */
-  readonly labelled?: boolean;
+  readonly live?: boolean;
 }
 
 /** The spec's "calling PlaceOrder from an HTML <form>" example for these products, one tag a line. */
 export function specForm(o: SpecFormOptions): SafeHtml {
   const text = (label: string, name: string, first: boolean): SafeHtml => {
     const box = html`${label}: <input type="text" name="${name}">`;
-    return html`${first ? '' : html`<br>`}${o.labelled ? html`<label>${box}</label>` : box}`;
+    return html`${first ? '' : html`<br>`}${o.live ? html`<label>${box}</label>` : box}`;
   };
   const lines: SafeHtml[] = [
     html`<form method="post" action="${o.base}${PLACE_ORDER_PATH}">`,
@@ -81,7 +82,7 @@ export function specForm(o: SpecFormOptions): SafeHtml {
     text('Company', 'organizationName', false),
     ...o.products.map((p, i) => html`<input type="hidden" name="${i + 1}_PPP" value="${p}">`),
     ...(o.macAddress ? [text('MAC Address', '1_MACAddress', false)] : []),
-    html`<input type="submit" value="Place Order">`,
+    o.live ? html`<button type="submit">Place Order</button>` : html`<input type="submit" value="Place Order">`,
     html`</form>`,
   ];
   return html`${lines.map((line, i) => (i === 0 ? line : html`\n${line}`))}`;

@@ -12,7 +12,7 @@ export interface DemoBrand {
   readonly offered: readonly string[];
   /** The spec's form for this brand, as text to copy. */
   readonly formText: string;
-  /** The same form, labelled, to try here. */
+  /** The same form, with labels and a button, to try here. */
   readonly liveForm: SafeHtml;
   /** The form sends the browser on to the brand's own pages (successURL, errorURL). */
   readonly redirects: boolean;

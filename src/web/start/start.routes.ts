@@ -1,7 +1,7 @@
 // GET / — the start page. Browsers (Accept: text/html) get an HTML page; everything else (curl,
-// scripts, probes) gets the same facts as plain text whose first line is `errorCode=0`, the way
-// the API's responseFormat=0 answers begin. Outside demo mode it names the service and links the
-// console, the portal and the API's documentation, nothing more; with `serve --demo` it also
+// scripts, probes) gets the same facts as plain text whose first line is `errorCode=0`, so that
+// the first line reads as an API answer does. Outside demo mode it names the service and links
+// the console, the portal and the API's documentation, nothing more; with `serve --demo` it also
 // says what is running and how to try it: the demo brands, their API users and password, an
 // ordering link and the spec's HTML form for each, and the spec's curl sample.
 import { resolve } from 'node:path';
@@ -52,7 +52,7 @@ function demoFacts(ctx: AppContext, base: string, version: string): DemoFacts {
       orderingUrl: orderingUrl(base, { ...offer, products: START_LINK_PRODUCTS }),
       offered: productNames(ctx.catalog, START_LINK_PRODUCTS),
       formText: specForm(form).text,
-      liveForm: specForm({ ...form, labelled: true }),
+      liveForm: specForm({ ...form, live: true }),
       redirects: redirects !== undefined,
     };
   });

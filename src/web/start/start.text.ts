@@ -1,7 +1,7 @@
 // The start page for clients that do not ask for HTML (curl, scripts): the same facts as plain
-// text. The first line is `errorCode=0`, as in the API's responseFormat=0 answers, so a tool
-// that reads one line still learns the outcome; the rest is for a person at a terminal, with
-// every URL absolute so that it can be pasted as it is.
+// text. The first line is `errorCode=0`, which parses as a url-encoded API answer does, so a
+// tool that reads one line still learns the outcome; the rest is for a person at a terminal,
+// with every URL absolute so that it can be pasted as it is.
 import { PLACE_ORDER_PATH } from '../ordering/ordering-links.js';
 import { SERVICE_NAME, SERVICE_SUMMARY, type StartView } from './start.page.js';
 
