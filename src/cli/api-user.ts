@@ -3,14 +3,16 @@
 // or lifting a lockout early.
 import { systemClock } from '../clock.js';
 import { setApiUserPassword, unlockApiUser } from '../reseller-api/api-users.repository.js';
-import { CliError, hasherFor, withStore, type Invocation, type Io } from './common.js';
+import { CliError, hasherFor, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-export async function apiUserCommand(inv: Invocation, io: Io): Promise<number> {
-  const login = inv.required('login');
-  if (inv.sub === 'password') {
-    const password = inv.required('password');
+export async function apiUserCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, usage } = parseFlags(rest, ['api-user', sub!]);
+  const login = requireFlag(values.login as string | undefined, 'login', usage);
+  if (sub === 'password') {
+    const password = requireFlag(values.password as string | undefined, 'password', usage);
     if ([...password].length < 8 || [...password].length > 128) throw new CliError('the password must be 8 to 128 characters');
-    return withStore(inv.string('db'), async (store, config) => {
+    return withStore(values.db as string | undefined, async (store, config) => {
       const hash = await hasherFor(config).hash(password);
       const at = systemClock.now().toISOString();
       if (!(await store.write((tx) => setApiUserPassword(tx, login, hash, at)))) throw new CliError(`there is no API user "${login}"`);
@@ -18,7 +20,7 @@ export async function apiUserCommand(inv: Invocation, io: Io): Promise<number> {
       return 0;
     });
   }
-  return withStore(inv.string('db'), async (store) => {
+  return withStore(values.db as string | undefined, async (store) => {
     if (!(await store.write((tx) => unlockApiUser(tx, login)))) throw new CliError(`there is no API user "${login}"`);
     io.out(`API user "${login}" is unlocked`);
     return 0;

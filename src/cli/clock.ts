@@ -2,14 +2,15 @@
 // (renewal windows, expiry), `show` prints it, `reset` puts it back to real time.
 import { systemClock } from '../clock.js';
 import { SandboxError, advanceClock, clockState, parseDuration, resetClock } from '../sandbox/sandbox.service.js';
-import { CliError, withStore, type Invocation, type Io } from './common.js';
+import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-export async function clockCommand(inv: Invocation, io: Io): Promise<number> {
-  const { sub, positionals } = inv;
-  const ap = inv.required('ap');
-  if (sub === 'advance' && positionals.length !== 1) throw new CliError(`clock advance takes one DURATION, like 40d\nusage: ${inv.usage}`);
-  if (sub !== 'advance' && positionals.length !== 0) throw new CliError(`clock ${sub} takes no DURATION\nusage: ${inv.usage}`);
-  return withStore(inv.string('db'), async (store) => {
+export async function clockCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, positionals, usage } = parseFlags(rest, ['clock', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
+  if (sub === 'advance' && positionals.length !== 1) throw new CliError(`clock advance takes one DURATION, like 40d\nusage: ${usage}`);
+  if (sub !== 'advance' && positionals.length !== 0) throw new CliError(`clock ${sub} takes no DURATION\nusage: ${usage}`);
+  return withStore(values.db as string | undefined, async (store) => {
     try {
       const state =
         sub === 'advance'

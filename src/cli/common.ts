@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../config.js';
 import { argon2Hasher, type Hasher } from '../customers/hasher.js';
 import { ensureSchema, openStore, type Store } from '../db/store.js';
 import type { LeafSpec } from './commands.js';
-import { unknownOption, usageLine } from './help.js';
+import { leafAt, unknownOption, usageLine } from './help.js';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -25,36 +25,12 @@ export const processIo: Io = {
 };
 
 type Options = NonNullable<ParseArgsConfig['options']>;
-type Values = Record<string, string | boolean | string[] | undefined>;
 
-/** A command's arguments, parsed by its entry in the command table. */
-export class Invocation {
-  constructor(
-    /** The subcommand (`credit` of `funds credit`), if the command has any. */
-    readonly sub: string | undefined,
-    readonly usage: string,
-    private readonly values: Values,
-    readonly positionals: readonly string[],
-  ) {}
-
-  string(name: string): string | undefined {
-    return this.values[name] as string | undefined;
-  }
-
-  /** A flag's value that must be there: the table's required flags are, and conditional ones are checked here. */
-  required(name: string, why?: string): string {
-    const value = this.string(name);
-    if (value === undefined || value === '') throw new CliError(`--${name} is required${why ? ` ${why}` : ''}\nusage: ${this.usage}`);
-    return value;
-  }
-
-  bool(name: string): boolean {
-    return this.values[name] === true;
-  }
-
-  list(name: string): string[] | undefined {
-    return this.values[name] as string[] | undefined;
-  }
+export interface ParsedFlags {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+  /** The command's usage line and where its help is, for messages about its flags. */
+  readonly usage: string;
 }
 
 function optionsOf(leaf: LeafSpec): Options {
@@ -63,18 +39,27 @@ function optionsOf(leaf: LeafSpec): Options {
   return options;
 }
 
+/** The options among a command's arguments, as node's parser splits them (values taken). */
+function optionTokens(leaf: LeafSpec, args: string[]) {
+  const { tokens } = parseArgs({ args, options: optionsOf(leaf), strict: false, allowPositionals: true, tokens: true });
+  return tokens.flatMap((t) => (t.kind === 'option' ? [t] : []));
+}
+
+/** True when -h or --help is among the arguments (not as the value of another flag). */
+export function wantsHelp(leaf: LeafSpec, args: string[]): boolean {
+  return optionTokens(leaf, args).some((t) => t.name === 'help');
+}
+
 /**
- * Parses a command's arguments by its table entry, or answers 'help' when -h/--help is among
- * them. Flags the table does not list are refused naming the nearest one that it does; then
- * node's parser (strict) refuses values it cannot take, and the required flags are checked.
+ * Parses the arguments of the command at `path` (`['funds', 'credit']`) by its entry in the
+ * command table: a flag the table does not list is refused naming the nearest one it does; then
+ * node's parser (strict) refuses values it cannot take; then the required flags are checked.
  */
-export function parseInvocation(path: readonly string[], leaf: LeafSpec, args: string[]): Invocation | 'help' {
+export function parseFlags(args: string[], path: readonly string[]): ParsedFlags {
+  const leaf = leafAt(path);
   const usage = `${usageLine(path, leaf)}\nhelp:  placeorder ${path.join(' ')} --help`;
   const options = optionsOf(leaf);
-  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
-  const named = tokens.flatMap((t) => (t.kind === 'option' ? [t] : []));
-  if (named.some((t) => t.name === 'help')) return 'help';
-  const unknown = named.find((t) => !Object.hasOwn(options, t.name));
+  const unknown = optionTokens(leaf, args).find((t) => !Object.hasOwn(options, t.name));
   if (unknown) throw new CliError(`${unknownOption(unknown.rawName, leaf)}\nusage: ${usage}`);
   let parsed;
   try {
@@ -82,11 +67,19 @@ export function parseInvocation(path: readonly string[], leaf: LeafSpec, args: s
   } catch (error) {
     throw new CliError(`${(error as Error).message}\nusage: ${usage}`);
   }
-  const invocation = new Invocation(path[1], usage, parsed.values as Values, parsed.positionals);
-  if (!(leaf.requiredUnless && invocation.bool(leaf.requiredUnless))) {
-    for (const f of leaf.flags) if (f.required) invocation.required(f.name, typeof f.required === 'string' ? f.required : undefined);
+  const values = parsed.values as ParsedFlags['values'];
+  if (!(leaf.requiredUnless && values[leaf.requiredUnless] === true)) {
+    for (const f of leaf.flags) {
+      if (f.required) requireFlag(values[f.name] as string | undefined, f.name, usage, typeof f.required === 'string' ? f.required : undefined);
+    }
   }
-  return invocation;
+  return { values, positionals: parsed.positionals, usage };
+}
+
+/** The value of a flag that must be there, or a message naming it (and why, if said). */
+export function requireFlag(value: string | undefined, name: string, usage: string, why?: string): string {
+  if (value === undefined || value === '') throw new CliError(`--${name} is required${why ? ` ${why}` : ''}\nusage: ${usage}`);
+  return value;
 }
 
 /** "123.45" → 12345 cents, or a clear error naming the flag. */

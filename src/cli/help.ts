@@ -94,6 +94,14 @@ export function findCommand(name: string): CommandSpec | undefined {
   return COMMAND_TABLE.find((c) => c.name === name);
 }
 
+/** The table entry of a command that runs, by its words; main.ts has checked that there is one. */
+export function leafAt(path: readonly string[]): LeafSpec {
+  const command = findCommand(path[0] ?? '');
+  const leaf = command && (isGroup(command) ? command.subcommands.find((s) => s.name === path[1]) : command);
+  if (!leaf) throw new Error(`the command table has no "${path.join(' ')}"`);
+  return leaf;
+}
+
 /** `unknown command "servr". Did you mean "serve"?` */
 export function unknownCommand(name: string): string {
   return `unknown command "${name}".${didYouMean(name, COMMAND_TABLE.map((c) => c.name))} Run 'placeorder help' for the list.`;

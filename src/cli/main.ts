@@ -7,7 +7,7 @@ import { SchemaError } from '../db/store.js';
 import { catalogCommand } from './catalog.js';
 import { fundsCommand } from './funds.js';
 import { apiUserCommand } from './api-user.js';
-import { CliError, parseInvocation, processIo, type Invocation, type Io } from './common.js';
+import { CliError, processIo, wantsHelp, type Io } from './common.js';
 import { isGroup, type CommandSpec, type GroupSpec, type LeafSpec } from './commands.js';
 import { findCommand, groupHelp, leafHelp, topHelp, unknownCommand, unknownSubcommand } from './help.js';
 import { clockCommand } from './clock.js';
@@ -20,7 +20,8 @@ import { sandboxCommand } from './sandbox.js';
 import { webhooksCommand } from './webhooks.js';
 import { serve } from './serve.js';
 
-type Command = (invocation: Invocation, io: Io) => Promise<number>;
+/** A command gets its arguments after its name; it parses them with parseFlags (src/cli/common.ts). */
+type Command = (args: string[], io: Io) => Promise<number>;
 
 /** What runs each command of the table (src/cli/commands.ts); the table says what it accepts. */
 const COMMANDS: Record<string, Command> = {
@@ -84,9 +85,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     if (name === 'help') return printed(io, helpText(args));
     const t = target(name, args);
     if (t.kind === 'help') return printed(io, t.text);
-    const invocation = parseInvocation(t.path, t.leaf, t.rest);
-    if (invocation === 'help') return printed(io, leafHelp(t.path, t.leaf));
-    return await COMMANDS[name]!(invocation, io);
+    if (wantsHelp(t.leaf, t.rest)) return printed(io, leafHelp(t.path, t.leaf));
+    return await COMMANDS[name]!(args, io);
   } catch (error) {
     if (error instanceof CliError || error instanceof ConfigError || error instanceof SchemaError) {
       io.err(`${label}: ${error.message}`);

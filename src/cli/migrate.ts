@@ -1,9 +1,10 @@
 import { loadConfig } from '../config.js';
 import { migrate, openStore, schemaState } from '../db/store.js';
-import { CliError, type Invocation, type Io } from './common.js';
+import { CliError, parseFlags, type Io } from './common.js';
 
-export async function migrateCommand(inv: Invocation, io: Io): Promise<number> {
-  const config = loadConfig({ db: inv.string('db') });
+export async function migrateCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseFlags(args, ['migrate']);
+  const config = loadConfig({ db: values.db as string | undefined });
   const store = await openStore(config.db);
   try {
     const before = await schemaState(store);

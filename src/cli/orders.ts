@@ -4,21 +4,22 @@ import { systemClock } from '../clock.js';
 import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
 import { listOrders } from '../orders/orders.repository.js';
 import { formatCents } from '../money.js';
-import { CliError, withStore, type Invocation, type Io } from './common.js';
+import { CliError, parseFlags, withStore, type Io } from './common.js';
 
-export async function ordersCommand(inv: Invocation, io: Io): Promise<number> {
-  if (inv.sub === 'mark-paid' || inv.sub === 'cancel') return operatorStep(inv.sub, inv, io);
-  const limitText = inv.string('limit') ?? '1000';
+export async function ordersCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'mark-paid' || sub === 'cancel') return operatorStep(sub, rest, io);
+  const { values } = parseFlags(rest, ['orders', 'list']);
+  const limitText = (values.limit as string | undefined) ?? '1000';
   if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
     throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
   }
-  const ap = inv.string('ap');
-  return withStore(inv.string('db'), async (store) => {
+  return withStore(values.db as string | undefined, async (store) => {
     const orders = await listOrders(store.db, {
-      ...(ap !== undefined ? { ap } : {}),
+      ...(values.ap !== undefined ? { ap: values.ap as string } : {}),
       limit: Number(limitText),
     });
-    if (inv.bool('json')) {
+    if (values.json) {
       io.out(JSON.stringify(orders, null, 2));
       return 0;
     }
@@ -37,14 +38,14 @@ export async function ordersCommand(inv: Invocation, io: Io): Promise<number> {
 }
 
 /** `orders mark-paid ORDER` and `orders cancel ORDER`: one lifecycle step, said plainly. */
-async function operatorStep(sub: 'mark-paid' | 'cancel', inv: Invocation, io: Io): Promise<number> {
-  const { positionals } = inv;
+async function operatorStep(sub: 'mark-paid' | 'cancel', rest: string[], io: Io): Promise<number> {
+  const { values, positionals, usage } = parseFlags(rest, ['orders', sub]);
   const text = positionals[0];
   if (positionals.length !== 1 || !/^[1-9][0-9]{0,15}$/.test(text ?? '')) {
-    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${inv.usage}`);
+    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${usage}`);
   }
   const orderNumber = Number(text);
-  return withStore(inv.string('db'), async (store, config) => {
+  return withStore(values.db as string | undefined, async (store, config) => {
     const deps = { store, catalog: defaultCatalog(), clock: systemClock, config };
     const requestId = `cli-${randomBytes(6).toString('hex')}`;
     const outcome: OperatorOutcome = sub === 'mark-paid' ? await markPaid(deps, orderNumber, requestId) : await cancelOrder(deps, orderNumber, requestId);

@@ -1,24 +1,25 @@
-// `placeorder reseller add`: a new reseller and its first API user.
 import { systemClock } from '../clock.js';
 import { ResellerInputError, createReseller } from '../resellers/resellers.service.js';
-import { CliError, hasherFor, parseAmount, withStore, type Invocation, type Io } from './common.js';
+import { CliError, hasherFor, parseAmount, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-export async function resellerCommand(inv: Invocation, io: Io): Promise<number> {
-  const ap = inv.required('ap');
-  const login = inv.required('login');
-  const password = inv.required('password');
-  const creditLimit = inv.string('credit-limit');
-  return withStore(inv.string('db'), async (store, config) => {
+export async function resellerCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, usage } = parseFlags(rest, ['reseller', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
+  const login = requireFlag(values.login as string | undefined, 'login', usage);
+  const password = requireFlag(values.password as string | undefined, 'password', usage);
+  const creditLimit = values['credit-limit'] as string | undefined;
+  return withStore(values.db as string | undefined, async (store, config) => {
     try {
       const id = await createReseller(store, hasherFor(config), systemClock, {
         ap,
         login,
         password,
-        validated: inv.bool('validated'),
-        redirectOrigins: inv.list('redirect-origin') ?? [],
-        ipAllow: inv.list('ip-allow') ?? [],
+        validated: values.validated === true,
+        redirectOrigins: (values['redirect-origin'] as string[] | undefined) ?? [],
+        ipAllow: (values['ip-allow'] as string[] | undefined) ?? [],
         creditLimitCents: creditLimit === undefined ? 0 : parseAmount(creditLimit, 'credit-limit'),
-        sandbox: inv.bool('sandbox'),
+        sandbox: values.sandbox === true,
       });
       io.out(`reseller "${ap}" created (id ${id}) with API user "${login}"`);
       return 0;

@@ -2,22 +2,23 @@ import { defaultCatalog } from '../catalog/catalog.js';
 import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { hasherFor, loggerFor, openConfiguredStore, type Invocation, type Io } from './common.js';
+import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
 import { seedDemo } from './demo.js';
 
-export async function serve(inv: Invocation, _io: Io): Promise<number> {
+export async function serve(args: string[], _io: Io): Promise<number> {
+  const { values } = parseFlags(args, ['serve']);
   const config = loadConfig({
-    port: inv.string('port'),
-    host: inv.string('host'),
-    db: inv.string('db'),
-    allowHttp: inv.bool('allow-http') || undefined,
-    demo: inv.bool('demo') || undefined,
-    trustedProxies: inv.list('trusted-proxy'),
-    logLevel: inv.string('log-level'),
-    pgPoolSize: inv.string('pg-pool'),
-    pgStatementTimeoutMs: inv.string('pg-statement-timeout-ms'),
-    tlsCert: inv.string('tls-cert'),
-    tlsKey: inv.string('tls-key'),
+    port: values.port as string | undefined,
+    host: values.host as string | undefined,
+    db: values.db as string | undefined,
+    allowHttp: values['allow-http'] as boolean | undefined,
+    demo: values.demo as boolean | undefined,
+    trustedProxies: values['trusted-proxy'] as string[] | undefined,
+    logLevel: values['log-level'] as string | undefined,
+    pgPoolSize: values['pg-pool'] as string | undefined,
+    pgStatementTimeoutMs: values['pg-statement-timeout-ms'] as string | undefined,
+    tlsCert: values['tls-cert'] as string | undefined,
+    tlsKey: values['tls-key'] as string | undefined,
   });
   const logger = loggerFor(config);
   // Orders commit on a writer thread (src/db/writer-thread.ts); short CLI commands need none.

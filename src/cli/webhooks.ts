@@ -3,18 +3,20 @@
 import { systemClock } from '../clock.js';
 import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { WebhookInputError, listEndpoints, listEvents, registerEndpoint, removeEndpoint } from '../webhooks/webhooks.service.js';
-import { CliError, withStore, type Invocation, type Io } from './common.js';
+import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-export async function webhooksCommand(inv: Invocation, io: Io): Promise<number> {
-  const ap = inv.required('ap');
-  return withStore(inv.string('db'), async (store) => {
+export async function webhooksCommand(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values, usage } = parseFlags(rest, ['webhooks', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
+  return withStore(values.db as string | undefined, async (store) => {
     const resellerId = await resellerIdByAp(store.db, ap);
     if (resellerId === undefined) throw new CliError(`there is no reseller "${ap}"`);
     try {
-      switch (inv.sub) {
+      switch (sub) {
         case 'add': {
-          const url = inv.required('url');
-          const e = await registerEndpoint(store, systemClock, resellerId, url, inv.string('secret'));
+          const url = requireFlag(values.url as string | undefined, 'url', usage);
+          const e = await registerEndpoint(store, systemClock, resellerId, url, values.secret as string | undefined);
           io.out(`webhook endpoint ${e.id} for "${ap}": ${e.url}`);
           // The one time the secret is shown; it is what the reseller verifies signatures with.
           io.out(`signing secret: ${e.secret}`);
@@ -25,18 +27,17 @@ export async function webhooksCommand(inv: Invocation, io: Io): Promise<number> 
           return 0;
         }
         case 'remove': {
-          const id = Number(inv.required('id'));
+          const id = Number(requireFlag(values.id as string | undefined, 'id', usage));
           if (!Number.isSafeInteger(id) || id < 1) throw new CliError('--id must be an endpoint number (see webhooks list)');
           if (!(await removeEndpoint(store, resellerId, id))) throw new CliError(`"${ap}" has no active endpoint ${id}`);
           io.out(`webhook endpoint ${id} removed; its undelivered events will not be sent`);
           return 0;
         }
         default: {
-          const limitText = inv.string('limit');
-          const limit = limitText === undefined ? 50 : Number(limitText);
+          const limit = values.limit === undefined ? 50 : Number(values.limit);
           if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError('--limit must be 1 to 200');
           const events = await listEvents(store, resellerId, limit);
-          if (inv.bool('json')) {
+          if (values.json) {
             io.out(JSON.stringify(events));
             return 0;
           }

@@ -3,7 +3,7 @@
 // subcommand or flag is refused naming the nearest valid one, exit 2.
 import { describe, expect, it } from 'vitest';
 import { COMMAND_TABLE, isGroup, type LeafSpec } from '../../src/cli/commands.js';
-import { CliError, parseInvocation } from '../../src/cli/common.js';
+import { CliError, parseFlags } from '../../src/cli/common.js';
 import { editDistance, nearest } from '../../src/cli/suggest.js';
 import { DEFAULTS } from '../../src/config.js';
 import { cli } from './capture.js';
@@ -69,13 +69,8 @@ describe('placeorder help', () => {
   it('accepts every flag that the help names (and -h is help, not a flag)', () => {
     for (const [path, leaf] of LEAVES) {
       const args = leaf.flags.flatMap((f) => (f.value ? [`--${f.name}`, f.name === 'amount' ? '1.00' : 'x'] : [`--${f.name}`]));
-      const parsed = parseInvocation(path, leaf, args);
-      if (parsed === 'help') throw new Error(`${path.join(' ')}: parsed as help`);
-      for (const f of leaf.flags) {
-        if (f.value && f.multiple) expect(parsed.list(f.name)).toEqual(['x']);
-        else if (f.value) expect(parsed.string(f.name)).toBe(f.name === 'amount' ? '1.00' : 'x');
-        else expect(parsed.bool(f.name)).toBe(true);
-      }
+      const { values } = parseFlags(args, path);
+      for (const f of leaf.flags) expect(values[f.name], `${path.join(' ')} --${f.name}`).toEqual(f.value ? (f.multiple ? ['x'] : f.name === 'amount' ? '1.00' : 'x') : true);
     }
   });
 });
@@ -118,8 +113,7 @@ describe('nearest-name suggestions', () => {
   });
 
   it('required flags are still refused by name before anything runs', () => {
-    const [, leaf] = LEAVES.find(([p]) => p.join(' ') === 'funds adjust')!;
-    expect(() => parseInvocation(['funds', 'adjust'], leaf, ['--ap', 'x', '--amount=-1.00'])).toThrow(new CliError(
+    expect(() => parseFlags(['--ap', 'x', '--amount=-1.00'], ['funds', 'adjust'])).toThrow(new CliError(
       '--memo is required for an adjustment (say why)\nusage: placeorder funds adjust --ap BRAND --amount AMOUNT --memo TEXT [--db PATH_OR_URL]\nhelp:  placeorder funds adjust --help',
     ));
   });
