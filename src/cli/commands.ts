@@ -35,6 +35,8 @@ export interface LeafSpec {
   readonly requiredUnless?: string;
   /** Environment variables that matter besides the flags' own. */
   readonly env?: readonly EnvSpec[];
+  /** Where to read on, printed after the environment. */
+  readonly more?: string;
   readonly example: string;
 }
 
@@ -83,12 +85,11 @@ const SERVE: LeafSpec = {
     ...HASHING,
     { name: 'PLACEORDER_MAX_HASHES', help: `password hashes at once (default ${DEFAULTS.maxConcurrentHashes})` },
     { name: 'PLACEORDER_REFUND_PERIOD_DAYS', help: `refund period after authorization (default ${DEFAULTS.refundPeriodDays})` },
-    { name: 'PLACEORDER_API_LOCKOUT_THRESHOLD', help: `failed API-user sign-ins in a row that lock it (default ${DEFAULTS.apiLockoutThreshold})` },
-    { name: 'PLACEORDER_API_LOCKOUT_MINUTES', help: `for this long (default ${DEFAULTS.apiLockoutMinutes})` },
     { name: 'PLACEORDER_API_PASSWORD_MAX_AGE_DAYS', help: `API-user password lifetime, 0 = never expires (default ${DEFAULTS.apiPasswordMaxAgeDays})` },
     { name: 'PLACEORDER_RATE_ADDRESS_PER_SECOND', help: 'rate limit per client address, with _BURST (docs/reliability.md)' },
     { name: 'PLACEORDER_RATE_RESELLER_PER_SECOND', help: 'rate limit per reseller, with _BURST' },
   ],
+  more: 'Every setting, with its range (lockouts, timeouts, idempotency): README.md, "Configuration".',
   example: 'placeorder serve --demo --allow-http',
 };
 

@@ -44,6 +44,7 @@ export function leafHelp(path: readonly string[], leaf: LeafSpec): string {
     'options:',
     ...columns([...leaf.flags.map(flagRow), [HELP_FLAG, 'print this help']]),
     ...(env.length > 0 ? ['', 'environment (flags win over it):', ...columns(env.map((e) => [e.name, e.help]))] : []),
+    ...(leaf.more ? ['', leaf.more] : []),
     '',
     'example:',
     `  ${leaf.example}`,
