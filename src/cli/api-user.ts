@@ -6,16 +6,12 @@ import { clearThrottle } from '../passwords/throttle.repository.js';
 import { findApiUser, setApiUserPassword } from '../reseller-api/api-users.repository.js';
 import { CliError, hasherFor, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = `placeorder api-user password --login NAME --password PW [--db PATH_OR_URL]
-       placeorder api-user unlock --login NAME [--db PATH_OR_URL]`;
-
 export async function apiUserCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'password' && sub !== 'unlock') throw new CliError(`unknown api-user command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values } = parseFlags(rest, { login: { type: 'string' }, password: { type: 'string' }, db: { type: 'string' } }, USAGE);
-  const login = requireFlag(values.login as string | undefined, 'login', USAGE);
+  const { values, usage } = parseFlags(rest, ['api-user', sub!]);
+  const login = requireFlag(values.login as string | undefined, 'login', usage);
   if (sub === 'password') {
-    const password = requireFlag(values.password as string | undefined, 'password', USAGE);
+    const password = requireFlag(values.password as string | undefined, 'password', usage);
     if ([...password].length < 8 || [...password].length > 128) throw new CliError('the password must be 8 to 128 characters');
     return withStore(values.db as string | undefined, async (store, config) => {
       const hash = await hasherFor(config).hash(password);

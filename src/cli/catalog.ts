@@ -4,13 +4,11 @@ import { formatCents } from '../money.js';
 import { priceOverrides, setPriceOverride } from '../orders/orders.repository.js';
 import { CliError, parseAmount, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = 'placeorder catalog list [--json] [--db …] | placeorder catalog price --ppp CODE --amount 12.34 [--db …]';
-
 export async function catalogCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const catalog = defaultCatalog();
+  const { values, usage } = parseFlags(rest, ['catalog', sub!]);
   if (sub === 'list') {
-    const { values } = parseFlags(rest, { json: { type: 'boolean' }, db: { type: 'string' } }, USAGE);
     return withStore(values.db as string | undefined, async (store) => {
       const plans = catalog.products.flatMap((p) => p.plans);
       const overrides = await priceOverrides(store.db, plans.map((p) => p.ppp));
@@ -26,15 +24,14 @@ export async function catalogCommand(args: string[], io: Io): Promise<number> {
     });
   }
   if (sub === 'price') {
-    const { values } = parseFlags(rest, { ppp: { type: 'string' }, amount: { type: 'string' }, db: { type: 'string' } }, USAGE);
-    const ppp = Number(requireFlag(values.ppp as string | undefined, 'ppp', USAGE));
+    const ppp = Number(requireFlag(values.ppp as string | undefined, 'ppp', usage));
     if (!catalog.plan(ppp)) throw new CliError(`--ppp ${String(values.ppp)} is not a pricing code of the catalog`);
-    const cents = parseAmount(requireFlag(values.amount as string | undefined, 'amount', USAGE));
+    const cents = parseAmount(requireFlag(values.amount as string | undefined, 'amount', usage));
     return withStore(values.db as string | undefined, async (store) => {
       await store.write((tx) => setPriceOverride(tx, ppp, cents, isoNow(systemClock)));
       io.out(`PPP ${ppp} now costs ${formatCents(cents)} ${catalog.currency}`);
       return 0;
     });
   }
-  throw new CliError(`unknown catalog command "${sub ?? ''}"\nusage: ${USAGE}`);
+  throw new CliError(`unknown catalog command "${sub ?? ''}"`);
 }

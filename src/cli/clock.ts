@@ -4,15 +4,12 @@ import { systemClock } from '../clock.js';
 import { SandboxError, advanceClock, clockState, parseDuration, resetClock } from '../sandbox/sandbox.service.js';
 import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = 'placeorder clock advance --ap BRAND DURATION (e.g. 40d, 12h, 2w) | clock show --ap BRAND | clock reset --ap BRAND [--db PATH_OR_URL]';
-
 export async function clockCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'advance' && sub !== 'show' && sub !== 'reset') throw new CliError(`unknown clock command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values, positionals } = parseFlags(rest, { ap: { type: 'string' }, db: { type: 'string' } }, USAGE);
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
-  if (sub === 'advance' && positionals.length !== 1) throw new CliError(`clock advance takes one DURATION, like 40d\nusage: ${USAGE}`);
-  if (sub !== 'advance' && positionals.length !== 0) throw new CliError(`clock ${sub} takes no DURATION\nusage: ${USAGE}`);
+  const { values, positionals, usage } = parseFlags(rest, ['clock', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
+  if (sub === 'advance' && positionals.length !== 1) throw new CliError(`clock advance takes one DURATION, like 40d\nusage: ${usage}`);
+  if (sub !== 'advance' && positionals.length !== 0) throw new CliError(`clock ${sub} takes no DURATION\nusage: ${usage}`);
   return withStore(values.db as string | undefined, async (store) => {
     try {
       const state =

@@ -1,5 +1,5 @@
-// What every command shares: flag parsing that explains itself, opening the store, and the
-// rule that a bad flag or value is a clear message and a non-zero exit, never a stack trace.
+// What every command shares: flag parsing by the command table (src/cli/commands.ts), opening
+// the store, and the rule that a bad flag or value is a clear message and a non-zero exit, never a stack trace.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino, type Logger } from 'pino';
 import { chunkedSink } from './log-destination.js';
@@ -7,6 +7,8 @@ import { parseCents } from '../money.js';
 import { loadConfig, type Config } from '../config.js';
 import { argon2Hasher, type Hasher } from '../passwords/hasher.js';
 import { ensureSchema, openStore, type Store } from '../db/store.js';
+import type { LeafSpec } from './commands.js';
+import { leafAt, unknownOption, usageLine } from './help.js';
 
 export class CliError extends Error {
   override name = 'CliError';
@@ -24,18 +26,59 @@ export const processIo: Io = {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export const DB_OPTION: Options = { db: { type: 'string' } };
+export interface ParsedFlags {
+  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly positionals: string[];
+  /** The command's usage line and where its help is, for messages about its flags. */
+  readonly usage: string;
+}
 
-export function parseFlags<O extends Options>(args: string[], options: O, usage: string) {
+function optionsOf(leaf: LeafSpec): Options {
+  const options: Options = { help: { type: 'boolean', short: 'h' } };
+  for (const f of leaf.flags) options[f.name] = { type: f.value ? 'string' : 'boolean', ...(f.multiple ? { multiple: true } : {}) };
+  return options;
+}
+
+/** The options among a command's arguments, as node's parser splits them (values taken). */
+function optionTokens(leaf: LeafSpec, args: string[]) {
+  const { tokens } = parseArgs({ args, options: optionsOf(leaf), strict: false, allowPositionals: true, tokens: true });
+  return tokens.flatMap((t) => (t.kind === 'option' ? [t] : []));
+}
+
+/** True when -h or --help is among the arguments (not as the value of another flag). */
+export function wantsHelp(leaf: LeafSpec, args: string[]): boolean {
+  return optionTokens(leaf, args).some((t) => t.name === 'help');
+}
+
+/**
+ * Parses the arguments of the command at `path` (`['funds', 'credit']`) by its entry in the
+ * command table: a flag the table does not list is refused naming the nearest one it does; then
+ * node's parser (strict) refuses values it cannot take; then the required flags are checked.
+ */
+export function parseFlags(args: string[], path: readonly string[]): ParsedFlags {
+  const leaf = leafAt(path);
+  const usage = `${usageLine(path, leaf)}\nhelp:  placeorder ${path.join(' ')} --help`;
+  const options = optionsOf(leaf);
+  const unknown = optionTokens(leaf, args).find((t) => !Object.hasOwn(options, t.name));
+  if (unknown) throw new CliError(`${unknownOption(unknown.rawName, leaf)}\nusage: ${usage}`);
+  let parsed;
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
     throw new CliError(`${(error as Error).message}\nusage: ${usage}`);
   }
+  const values = parsed.values as ParsedFlags['values'];
+  if (!(leaf.requiredUnless && values[leaf.requiredUnless] === true)) {
+    for (const f of leaf.flags) {
+      if (f.required) requireFlag(values[f.name] as string | undefined, f.name, usage, typeof f.required === 'string' ? f.required : undefined);
+    }
+  }
+  return { values, positionals: parsed.positionals, usage };
 }
 
-export function requireFlag(value: string | undefined, name: string, usage: string): string {
-  if (value === undefined || value === '') throw new CliError(`--${name} is required\nusage: ${usage}`);
+/** The value of a flag that must be there, or a message naming it (and why, if said). */
+export function requireFlag(value: string | undefined, name: string, usage: string, why?: string): string {
+  if (value === undefined || value === '') throw new CliError(`--${name} is required${why ? ` ${why}` : ''}\nusage: ${usage}`);
   return value;
 }
 

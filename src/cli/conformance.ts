@@ -3,33 +3,18 @@
 import { checksFor, formatResult, formatSummary, runConformance } from '../conformance/runner.js';
 import { CliError, parseFlags, requireFlag, type Io } from './common.js';
 
-const USAGE =
-  'placeorder conformance --url BASE_URL --ap BRAND [--login API_USER --password PW] [--check ID]… [--timeout-ms N] [--list]';
-
 export async function conformanceCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      url: { type: 'string' },
-      ap: { type: 'string' },
-      login: { type: 'string' },
-      password: { type: 'string' },
-      check: { type: 'string', multiple: true },
-      'timeout-ms': { type: 'string' },
-      list: { type: 'boolean' },
-    },
-    USAGE,
-  );
+  const { values, usage } = parseFlags(args, ['conformance']);
   const login = values.login as string | undefined;
   const password = values.password as string | undefined;
-  if ((login === undefined) !== (password === undefined)) throw new CliError(`--login and --password go together\nusage: ${USAGE}`);
+  if ((login === undefined) !== (password === undefined)) throw new CliError(`--login and --password go together\nusage: ${usage}`);
   if (values.list) {
     for (const c of checksFor({ login: 'x', password: 'x' })) io.out(`${c.id.padEnd(28)} ${c.rule}`);
     return 0;
   }
-  const url = requireFlag(values.url as string | undefined, 'url', USAGE);
+  const url = requireFlag(values.url as string | undefined, 'url', usage);
   if (!/^https?:\/\/[^/]/i.test(url)) throw new CliError(`--url must be an http(s) URL like https://secure.example.com, got "${url}"`);
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
   const timeoutText = values['timeout-ms'] as string | undefined;
   const timeoutMs = timeoutText === undefined ? undefined : Number(timeoutText);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 100 && timeoutMs <= 600_000)) {

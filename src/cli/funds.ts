@@ -6,21 +6,17 @@ import { FundsInputError, adjustFunds, creditFunds, statement } from '../funds/f
 import { formatCents } from '../money.js';
 import { CliError, parseAmount, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = `placeorder funds credit --ap BRAND --amount 123.45 [--memo TEXT] [--db PATH_OR_URL]
-       placeorder funds adjust --ap BRAND --amount=-12.34 --memo TEXT [--db PATH_OR_URL]   (either sign)
-       placeorder funds show --ap BRAND [--json] [--limit N] [--db PATH_OR_URL]`;
-
 /** Longest memo kept with an entry. */
 const MAX_MEMO = 200;
 
 export async function fundsCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const requestId = `cli-${randomBytes(6).toString('hex')}`;
+  const { values, usage } = parseFlags(rest, ['funds', sub!]);
   try {
     if (sub === 'credit' || sub === 'adjust') {
-      const { values } = parseFlags(rest, { ap: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string' }, db: { type: 'string' } }, USAGE);
-      const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
-      const amountText = requireFlag(values.amount as string | undefined, 'amount', USAGE);
+      const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
+      const amountText = requireFlag(values.amount as string | undefined, 'amount', usage);
       const memo = (values.memo as string | undefined) ?? null;
       if (memo !== null && [...memo].length > MAX_MEMO) throw new CliError(`--memo must be at most ${MAX_MEMO} characters`);
       if (sub === 'credit') {
@@ -31,7 +27,7 @@ export async function fundsCommand(args: string[], io: Io): Promise<number> {
           return 0;
         });
       }
-      if (memo === null || memo.trim() === '') throw new CliError(`--memo is required for an adjustment (say why)\nusage: ${USAGE}`);
+      if (memo === null || memo.trim() === '') throw new CliError(`--memo is required for an adjustment (say why)\nusage: ${usage}`);
       const negative = amountText.startsWith('-');
       const signed = (negative ? -1 : 1) * parseAmount(negative ? amountText.slice(1) : amountText);
       return await withStore(values.db as string | undefined, async (store) => {
@@ -41,8 +37,7 @@ export async function fundsCommand(args: string[], io: Io): Promise<number> {
       });
     }
     if (sub === 'show') {
-      const { values } = parseFlags(rest, { ap: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' }, db: { type: 'string' } }, USAGE);
-      const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
+      const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
       const limitText = (values.limit as string | undefined) ?? '1000';
       if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
         throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
@@ -65,5 +60,5 @@ export async function fundsCommand(args: string[], io: Io): Promise<number> {
     if (error instanceof FundsInputError) throw new CliError(error.message);
     throw error;
   }
-  throw new CliError(`unknown funds command "${sub ?? ''}"\nusage: ${USAGE}`);
+  throw new CliError(`unknown funds command "${sub ?? ''}"`);
 }

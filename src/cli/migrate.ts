@@ -2,10 +2,8 @@ import { loadConfig } from '../config.js';
 import { migrate, openStore, schemaState } from '../db/store.js';
 import { CliError, parseFlags, type Io } from './common.js';
 
-const USAGE = 'placeorder migrate [--db PATH_OR_URL]';
-
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, { db: { type: 'string' } }, USAGE);
+  const { values } = parseFlags(args, ['migrate']);
   const config = loadConfig({ db: values.db as string | undefined });
   const store = await openStore(config.db);
   try {

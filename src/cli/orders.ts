@@ -6,19 +6,10 @@ import { listOrders } from '../orders/orders.repository.js';
 import { formatCents } from '../money.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';
 
-const USAGE = `placeorder orders list [--ap BRAND] [--limit N] [--json] [--db PATH_OR_URL]
-       placeorder orders mark-paid ORDER [--db PATH_OR_URL]   (a reseller=N order's customer paid: activate it)
-       placeorder orders cancel ORDER [--db PATH_OR_URL]      (withdraw an unpaid order)`;
-
 export async function ordersCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === 'mark-paid' || sub === 'cancel') return operatorStep(sub, rest, io);
-  if (sub !== 'list') throw new CliError(`unknown orders command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values } = parseFlags(
-    rest,
-    { ap: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
-    USAGE,
-  );
+  const { values } = parseFlags(rest, ['orders', 'list']);
   const limitText = (values.limit as string | undefined) ?? '1000';
   if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
     throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
@@ -48,10 +39,10 @@ export async function ordersCommand(args: string[], io: Io): Promise<number> {
 
 /** `orders mark-paid ORDER` and `orders cancel ORDER`: one lifecycle step, said plainly. */
 async function operatorStep(sub: 'mark-paid' | 'cancel', rest: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseFlags(rest, { db: { type: 'string' } }, USAGE);
+  const { values, positionals, usage } = parseFlags(rest, ['orders', sub]);
   const text = positionals[0];
   if (positionals.length !== 1 || !/^[1-9][0-9]{0,15}$/.test(text ?? '')) {
-    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${USAGE}`);
+    throw new CliError(`expected one order number, got "${positionals.join(' ')}"\nusage: ${usage}`);
   }
   const orderNumber = Number(text);
   return withStore(values.db as string | undefined, async (store, config) => {

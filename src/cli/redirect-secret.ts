@@ -5,11 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { setRedirectSecret } from '../hardening/redirect-secret.repository.js';
 import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = 'placeorder redirect-secret --ap BRAND [--clear] [--db PATH_OR_URL]';
-
 export async function redirectSecretCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parseFlags(args, { ap: { type: 'string' }, clear: { type: 'boolean' }, db: { type: 'string' } }, USAGE);
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
+  const { values, usage } = parseFlags(args, ['redirect-secret']);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
   const secret = values.clear === true ? null : randomBytes(32).toString('hex');
   return withStore(values.db as string | undefined, async (store) => {
     if (!(await store.write((tx) => setRedirectSecret(tx, ap, secret)))) throw new CliError(`no reseller with brand "${ap}"`);

@@ -3,13 +3,10 @@
 import { SandboxError, resetSandbox } from '../sandbox/sandbox.service.js';
 import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE = 'placeorder sandbox reset --ap BRAND [--db PATH_OR_URL]';
-
 export async function sandboxCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'reset') throw new CliError(`unknown sandbox command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values } = parseFlags(rest, { ap: { type: 'string' }, db: { type: 'string' } }, USAGE);
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
+  const { values, usage } = parseFlags(rest, ['sandbox', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
   return withStore(values.db as string | undefined, async (store) => {
     try {
       const counts = await resetSandbox(store, ap);

@@ -5,27 +5,8 @@ import { loadConfig } from '../config.js';
 import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
 import { seedDemo } from './demo.js';
 
-const USAGE =
-  'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS] [--tls-cert PEM --tls-key PEM]';
-
 export async function serve(args: string[], _io: Io): Promise<number> {
-  const { values } = parseFlags(
-    args,
-    {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'allow-http': { type: 'boolean' },
-      demo: { type: 'boolean' },
-      'trusted-proxy': { type: 'string', multiple: true },
-      'log-level': { type: 'string' },
-      'pg-pool': { type: 'string' },
-      'pg-statement-timeout-ms': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-    },
-    USAGE,
-  );
+  const { values } = parseFlags(args, ['serve']);
   const config = loadConfig({
     port: values.port as string | undefined,
     host: values.host as string | undefined,

@@ -5,33 +5,17 @@ import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { WebhookInputError, listEndpoints, listEvents, registerEndpoint, removeEndpoint } from '../webhooks/webhooks.service.js';
 import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
-const USAGE =
-  'placeorder webhooks add --ap BRAND --url URL [--secret SECRET] | webhooks list --ap BRAND | webhooks remove --ap BRAND --id N | webhooks events --ap BRAND [--limit N] [--json] [--db PATH_OR_URL]';
-
 export async function webhooksCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
-  if (!['add', 'list', 'remove', 'events'].includes(sub ?? '')) throw new CliError(`unknown webhooks command "${sub ?? ''}"\nusage: ${USAGE}`);
-  const { values } = parseFlags(
-    rest,
-    {
-      ap: { type: 'string' },
-      url: { type: 'string' },
-      secret: { type: 'string' },
-      id: { type: 'string' },
-      limit: { type: 'string' },
-      json: { type: 'boolean' },
-      db: { type: 'string' },
-    },
-    USAGE,
-  );
-  const ap = requireFlag(values.ap as string | undefined, 'ap', USAGE);
+  const { values, usage } = parseFlags(rest, ['webhooks', sub!]);
+  const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
   return withStore(values.db as string | undefined, async (store) => {
     const resellerId = await resellerIdByAp(store.db, ap);
     if (resellerId === undefined) throw new CliError(`there is no reseller "${ap}"`);
     try {
       switch (sub) {
         case 'add': {
-          const url = requireFlag(values.url as string | undefined, 'url', USAGE);
+          const url = requireFlag(values.url as string | undefined, 'url', usage);
           const e = await registerEndpoint(store, systemClock, resellerId, url, values.secret as string | undefined);
           io.out(`webhook endpoint ${e.id} for "${ap}": ${e.url}`);
           // The one time the secret is shown; it is what the reseller verifies signatures with.
@@ -43,7 +27,7 @@ export async function webhooksCommand(args: string[], io: Io): Promise<number> {
           return 0;
         }
         case 'remove': {
-          const id = Number(requireFlag(values.id as string | undefined, 'id', USAGE));
+          const id = Number(requireFlag(values.id as string | undefined, 'id', usage));
           if (!Number.isSafeInteger(id) || id < 1) throw new CliError('--id must be an endpoint number (see webhooks list)');
           if (!(await removeEndpoint(store, resellerId, id))) throw new CliError(`"${ap}" has no active endpoint ${id}`);
           io.out(`webhook endpoint ${id} removed; its undelivered events will not be sent`);

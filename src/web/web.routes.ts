@@ -1,11 +1,13 @@
 // The web faces of placeorder besides the ordering page (which lives on !PlaceOrder itself):
-// the stylesheet, the reseller console (/console) and the customer portal (/account).
+// the start page (/), the stylesheet, the reseller console (/console) and the customer portal
+// (/account).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { consoleRoutes } from './console/console.routes.js';
 import { RECEIPT_PATH, showReceipt } from './ordering/ordering.routes.js';
 import { securityHeaders } from './page.js';
 import { portalRoutes } from './portal/portal.routes.js';
+import { startRoutes } from './start/start.routes.js';
 import { STYLESHEET } from './style.js';
 
 export function webRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -19,4 +21,5 @@ export function webRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(RECEIPT_PATH, (req, reply) => showReceipt(ctx, req, reply));
   consoleRoutes(app, ctx);
   portalRoutes(app, ctx);
+  startRoutes(app, ctx);
 }

@@ -17,7 +17,8 @@ import { addressAllowed, authenticateApiUser, clientAddressOf } from '../../rese
 import { setApiUserPassword } from '../../reseller-api/api-users.repository.js';
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
-import { escapeHtml, html } from '../html.js';
+import { html } from '../html.js';
+import { orderingLink, orderingUrl, productNames, siteBase, specForm } from '../ordering/ordering-links.js';
 import { termText } from '../ordering/ordering.page.js';
 import { messagePage, sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, queryForm, redirect, refuseForeign, refuseInsecure } from '../request.js';
@@ -352,24 +353,10 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
       else if (s.permittedPpp && ppps.some((p) => !s.permittedPpp!.has(p))) error = 'Your account may not sell some of these products.';
       let out: { url: string; link: string; form: string } | undefined;
       if (!error && ppps.length > 0) {
-        const base = `${isHttps(ctx, req) ? 'https' : 'http'}://${safeHost(req.headers.host)}`;
-        const url = `${base}/products/!PlaceOrder?${new URLSearchParams({ ap: s.ap, reseller, product: ppps.join(',') }).toString()}`;
-        const names = ppps.map((p) => {
-          const plan = ctx.catalog.plan(p)!;
-          return `${plan.product.name}, ${termText(plan.term)}`;
-        });
-        const link = `<a href="${escapeHtml(url)}">Order ${escapeHtml(names.join(' / '))}</a>`;
-        const form = [
-          `<form method="post" action="${escapeHtml(base)}/products/!PlaceOrder">`,
-          `<input type="hidden" name="ap" value="${escapeHtml(s.ap)}">`,
-          `<input type="hidden" name="reseller" value="${reseller.toLowerCase()}">`,
-          'Email Address: <input type="text" name="emailAddress">',
-          '<br>Name: <input type="text" name="name">',
-          '<br>Company: <input type="text" name="organizationName">',
-          ...ppps.map((p, i) => `<input type="hidden" name="${i + 1}_PPP" value="${p}">`),
-          '<input type="submit" value="Place Order">',
-          '</form>',
-        ].join('\n');
+        const base = siteBase(ctx, req);
+        const url = orderingUrl(base, { ap: s.ap, reseller, products: ppps });
+        const link = orderingLink(url, productNames(ctx.catalog, ppps)).text;
+        const form = specForm({ base, ap: s.ap, reseller, products: ppps }).text;
         out = { url, link, form };
       }
       return sendPage(
@@ -522,10 +509,6 @@ function validCidr(entry: string): boolean {
 function csvText(text: string): string {
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return `"${safe.replace(/"/g, '""')}"`;
-}
-
-function safeHost(host: string | undefined): string {
-  return host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : 'localhost';
 }
 
 async function rowViews(ctx: AppContext, rows: readonly OrderListRow[]): Promise<OrderRowView[]> {
