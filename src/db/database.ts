@@ -4,7 +4,7 @@ import type { IdempotencyKeysTable } from '../hardening/idempotency.table.js';
 import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } from '../funds/funds.table.js';
 import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
-import type { ApiUsersTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
+import type { ApiUsersTable, RedirectOriginSightingsTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
 import type { LoginThrottleTable } from '../passwords/throttle.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
@@ -32,4 +32,5 @@ export interface Database {
   web_sessions: WebSessionsTable;
   ordering_submissions: OrderingSubmissionsTable;
   login_throttle: LoginThrottleTable;
+  redirect_origin_sightings: RedirectOriginSightingsTable;
 }

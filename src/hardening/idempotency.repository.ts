@@ -37,6 +37,7 @@ export async function insertClaim(tx: Db, c: Claim): Promise<boolean> {
       location: null,
       body: null,
       error_code: null,
+      headers: null,
     })
     .onConflict((oc) => oc.columns(['scope', 'idem_key']).doNothing())
     .returning('owner')
@@ -70,7 +71,15 @@ export async function takeOver(tx: Db, scope: string, key: string, owner: string
 export async function storeAnswer(tx: Db, scope: string, key: string, owner: string, a: Answer): Promise<void> {
   await tx
     .updateTable('idempotency_keys')
-    .set({ state: 'done', error_code: a.errorCode, status: a.status, content_type: a.contentType, location: a.location ?? null, body: a.body })
+    .set({
+      state: 'done',
+      error_code: a.errorCode,
+      status: a.status,
+      content_type: a.contentType,
+      location: a.location ?? null,
+      body: a.body,
+      headers: a.headers === undefined ? null : JSON.stringify(a.headers),
+    })
     .where('scope', '=', scope)
     .where('idem_key', '=', key)
     .where('owner', '=', owner)

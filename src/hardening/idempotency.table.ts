@@ -17,4 +17,6 @@ export interface IdempotencyKeysTable {
   body: string | null;
   /** The stored answer's errorCode (migration 007_trust). */
   error_code: number | null;
+  /** The stored answer's own headers, as JSON (a page's security headers), or null. */
+  headers: string | null;
 }

@@ -169,5 +169,12 @@ function storedAnswer(row: KeyRow): Answer {
   if (row.error_code === null || row.status === null || row.body === null || row.content_type === null) {
     throw new Error('assertion: a done idempotency key holds a whole answer');
   }
-  return { errorCode: row.error_code, status: row.status, contentType: row.content_type, location: row.location ?? undefined, body: row.body };
+  return {
+    errorCode: row.error_code,
+    status: row.status,
+    contentType: row.content_type,
+    location: row.location ?? undefined,
+    body: row.body,
+    ...(row.headers === null ? {} : { headers: JSON.parse(row.headers) as Record<string, string> }),
+  };
 }

@@ -103,7 +103,7 @@ function responseSchema(e: EndpointDoc): JsonObject {
 function operation(e: EndpointDoc, method: 'get' | 'post'): JsonObject {
   const response: JsonObject = {
     description:
-      'Every API outcome, success or error, is HTTP 200 with errorCode first. With successURL/errorURL the answer is a redirect (302 for GET, 303 for POST) carrying the same fields in the query string.',
+      'Every API outcome, success or error, is HTTP 200 with errorCode first. With successURL/errorURL on a registered origin the answer is a redirect (302 for GET, 303 for POST) carrying the same fields in the query string; on an origin the reseller has not registered, an HTML page with the outcome and a link.',
     headers: { 'Cache-Control': { schema: { type: 'string', const: 'no-store' } } },
     content: {
       [`${FORM}; charset=utf-8`]: { schema: { $ref: `#/components/schemas/${e.name}Answer` } },

@@ -25,8 +25,8 @@ const p = (spec: ParamSpec): ParamSpec => Object.freeze(spec);
 export const PLACE_ORDER_PARAMS: readonly ParamSpec[] = Object.freeze([
   p({ name: 'ap', group: 'reseller', requirement: 'required', type: 'string', maxLength: 64, description: 'The reseller brand name.' }),
   p({ name: 'reseller', group: 'reseller', requirement: 'required', type: 'char', maxLength: 1, allowed: ['Y', 'N'], description: 'Y: the reseller charges the customer and authorizes the order (its funds are debited). N: the vendor charges the customer.' }),
-  p({ name: 'errorURL', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 255, description: 'Absolute http(s) URL on a registered origin; the browser is redirected there on error.' }),
-  p({ name: 'successURL', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 255, description: 'Absolute http(s) URL on a registered origin; the browser is redirected there on success.' }),
+  p({ name: 'errorURL', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 255, description: 'Absolute http(s) URL; the browser is redirected there on error when its origin is registered, else shown the outcome with a link to it.' }),
+  p({ name: 'successURL', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 255, description: 'Absolute http(s) URL; the browser is redirected there on success when its origin is registered, else shown the outcome with a link to it.' }),
   p({ name: 'region', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 64, defaultValue: 'Unknown', description: 'The region of the world the order is placed from.' }),
   p({ name: 'isReturningCustomer', group: 'reseller', requirement: 'optional', type: 'char', maxLength: 1, allowed: ['Y', 'N'], description: 'Y: the customer proves loginName/loginPassword. N: a new customer account is created.' }),
   p({ name: 'product', group: 'reseller', requirement: 'optional', type: 'string', maxLength: 255, description: 'Comma-separated PPP codes for the ordering page; ignored when the request carries items.' }),

@@ -11,11 +11,13 @@ import { endpointOf, keyHeaderOf, requestScope } from '../hardening/idempotency.
 import { orderOfRequest } from '../orders/orders.repository.js';
 import { clientAddressOf } from '../reseller-api/api-auth.js';
 import { answerOf, errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { requestPairs } from '../wire/form.js';
+import { requestPairs, type AnswerFields } from '../wire/form.js';
 import type { RedirectTarget } from '../wire/redirect.js';
 import { redactedParams } from '../wire/redact.js';
 import { commitPreparedOrder, prepareOrder, type PreparedOrder } from './service.js';
-import { canonicalize, redirectsOf, validatePlaceOrder } from './validate.js';
+import { canonicalize, redirectsOf, validatePlaceOrder, type Redirects } from './validate.js';
+import { noteOriginSighting } from '../resellers/resellers.repository.js';
+import { unregisteredTargetAnswer } from '../web/redirect-page.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
 import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
 
@@ -31,8 +33,11 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const pairs = requestPairs(req);
   const request = canonicalize(pairs);
   const format = responseFormatOf(request.values.get('responseFormat'));
-  const answer = (fields: Parameters<typeof answerOf>[0], redirect?: RedirectTarget) =>
-    answerOf(fields, { format, redirect, method: req.method });
+  // A target on an origin the reseller has not registered is shown, not followed (issue 16).
+  const answer = (fields: AnswerFields, redirect?: RedirectTarget) =>
+    redirect && !redirect.registered
+      ? unregisteredTargetAnswer(fields, redirect, request.values.get('ap'))
+      : answerOf(fields, { format, redirect, method: req.method });
   if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return sendAnswer(reply, answer(errorFields(fail(Errors.NOT_HTTPS))));
   if (req.body === UNSUPPORTED_BODY) return sendAnswer(reply, answer(errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'))));
   // A browser opening an ordering URL, or that page's form coming back (docs/web.md).
@@ -43,6 +48,7 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const ap = request.values.get('ap');
   const reseller = ap && ap.length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;
   const redirects = redirectsOf(request, reseller);
+  if (reseller) noteUnregisteredOrigins(ctx, req, reseller.id, redirects);
   const refused = (e: PlaceOrderError) => answer(errorFields(e), redirects.errorURL ?? undefined);
   const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller, redirects });
   if (!result.ok) return sendAnswer(reply, refused(result.error));
@@ -78,4 +84,19 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   };
   const outcome = await ctx.idempotency.once({ req, key: keyHeader.key, scope, pairs, format }, commit, recover);
   return sendAnswer(reply, outcome.answer, { replayed: outcome.replayed });
+}
+
+/**
+ * Remembers the origins of unregistered targets, so the reseller's console can offer to register
+ * them (issue 16). Best effort, after the answer's fate is decided: a failure here is logged and
+ * changes nothing of the order.
+ */
+function noteUnregisteredOrigins(ctx: AppContext, req: FastifyRequest, resellerId: number, redirects: Redirects): void {
+  for (const target of [redirects.successURL, redirects.errorURL]) {
+    if (!target || target.registered) continue;
+    const at = ctx.clock.now().toISOString();
+    ctx.store
+      .write((tx) => noteOriginSighting(tx, resellerId, new URL(target.href).origin, at))
+      .catch((error: unknown) => req.log.warn({ err: error }, 'could not note an unregistered redirect origin'));
+  }
 }

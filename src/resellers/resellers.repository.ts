@@ -132,3 +132,42 @@ export async function insertApiUser(tx: Db, u: NewApiUser): Promise<number> {
 export async function apiUserExists(db: Db, loginName: string): Promise<boolean> {
   return (await db.selectFrom('api_users').select('id').where('login_name', '=', loginName).executeTakeFirst()) !== undefined;
 }
+
+/** Distinct unregistered origins remembered per reseller: an attacker cannot grow the table. */
+export const MAX_ORIGIN_SIGHTINGS = 100;
+
+/** Counts a sighting of an unregistered redirect origin (issue 16). */
+export async function noteOriginSighting(tx: Db, resellerId: number, origin: string, at: string): Promise<void> {
+  const seen = await tx
+    .updateTable('redirect_origin_sightings')
+    .set((eb) => ({ hits: eb('hits', '+', 1), last_seen_at: at }))
+    .where('reseller_id', '=', resellerId)
+    .where('origin', '=', origin)
+    .executeTakeFirst();
+  if (Number(seen.numUpdatedRows) > 0) return;
+  const { n } = await tx
+    .selectFrom('redirect_origin_sightings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('reseller_id', '=', resellerId)
+    .executeTakeFirstOrThrow();
+  if (Number(n) >= MAX_ORIGIN_SIGHTINGS) return;
+  await tx
+    .insertInto('redirect_origin_sightings')
+    .values({ reseller_id: resellerId, origin, first_seen_at: at, last_seen_at: at, hits: 1 })
+    .onConflict((oc) => oc.columns(['reseller_id', 'origin']).doNothing())
+    .execute();
+}
+
+/** The unregistered origins seen since `since`, most recent first (registered ones left out). */
+export async function recentOriginSightings(db: Db, resellerId: number, since: string, limit = 20) {
+  return db
+    .selectFrom('redirect_origin_sightings as s')
+    .leftJoin('reseller_redirect_origins as o', (join) => join.onRef('o.reseller_id', '=', 's.reseller_id').onRef('o.origin', '=', 's.origin'))
+    .select(['s.origin', 's.first_seen_at', 's.last_seen_at', 's.hits'])
+    .where('s.reseller_id', '=', resellerId)
+    .where('s.last_seen_at', '>=', since)
+    .where('o.origin', 'is', null)
+    .orderBy('s.last_seen_at', 'desc')
+    .limit(limit)
+    .execute();
+}

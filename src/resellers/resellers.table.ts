@@ -20,6 +20,15 @@ export interface RedirectOriginsTable {
   origin: string;
 }
 
+/** Origins of redirect targets a reseller has not registered, as seen (migration 007_trust). */
+export interface RedirectOriginSightingsTable {
+  reseller_id: number;
+  origin: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  hits: number;
+}
+
 export interface ApiUsersTable {
   id: Generated<number>;
   reseller_id: number;

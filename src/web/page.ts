@@ -30,17 +30,25 @@ export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' |
   ].join('; ');
 }
 
-/** Headers for every HTML answer (and the stylesheet). */
-export function securityHeaders(reply: FastifyReply, opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'>): void {
-  reply.header('content-security-policy', contentSecurityPolicy(opts));
+/** Headers for every HTML answer (and the stylesheet), as a value (an Answer can carry them). */
+export function pageHeaders(opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'> & { errorCode?: number }): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-security-policy': contentSecurityPolicy(opts),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+    'strict-transport-security': 'max-age=31536000',
+  };
   // X-Frame-Options cannot name several origins; CSP frame-ancestors governs where it is allowed.
-  if (!opts.frameAncestors || opts.frameAncestors.length === 0) reply.header('x-frame-options', 'DENY');
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('cross-origin-opener-policy', 'same-origin');
-  reply.header('cross-origin-resource-policy', 'same-origin');
-  reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-  reply.header('strict-transport-security', 'max-age=31536000');
+  if (!opts.frameAncestors || opts.frameAncestors.length === 0) headers['x-frame-options'] = 'DENY';
+  if (opts.errorCode !== undefined) headers['x-placeorder-error-code'] = String(opts.errorCode);
+  return headers;
+}
+
+export function securityHeaders(reply: FastifyReply, opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'>): void {
+  for (const [name, value] of Object.entries(pageHeaders(opts))) reply.header(name, value);
 }
 
 export function sendPage(reply: FastifyReply, page: SafeHtml, opts: PageOptions): FastifyReply {

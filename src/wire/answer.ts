@@ -22,6 +22,8 @@ export interface Answer {
   /** Printable ASCII (src/wire/redirect.ts), so that setting the header cannot throw. */
   readonly location: string | undefined;
   readonly body: string;
+  /** Headers of its own: a page's security headers and its X-Placeorder-Error-Code. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface AnswerOptions {
@@ -39,6 +41,7 @@ export function answerOf(fields: AnswerFields, opts: AnswerOptions = {}): Answer
   if (name !== 'errorCode' || typeof code !== 'number') throw new Error('assertion: an answer starts with a numeric errorCode');
   const urlEncoded = encodeUrlEncoded(fields);
   if (opts.redirect !== undefined) {
+    if (!opts.redirect.registered) throw new Error('assertion: only a registered target is a redirect (src/web/redirect-page.ts shows the others)');
     return {
       errorCode: code,
       status: opts.method === 'POST' ? 303 : 302,
@@ -94,6 +97,7 @@ export function sendAnswer(reply: FastifyReply, answer: Answer, { replayed = fal
   reply.request.errorCode = answer.errorCode;
   reply.code(answer.status).header('cache-control', 'no-store').type(answer.contentType);
   if (answer.location !== undefined) reply.header('location', answer.location);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
   if (replayed) reply.header('idempotent-replayed', 'true');
   return reply.send(answer.body);
 }

@@ -20,6 +20,12 @@ export interface RedirectPolicy {
 export interface RedirectTarget {
   readonly href: string;
   readonly secret: string | null;
+  /**
+   * False when the URL is well-formed but its origin is not one the reseller registered: the
+   * browser is then shown the outcome and a plainly labelled link, never sent there by itself
+   * (issue 16; docs/api/place-order.md, "Redirect targets the reseller has not registered").
+   */
+  readonly registered: boolean;
 }
 
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
@@ -44,14 +50,17 @@ export function parseHttpUrl(text: string): URL | undefined {
 }
 
 /**
- * The target as the browser will be sent to it, when `text` is a strict absolute URL on an
- * origin the reseller registered; undefined otherwise (the caller answers -4 for it).
+ * The target as the browser will be sent to it (or, on an origin the reseller has not
+ * registered, shown a link to) when `text` is a strict absolute URL; undefined otherwise (the
+ * caller answers -4 for it). Only registered targets are signed: the secret vouches for the
+ * reseller's own pages.
  */
 export function redirectTarget(text: string, policy: RedirectPolicy | undefined): RedirectTarget | undefined {
-  if (!policy || (text.length > MAX_REDIRECT_CHARS && [...text].length > MAX_REDIRECT_CHARS)) return undefined;
+  if (text.length > MAX_REDIRECT_CHARS && [...text].length > MAX_REDIRECT_CHARS) return undefined;
   const url = parseHttpUrl(text);
-  if (!url || !policy.redirectOrigins.has(url.origin)) return undefined;
-  return { href: url.href, secret: policy.redirectSecret };
+  if (!url) return undefined;
+  const registered = policy?.redirectOrigins.has(url.origin) === true;
+  return { href: url.href, secret: registered ? policy!.redirectSecret : null, registered };
 }
 
 /** The hex HMAC-SHA256, under the reseller's secret, of exactly the appended parameters. */

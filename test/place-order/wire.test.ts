@@ -108,18 +108,21 @@ describe.each(DIALECTS)('!PlaceOrder wire (%s)', (dialect) => {
       );
     });
 
-    it('an unregistered origin is refused with -4 and no redirect', async () => {
-      for (const [name, url] of [
-        ['successURL', 'http://evil.example/ok'],
-        ['successURL', 'http://www.mydomain.com.evil.example/ok'],
-        ['errorURL', 'https://www.mydomain.com/err'],
-        ['errorURL', 'http://user@www.mydomain.com/err'],
+    it('an unregistered origin is never redirected to: the outcome is shown as a page with a link (issue 16)', async () => {
+      for (const [name, url, email] of [
+        ['successURL', 'http://evil.example/ok', 'wire-u1@example.com'],
+        ['successURL', 'http://www.mydomain.com.evil.example/ok', 'wire-u2@example.com'],
+        ['errorURL', 'https://www.mydomain.com/err', 'not-an-email'],
       ] as const) {
-        const res = await post(t.app, 'PlaceOrder', form({ [name]: url }));
+        const res = await post(t.app, 'PlaceOrder', form({ [name]: url, emailAddress: email }));
         expect(res.status, url).toBe(200);
         expect(res.headers.location).toBeUndefined();
-        expect(res.answer).toMatchObject({ errorCode: '-4', errorItem: name });
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.headers['x-placeorder-error-code']).toBe(name === 'successURL' ? '0' : '-70');
       }
+      // A URL with credentials is no usable target at all: -4, as before.
+      const userinfo = await post(t.app, 'PlaceOrder', form({ errorURL: 'http://user@www.mydomain.com/err' }));
+      expect(userinfo.answer).toMatchObject({ errorCode: '-4', errorItem: 'errorURL' });
     });
 
     it('a registered errorURL is not followed on success, nor successURL on error', async () => {

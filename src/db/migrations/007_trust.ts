@@ -2,12 +2,15 @@
 // - `login_throttle`: failed password proofs per login name, for customers and API users alike,
 //   known names and unknown ones (src/passwords/prover.ts). It replaces the two lockout columns
 //   of `api_users`, whose state it takes over.
-// - `idempotency_keys.error_code`: the stored answer's code, kept beside it rather than parsed
-//   back out of its body.
+// - `idempotency_keys.error_code` and `.headers`: the stored answer's code and its own headers
+//   (a page's), kept beside it rather than parsed back out of its body.
+// - `redirect_origin_sightings`: origins of successURL/errorURL targets a reseller has not
+//   registered, as seen (issue 16), for the console to offer to register.
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../store.js';
+import { types } from './index.js';
 
-export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('login_throttle')
     // 'customer' or 'api-user': the two kinds of login never share a row.
@@ -26,7 +29,17 @@ export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> 
   await db.schema.alterTable('api_users').dropColumn('failed_logins').execute();
   await db.schema.alterTable('api_users').dropColumn('locked_until').execute();
   await db.schema.alterTable('idempotency_keys').addColumn('error_code', 'integer').execute();
+  await db.schema.alterTable('idempotency_keys').addColumn('headers', 'text').execute();
   await backfillErrorCodes(db);
+  await db.schema
+    .createTable('redirect_origin_sightings')
+    .addColumn('reseller_id', types(dialect).ref, (c) => c.notNull().references('resellers.id'))
+    .addColumn('origin', 'text', (c) => c.notNull())
+    .addColumn('first_seen_at', 'text', (c) => c.notNull())
+    .addColumn('last_seen_at', 'text', (c) => c.notNull())
+    .addColumn('hits', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('redirect_origin_sightings_pk', ['reseller_id', 'origin'])
+    .execute();
 }
 
 /** Answers stored before this migration: their code read once from the body they begin with. */

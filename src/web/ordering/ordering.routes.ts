@@ -14,7 +14,8 @@ import { clientAddressOf } from '../../reseller-api/api-auth.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
 import type { RawPair } from '../../wire/form.js';
-import { answerOf, placedOrderFields } from '../../wire/answer.js';
+import { answerOf, placedOrderFields, sendAnswer } from '../../wire/answer.js';
+import { unregisteredTargetAnswer } from '../redirect-page.js';
 import { redirectTarget } from '../../wire/redirect.js';
 import { redactedParams } from '../../wire/redact.js';
 import { html } from '../html.js';
@@ -243,9 +244,10 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     throw error;
   }
   if (nonce !== undefined) await ctx.store.write((tx) => recordOrder(tx, nonce, placed.orderNumber));
-  // The same answer (signed, serialized) as the API's redirect (src/wire/answer.ts).
-  const location = redirects.successURL ? answerOf(placedOrderFields(placed), { redirect: redirects.successURL, method: 'POST' }).location : undefined;
-  if (location !== undefined) return redirect(reply, location);
+  // The same answer (signed, serialized; or, off the registered origins, shown) as the API's.
+  const target = redirects.successURL;
+  if (target && !target.registered) return sendAnswer(reply, unregisteredTargetAnswer(placedOrderFields(placed), target, reseller.ap));
+  if (target) return redirect(reply, answerOf(placedOrderFields(placed), { redirect: target, method: 'POST' }).location!);
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
   return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status });
