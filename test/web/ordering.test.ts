@@ -144,6 +144,19 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     expect(res.body).toContain('<p class="error" id="f-product-error">Error -39: At least 1 item is missing from this order!</p>');
   });
 
+  it('refuses item fields the page did not offer: an extra 1_PPP or 2_PPP orders nothing (issue 13, finding 10.2)', async () => {
+    for (const extra of [[['1_PPP', '9600']], [['2_PPP', '9600']], [['_2_PPP', '9600']], [['2_pPp', '9600']], [['1_PPP', '9974'], ['2_PPP', '9600']]] as Array<Array<[string, string]>>) {
+      const token = tokenOf((await open('ap=resellerbrand&product=9974')).body);
+      const email = `extra-${extra.length}-${extra[0]![0]}@example.com`.toLowerCase();
+      const res = await submit([['orderingSession', token], ['product', '9974'], ...extra, ['emailAddress', email], ['name', 'Extra']]);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-placeorder-error-code']).toBe('-91');
+      expect(res.body).toContain(`<p class="error" id="f-product-error">Error -91: Permission Denied. &#39;${extra[0]![0]}&#39;</p>`);
+      const orders = await t.store.db.selectFrom('orders').select('id').where('email_key', '=', email).execute();
+      expect(orders).toEqual([]);
+    }
+  });
+
   it('follows successURL after a successful order', async () => {
     const token = tokenOf((await open('ap=myresellerbrand&product=9974&successURL=http://www.mydomain.com/ok')).body);
     const res = await submit([['orderingSession', token], ['product', '9974'], ['emailAddress', 'y@example.com'], ['name', 'Y']]);
