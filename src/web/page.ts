@@ -40,7 +40,9 @@ export function securityHeaders(reply: FastifyReply, opts: Pick<PageOptions, 'fr
   reply.header('cross-origin-opener-policy', 'same-origin');
   reply.header('cross-origin-resource-policy', 'same-origin');
   reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-  reply.header('strict-transport-security', 'max-age=31536000');
+  // No Strict-Transport-Security here: pages are also served over plain HTTP (--allow-http), where
+  // HSTS is wrong (issue 13, finding 10.7). The onSend hook of src/hardening/guards.ts adds it to
+  // every answer, pages included, that really travels over TLS.
 }
 
 export function sendPage(reply: FastifyReply, page: SafeHtml, opts: PageOptions): FastifyReply {

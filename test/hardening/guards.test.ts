@@ -151,3 +151,27 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     expect(t.logLines.some((l) => l.includes('malformed or slow request refused') && /"reqId":"[0-9a-f]{16}"/.test(l))).toBe(true);
   });
 });
+
+describe.each(DIALECTS)('HSTS only on answers that travel over TLS (issue 13, finding 10.7) (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect, { trustedProxies: ['10.0.0.2'] });
+  });
+  afterAll(() => t.close());
+
+  const PAGES = ['/web/style.css', '/products/!PlaceOrder?ap=resellerbrand&product=9974', '/console/sign-in', '/account/sign-in', '/nowhere'];
+  const hsts = async (url: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+    (await t.app.inject({ url, remoteAddress, headers })).headers['strict-transport-security'];
+
+  it('plain HTTP (--allow-http): no page, stylesheet or API answer carries HSTS', async () => {
+    for (const url of PAGES) expect(await hsts(url, '127.0.0.1'), url).toBeUndefined();
+    // A proxy that is not trusted cannot make an answer HTTPS by saying so.
+    for (const url of PAGES) expect(await hsts(url, '203.0.113.7', { 'x-forwarded-proto': 'https' }), url).toBeUndefined();
+    // A trusted proxy that says the client spoke plain HTTP.
+    for (const url of PAGES) expect(await hsts(url, '10.0.0.2', { 'x-forwarded-proto': 'http' }), url).toBeUndefined();
+  });
+
+  it('behind a trusted proxy that says X-Forwarded-Proto: https, every answer carries one HSTS', async () => {
+    for (const url of PAGES) expect(await hsts(url, '10.0.0.2', { 'x-forwarded-proto': 'https' }), url).toBe('max-age=31536000; includeSubDomains');
+  });
+});
