@@ -5,6 +5,7 @@
 // embedding origin.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors, errorMessage } from '../errors.js';
+import { normalizedOrigins } from '../resellers/origin.js';
 import { documentText, html, type HtmlValue, type SafeHtml } from './html.js';
 
 export interface PageOptions {
@@ -17,9 +18,19 @@ export interface PageOptions {
   readonly status?: number;
 }
 
+/**
+ * Only origins in their normalized form go into the policy: an origin stored before the strict
+ * parser existed (`https://*`, `https://a;report-uri …`) must not widen or rewrite it (issue 13,
+ * finding 10.1). Such an origin is left out, which only ever narrows what the page allows.
+ */
+function headerOrigins(list: readonly string[] | undefined): string[] {
+  return normalizedOrigins(list ?? []);
+}
+
 export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'>): string {
-  const ancestors = opts.frameAncestors && opts.frameAncestors.length > 0 ? opts.frameAncestors.join(' ') : "'none'";
-  const formAction = ["'self'", ...(opts.formTargets ?? [])].join(' ');
+  const frames = headerOrigins(opts.frameAncestors);
+  const ancestors = frames.length > 0 ? frames.join(' ') : "'none'";
+  const formAction = ["'self'", ...headerOrigins(opts.formTargets)].join(' ');
   return [
     "default-src 'none'",
     "style-src 'self'",
@@ -34,7 +45,7 @@ export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' |
 export function securityHeaders(reply: FastifyReply, opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'>): void {
   reply.header('content-security-policy', contentSecurityPolicy(opts));
   // X-Frame-Options cannot name several origins; CSP frame-ancestors governs where it is allowed.
-  if (!opts.frameAncestors || opts.frameAncestors.length === 0) reply.header('x-frame-options', 'DENY');
+  if (headerOrigins(opts.frameAncestors).length === 0) reply.header('x-frame-options', 'DENY');
   reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'no-referrer');
   reply.header('cross-origin-opener-policy', 'same-origin');

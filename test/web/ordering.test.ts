@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
 import { formBody, testApp, type TestApp } from '../helpers/app.js';
+import { insertRedirectOrigins, resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { checkToken, issueToken } from '../../src/web/ordering/token.js';
 import { webKey } from '../../src/web/secret.js';
 
@@ -52,6 +53,22 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     expect(String(res.headers['content-security-policy'])).toContain('frame-ancestors http://www.mydomain.com');
     expect(String(res.headers['content-security-policy'])).toContain("form-action 'self' http://www.mydomain.com");
     expect(res.headers['x-frame-options']).toBeUndefined();
+  });
+
+  it('never puts a stored origin that is not strictly an origin into the CSP (issue 13, finding 10.1)', async () => {
+    // Stored before the strict parser existed (or by hand): the header must stay intact.
+    const id = (await resellerIdByAp(t.store.db, 'reseller_brand_name'))!;
+    await t.store.write((tx) => insertRedirectOrigins(tx, id, ['https://*', 'https://a;report-uri https://evil', 'https://a,b', 'https://good.example']));
+    const res = await open('ap=reseller_brand_name&product=9974');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("form-action 'self' https://good.example; frame-ancestors https://good.example; base-uri 'none'");
+    expect(csp).not.toMatch(/\*|report-uri|evil|a,b/);
+    // With only bad origins stored, the page may be framed by nobody.
+    await t.store.write((tx) => tx.deleteFrom('reseller_redirect_origins').where('origin', '=', 'https://good.example').execute());
+    const only = await open('ap=reseller_brand_name&product=9974');
+    expect(String(only.headers['content-security-policy'])).toContain("form-action 'self'; frame-ancestors 'none'");
+    expect(only.headers['x-frame-options']).toBe('DENY');
+    await t.store.write((tx) => tx.deleteFrom('reseller_redirect_origins').where('reseller_id', '=', id).execute());
   });
 
   it('keeps the API for everything else: items present, or no product', async () => {
