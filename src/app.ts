@@ -1,6 +1,6 @@
 // Builds the HTTP server from explicit dependencies. Every answer — including parse failures,
 // unknown paths and unexpected errors — carries an errorCode; no stack trace ever leaves.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -105,6 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       fields = errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'));
     } else if (error instanceof HasherBusyError) {
       fields = errorFields(fail(Errors.CALL_LIMIT));
+    } else if (clientWentAway(error, req)) {
+      // A client that closes its connection mid-body is routine on the internet, not a fault of
+      // ours: one info line, without the error's details or anything of the body (issue 13,
+      // finding 10.6). The answer below goes nowhere; it only ends the request cleanly.
+      req.log.info({ code: error.code }, 'client closed the connection before sending the whole request');
+      fields = errorFields(fail(Errors.INVALID_VALUE, 'requestBody'));
     } else {
       req.log.error({ err: error }, 'unexpected error');
       fields = unknownErrorFields(req.id);
@@ -134,4 +140,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   webRoutes(app, ctx);
   await app.ready();
   return app;
+}
+
+/**
+ * Node aborts a request whose client closed the connection before its body was complete with
+ * ECONNRESET ("aborted") and destroys it. The same code from elsewhere (a database connection
+ * reset) while the client is still there stays an unexpected error.
+ */
+function clientWentAway(error: FastifyError, req: FastifyRequest): boolean {
+  return error.code === 'ECONNRESET' && req.raw.destroyed;
 }
