@@ -149,13 +149,23 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   }
   const db = flags.db ?? env.PLACEORDER_DB ?? DEFAULTS.db;
   if (db.trim() === '') throw new ConfigError('--db is empty');
+  const allowHttp = flags.allowHttp ?? bool(env.PLACEORDER_ALLOW_HTTP) ?? DEFAULTS.allowHttp;
+  const demo = flags.demo ?? DEFAULTS.demo;
+  // The demo API users' password is in the README: a server reachable as production (TLS, or a
+  // TLS proxy in front, i.e. without --allow-http) must not come up with it (issue 13, finding 10.4).
+  if (demo && !allowHttp) {
+    throw new ConfigError(
+      '--demo creates API users whose password (demo-password) is published in the README, so it is for local development only and needs --allow-http. ' +
+        'For a TLS or production server, leave out --demo and create resellers with `placeorder reseller add`.',
+    );
+  }
   return Object.freeze({
     ...DEFAULTS,
     db,
     port,
     host: flags.host ?? env.HOST ?? DEFAULTS.host,
-    allowHttp: flags.allowHttp ?? bool(env.PLACEORDER_ALLOW_HTTP) ?? DEFAULTS.allowHttp,
-    demo: flags.demo ?? DEFAULTS.demo,
+    allowHttp,
+    demo,
     trustedProxies: Object.freeze([...trusted]),
     metricsAllow: Object.freeze(addressList('PLACEORDER_METRICS_ALLOW entry', list(env.PLACEORDER_METRICS_ALLOW))),
     webhookAllowPrivate: bool(env.PLACEORDER_WEBHOOK_ALLOW_PRIVATE, 'PLACEORDER_WEBHOOK_ALLOW_PRIVATE') ?? DEFAULTS.webhookAllowPrivate,

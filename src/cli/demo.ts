@@ -30,3 +30,20 @@ export async function seedDemo(store: Store, hasher: Hasher, clock: Clock): Prom
   }
   return created;
 }
+
+/**
+ * The demo API users that still have the published demo password. `serve` without --allow-http
+ * refuses to start while there are any, so a database once served with --demo cannot later go
+ * into production with them (issue 13, finding 10.4).
+ */
+export async function demoPasswordsInUse(store: Store, hasher: Hasher): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('api_users')
+    .select(['login_name', 'password_hash'])
+    .where('login_name', 'in', DEMO_RESELLERS.map((r) => r.login))
+    .orderBy('login_name')
+    .execute();
+  const still: string[] = [];
+  for (const r of rows) if (await hasher.verify(r.password_hash, DEMO_PASSWORD)) still.push(r.login_name);
+  return still;
+}
