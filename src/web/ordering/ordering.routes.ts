@@ -179,6 +179,11 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
       notice: html`<div class="summary" role="alert"><h2>${describe(e)}</h2><p>This form was open too long. Your details are still here: check them, enter your password again if you gave one, and place the order.</p></div>`,
     });
   }
+  if (foreignItem !== undefined) {
+    // An item field the page never rendered (issue 13, finding 10.2): see splitSubmission.
+    const e = fail(Errors.PERMISSION_DENIED, foreignItem);
+    return renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
+  }
 
   // The order as !PlaceOrder sees it: the session's parameters first (first occurrence wins),
   // the customer's fields, and the ticked products numbered as items 1, 2, 3…
@@ -192,8 +197,6 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
 
   const showError = (e: PlaceOrderError) =>
     renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
-  // An item field the page never rendered (issue 13, finding 10.2): see splitSubmission.
-  if (foreignItem !== undefined) return showError(fail(Errors.PERMISSION_DENIED, foreignItem));
   const result = validatePlaceOrder(canonicalize(orderPairs), { catalog: ctx.catalog, reseller });
   if (!result.ok) return showError(result.error);
   // The same form sent again (back button, a second click) must not place a second order.
