@@ -1,6 +1,6 @@
 // Builds the HTTP server from explicit dependencies. Every answer — including parse failures,
 // unknown paths and unexpected errors — carries an errorCode; no stack trace ever leaves.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppContext } from './app-context.js';
 import type { Catalog } from './catalog/catalog.js';
@@ -15,6 +15,7 @@ import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerHardening } from './hardening/register.js';
+import { isClientAbort, logClientAbort } from './hardening/client-abort.js';
 import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
@@ -105,11 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       fields = errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'));
     } else if (error instanceof HasherBusyError) {
       fields = errorFields(fail(Errors.CALL_LIMIT));
-    } else if (clientWentAway(error, req)) {
-      // A client that closes its connection mid-body is routine on the internet, not a fault of
-      // ours: one info line, without the error's details or anything of the body (issue 13,
-      // finding 10.6). The answer below goes nowhere; it only ends the request cleanly.
-      req.log.info({ code: error.code }, 'client closed the connection before sending the whole request');
+    } else if (isClientAbort(error, req)) {
+      logClientAbort(req, error);
       fields = errorFields(fail(Errors.INVALID_VALUE, 'requestBody'));
     } else {
       req.log.error({ err: error }, 'unexpected error');
@@ -140,13 +138,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   webRoutes(app, ctx);
   await app.ready();
   return app;
-}
-
-/**
- * Node aborts a request whose client closed the connection before its body was complete with
- * ECONNRESET ("aborted") and destroys it. The same code from elsewhere (a database connection
- * reset) while the client is still there stays an unexpected error.
- */
-function clientWentAway(error: FastifyError, req: FastifyRequest): boolean {
-  return error.code === 'ECONNRESET' && req.raw.destroyed;
 }
