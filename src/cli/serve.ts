@@ -2,10 +2,8 @@ import { defaultCatalog } from '../catalog/catalog.js';
 import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import type { Hasher } from '../customers/hasher.js';
-import type { Store } from '../db/store.js';
-import { CliError, hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
-import { demoPasswordsInUse, seedDemo } from './demo.js';
+import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
+import { refuseDemoPasswords, seedDemo } from './demo.js';
 
 const USAGE =
   'placeorder serve [--port N] [--host H] [--db PATH_OR_URL] [--allow-http] [--demo] [--trusted-proxy ADDR_OR_CIDR]… [--log-level LEVEL] [--pg-pool N] [--pg-statement-timeout-ms MS] [--tls-cert PEM --tls-key PEM]';
@@ -77,15 +75,4 @@ export async function serve(args: string[], _io: Io): Promise<number> {
   await app.close();
   await store.close();
   return 0;
-}
-
-/** A production-like start on a database that still has demo passwords stops here (issue 13, finding 10.4). */
-async function refuseDemoPasswords(store: Store, hasher: Hasher): Promise<void> {
-  const logins = await demoPasswordsInUse(store, hasher);
-  if (logins.length === 0) return;
-  await store.close();
-  throw new CliError(
-    `demo API users still have the published password demo-password (${logins.join(', ')}), and this server is not in --allow-http development mode. ` +
-      'Give each a new password (placeorder api-user password --login NAME --password …) or serve a database without demo data.',
-  );
 }
