@@ -28,9 +28,19 @@ const MAX_ANSWER_BYTES = 4096;
 export function guardedPoster(o: { readonly resolve: Resolver; readonly allowPrivate: boolean }): Poster {
   return async (urlText, request) => {
     const url = new URL(urlText);
-    const addresses = await deliveryAddresses(url, o.resolve, o.allowPrivate);
+    const addresses = await untilAborted(deliveryAddresses(url, o.resolve, o.allowPrivate), request.signal);
     return send(url, addresses, request);
   };
+}
+
+/** A slow resolver counts against the delivery's time limit too: the lease must outlast it. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A lookup that answers only with the addresses already checked, whatever it is asked. */

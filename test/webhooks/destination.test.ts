@@ -169,6 +169,16 @@ describe.each(DIALECTS)('webhook destinations, registered and delivered (%s)', (
     expect(hosts).toEqual([]);
   });
 
+  it('a resolver that never answers counts against the delivery time limit', async () => {
+    await stored(`http://hooks.example:${port}/in`);
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: 'slow-dns@example.com' }))).answer.errorCode).toBe('0');
+    const d = new WebhookDispatcher({ store: t.store, clock: t.clock, timeoutMs: 200, leaseSeconds: 60, resolve: () => new Promise(() => {}) });
+    expect(await d.runOnce()).toBe(1);
+    const attempt = await t.store.db.selectFrom('webhook_attempts').select(['http_status', 'error']).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(attempt).toEqual({ http_status: null, error: 'no answer within 200 ms' });
+    expect(hosts).toEqual([]);
+  });
+
   it('connects to the address checked, not to a later answer (DNS rebinding), and keeps the host name', async () => {
     await stored(`http://hooks.example:${port}/in`);
     // The first answer is the receiver; any later one is a loopback address nothing listens on.
