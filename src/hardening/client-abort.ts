@@ -5,11 +5,12 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 
 /**
- * Node aborts such a request with ECONNRESET ("aborted") and destroys it. The same code from
- * elsewhere (a database connection reset) while the client is still there stays unexpected.
+ * Node aborts such a request with ECONNRESET ("aborted") before its body is complete. The same
+ * code from elsewhere (a database connection reset) once the request has fully arrived stays an
+ * unexpected error. (`destroyed` would not do: Node also sets it when a body was read to its end.)
  */
-export function isClientAbort(error: FastifyError, req: FastifyRequest): boolean {
-  return error.code === 'ECONNRESET' && req.raw.destroyed;
+export function isClientAbort(error: Pick<FastifyError, 'code'>, req: { readonly raw: { readonly complete: boolean } }): boolean {
+  return error.code === 'ECONNRESET' && !req.raw.complete;
 }
 
 export function logClientAbort(req: FastifyRequest, error: FastifyError): void {

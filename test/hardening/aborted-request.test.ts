@@ -3,6 +3,7 @@
 // never the body (issue 13, finding 10.6).
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isClientAbort } from '../../src/hardening/client-abort.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 
@@ -58,5 +59,14 @@ describe.each(DIALECTS)('a client closing mid-body (%s)', (dialect) => {
     expect(answer.split('\r\n\r\n')[1]).toMatch(/^errorCode=-4&/);
     expect(t.logLines.join('')).not.toContain(CANARY);
     expect(lines().filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe('isClientAbort', () => {
+  it('is a reset before the request was complete, not a reset (a database connection) after it', () => {
+    expect(isClientAbort({ code: 'ECONNRESET' }, { raw: { complete: false } })).toBe(true);
+    expect(isClientAbort({ code: 'ECONNRESET' }, { raw: { complete: true } })).toBe(false);
+    expect(isClientAbort({ code: 'ETIMEDOUT' }, { raw: { complete: false } })).toBe(false);
+    expect(isClientAbort({ code: undefined as unknown as string }, { raw: { complete: false } })).toBe(false);
   });
 });
