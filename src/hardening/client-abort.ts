@@ -5,12 +5,13 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 
 /**
- * Node aborts such a request with ECONNRESET ("aborted") before its body is complete. The same
+ * Node aborts such a request with ECONNRESET ("aborted") while its `complete` is false. The same
  * code from elsewhere (a database connection reset) once the request has fully arrived stays an
- * unexpected error. (`destroyed` would not do: Node also sets it when a body was read to its end.)
+ * unexpected error. (`destroyed` would not do: Node also sets it when a body was read to its end;
+ * and an in-process request, which has no `complete` at all, never arrived over a socket.)
  */
-export function isClientAbort(error: Pick<FastifyError, 'code'>, req: { readonly raw: { readonly complete: boolean } }): boolean {
-  return error.code === 'ECONNRESET' && !req.raw.complete;
+export function isClientAbort(error: Pick<FastifyError, 'code'>, req: { readonly raw: { readonly complete?: boolean } }): boolean {
+  return error.code === 'ECONNRESET' && req.raw.complete === false;
 }
 
 export function logClientAbort(req: FastifyRequest, error: FastifyError): void {

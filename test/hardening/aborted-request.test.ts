@@ -66,6 +66,8 @@ describe('isClientAbort', () => {
   it('is a reset before the request was complete, not a reset (a database connection) after it', () => {
     expect(isClientAbort({ code: 'ECONNRESET' }, { raw: { complete: false } })).toBe(true);
     expect(isClientAbort({ code: 'ECONNRESET' }, { raw: { complete: true } })).toBe(false);
+    // An in-process (injected) request has no `complete`: a reset there is the database's.
+    expect(isClientAbort({ code: 'ECONNRESET' }, { raw: {} })).toBe(false);
     expect(isClientAbort({ code: 'ETIMEDOUT' }, { raw: { complete: false } })).toBe(false);
     expect(isClientAbort({ code: undefined as unknown as string }, { raw: { complete: false } })).toBe(false);
   });
