@@ -17,6 +17,7 @@ import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerHardening } from './hardening/register.js';
+import { isClientAbort, logClientAbort } from './hardening/client-abort.js';
 import { tlsServerOptions } from './hardening/tls.js';
 import { placeOrderRoutes } from './place-order/routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
@@ -105,7 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // handler that threw itself would leave Fastify's own 500 JSON (issue 13, finding 2).
   app.setErrorHandler((error: FastifyError, req, reply) => {
     const answer = errorAnswer(error, req);
-    if (answer.errorCode === Errors.UNKNOWN_ERROR.code) req.log.error({ err: error }, 'unexpected error');
+    if (isClientAbort(error, req)) logClientAbort(req, error);
+    else if (answer.errorCode === Errors.UNKNOWN_ERROR.code) req.log.error({ err: error }, 'unexpected error');
     if (reply.sent) return;
     try {
       // A handler may have set headers of an answer it never sent (a Location among them).
@@ -148,5 +150,7 @@ function errorAnswer(error: FastifyError, req: FastifyRequest): Answer {
     return answerOf(errorFields(fail(Errors.INVALID_VALUE, 'Content-Type')), { format });
   }
   if (error instanceof HasherBusyError) return answerOf(errorFields(fail(Errors.CALL_LIMIT)), { format });
+  // The client closed the connection before sending its whole body: nobody reads this answer.
+  if (isClientAbort(error, req)) return answerOf(errorFields(fail(Errors.INVALID_VALUE, 'requestBody')), { format });
   return answerOf(unknownErrorFields(req.id), { format });
 }

@@ -12,6 +12,17 @@ export interface Config {
   readonly demo: boolean;
   /** Addresses or CIDR blocks whose X-Forwarded-Proto is believed. */
   readonly trustedProxies: readonly string[];
+  /**
+   * Addresses or CIDR blocks, besides loopback, that /metrics answers (issue 13, finding 10.5):
+   * the figures are platform-wide, so everyone else gets the unknown-path answer.
+   */
+  readonly metricsAllow: readonly string[];
+  /**
+   * Webhook endpoints may be on loopback, private, link-local… addresses (issue 13, finding
+   * 10.3). Off by default: such an endpoint would let a reseller make the server post into its
+   * own network. Tests and local development turn it on for receivers on 127.0.0.1.
+   */
+  readonly webhookAllowPrivate: boolean;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
@@ -78,6 +89,8 @@ export const DEFAULTS: Config = Object.freeze({
   allowHttp: false,
   demo: false,
   trustedProxies: Object.freeze([]) as readonly string[],
+  metricsAllow: Object.freeze([]) as readonly string[],
+  webhookAllowPrivate: false,
   logLevel: 'info',
   bodyLimitBytes: 64 * 1024,
   argon2: Object.freeze({ memoryCost: 19_456, timeCost: 2, parallelism: 1 }),
@@ -132,29 +145,33 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
   const port = int('port', flags.port ?? env.PORT, DEFAULTS.port, 0, 65_535);
-  const trusted = flags.trustedProxies ?? list(env.PLACEORDER_TRUSTED_PROXIES);
-  for (const t of trusted) {
-    const [addr, bits] = t.split('/');
-    const family = isIP(addr ?? '');
-    const maxBits = family === 6 ? 128 : 32;
-    if (!family || (bits !== undefined && !(Number.isInteger(Number(bits)) && Number(bits) >= 0 && Number(bits) <= maxBits))) {
-      throw new ConfigError(`trusted proxy "${t}" is not an IP address or CIDR block`);
-    }
-  }
+  const trusted = addressList('trusted proxy', flags.trustedProxies ?? list(env.PLACEORDER_TRUSTED_PROXIES));
   const logLevel = flags.logLevel ?? env.PLACEORDER_LOG_LEVEL ?? DEFAULTS.logLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`log level "${logLevel}" is not one of fatal, error, warn, info, debug, trace, silent`);
   }
   const db = flags.db ?? env.PLACEORDER_DB ?? DEFAULTS.db;
   if (db.trim() === '') throw new ConfigError('--db is empty');
+  const allowHttp = flags.allowHttp ?? bool(env.PLACEORDER_ALLOW_HTTP) ?? DEFAULTS.allowHttp;
+  const demo = flags.demo ?? DEFAULTS.demo;
+  // The demo API users' password is in the README: a server reachable as production (TLS, or a
+  // TLS proxy in front, i.e. without --allow-http) must not come up with it (issue 13, finding 10.4).
+  if (demo && !allowHttp) {
+    throw new ConfigError(
+      '--demo creates API users whose password (demo-password) is published in the README, so it is for local development only and needs --allow-http. ' +
+        'For a TLS or production server, leave out --demo and create resellers with `placeorder reseller add`.',
+    );
+  }
   return Object.freeze({
     ...DEFAULTS,
     db,
     port,
     host: flags.host ?? env.HOST ?? DEFAULTS.host,
-    allowHttp: flags.allowHttp ?? bool(env.PLACEORDER_ALLOW_HTTP) ?? DEFAULTS.allowHttp,
-    demo: flags.demo ?? DEFAULTS.demo,
+    allowHttp,
+    demo,
     trustedProxies: Object.freeze([...trusted]),
+    metricsAllow: Object.freeze(addressList('PLACEORDER_METRICS_ALLOW entry', list(env.PLACEORDER_METRICS_ALLOW))),
+    webhookAllowPrivate: bool(env.PLACEORDER_WEBHOOK_ALLOW_PRIVATE, 'PLACEORDER_WEBHOOK_ALLOW_PRIVATE') ?? DEFAULTS.webhookAllowPrivate,
     logLevel,
     argon2: Object.freeze({
       memoryCost: int('PLACEORDER_ARGON2_MEMORY_KIB', env.PLACEORDER_ARGON2_MEMORY_KIB, DEFAULTS.argon2.memoryCost, 1024, 1_048_576),
@@ -233,6 +250,19 @@ function bool(text: string | undefined, name?: string): boolean | undefined {
   if (/^(1|true|yes)$/i.test(text)) return true;
   if (/^(0|false|no)$/i.test(text)) return false;
   throw new ConfigError(`${name ? `${name}: ` : ''}expected true or false, got "${text}"`);
+}
+
+/** Every entry an IP address or CIDR block, or a ConfigError naming the first that is not. */
+function addressList(what: string, entries: readonly string[]): string[] {
+  for (const t of entries) {
+    const [addr, bits] = t.split('/');
+    const family = isIP(addr ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || (bits !== undefined && !(/^[0-9]{1,3}$/.test(bits) && Number(bits) <= maxBits)) || t.split('/').length > 2) {
+      throw new ConfigError(`${what} "${t}" is not an IP address or CIDR block`);
+    }
+  }
+  return [...entries];
 }
 
 function list(text: string | undefined): string[] {

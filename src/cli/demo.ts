@@ -5,6 +5,7 @@ import type { Hasher } from '../passwords/hasher.js';
 import type { Store } from '../db/store.js';
 import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { createReseller } from '../resellers/resellers.service.js';
+import { CliError } from './common.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -29,4 +30,32 @@ export async function seedDemo(store: Store, hasher: Hasher, clock: Clock): Prom
     created.push(r.ap);
   }
   return created;
+}
+
+/** The demo API users that still have the published demo password, by login name. */
+export async function demoPasswordsInUse(store: Store, hasher: Hasher): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('api_users')
+    .select(['login_name', 'password_hash'])
+    .where('login_name', 'in', DEMO_RESELLERS.map((r) => r.login))
+    .orderBy('login_name')
+    .execute();
+  const still: string[] = [];
+  for (const r of rows) if (await hasher.verify(r.password_hash, DEMO_PASSWORD)) still.push(r.login_name);
+  return still;
+}
+
+/**
+ * `serve` without --allow-http stops here, closing the store, while any demo API user still has
+ * the published password: a database once served with --demo cannot go into production with
+ * them (issue 13, finding 10.4).
+ */
+export async function refuseDemoPasswords(store: Store, hasher: Hasher): Promise<void> {
+  const logins = await demoPasswordsInUse(store, hasher);
+  if (logins.length === 0) return;
+  await store.close();
+  throw new CliError(
+    `demo API users still have the published password demo-password (${logins.join(', ')}), and this server is not in --allow-http development mode. ` +
+      'Give each a new password (placeorder api-user password --login NAME --password …) or serve a database without demo data.',
+  );
 }

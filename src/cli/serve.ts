@@ -3,7 +3,7 @@ import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
-import { seedDemo } from './demo.js';
+import { refuseDemoPasswords, seedDemo } from './demo.js';
 
 export async function serve(args: string[], _io: Io): Promise<number> {
   const { values } = parseFlags(args, ['serve']);
@@ -27,6 +27,8 @@ export async function serve(args: string[], _io: Io): Promise<number> {
   if (config.demo) {
     const created = await seedDemo(store, hasher, systemClock);
     if (created.length > 0) logger.info({ resellers: created }, 'demo data created');
+  } else if (!config.allowHttp) {
+    await refuseDemoPasswords(store, hasher);
   }
   const app = await buildApp({ store, catalog: defaultCatalog(), clock: systemClock, hasher, config, logger });
   if (store.dialect === 'postgres' && config.webSecret === '') {

@@ -9,14 +9,15 @@ export async function webhooksCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values, usage } = parseFlags(rest, ['webhooks', sub!]);
   const ap = requireFlag(values.ap as string | undefined, 'ap', usage);
-  return withStore(values.db as string | undefined, async (store) => {
+  return withStore(values.db as string | undefined, async (store, config) => {
     const resellerId = await resellerIdByAp(store.db, ap);
     if (resellerId === undefined) throw new CliError(`there is no reseller "${ap}"`);
     try {
       switch (sub) {
         case 'add': {
           const url = requireFlag(values.url as string | undefined, 'url', usage);
-          const e = await registerEndpoint(store, systemClock, resellerId, url, values.secret as string | undefined);
+          const secret = values.secret as string | undefined;
+          const e = await registerEndpoint(store, systemClock, resellerId, url, { secret, allowPrivate: config.webhookAllowPrivate });
           io.out(`webhook endpoint ${e.id} for "${ap}": ${e.url}`);
           // The one time the secret is shown; it is what the reseller verifies signatures with.
           io.out(`signing secret: ${e.secret}`);

@@ -1,12 +1,18 @@
 // /healthz (the process answers), /readyz (database reachable, schema current) and /metrics
-// (Prometheus text). Every probe answer still starts with errorCode.
+// (Prometheus text, for loopback and PLACEORDER_METRICS_ALLOW only). Every probe answer still
+// starts with errorCode.
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { schemaState } from '../db/store.js';
 import { Errors } from '../errors.js';
+import { clientAddressOf } from '../reseller-api/api-auth.js';
 import { encodeUrlEncoded } from '../wire/form.js';
+import { addressMatcher } from '../wire/transport.js';
 import type { Metrics } from './metrics.js';
+
+/** Always allowed to read /metrics: a scraper on the same machine. */
+const LOOPBACK: readonly string[] = ['127.0.0.0/8', '::1'];
 
 export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
   app.get('/healthz', async (req, reply) => {
@@ -43,7 +49,12 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
       );
   });
 
+  // The figures are platform-wide (every reseller's debited funds): loopback and the operator's
+  // PLACEORDER_METRICS_ALLOW only. Anyone else gets the answer of an unknown path, so the
+  // endpoint's existence is not confirmed either (issue 13, finding 10.5).
+  const mayScrape = addressMatcher([...LOOPBACK, ...ctx.config.metricsAllow]);
   app.get('/metrics', async (req, reply) => {
+    if (!mayScrape(clientAddressOf(req.raw, ctx.config.trustedProxies))) return reply.callNotFound();
     req.errorCode = 0;
     const mem = process.memoryUsage();
     const gauges: Array<{ name: string; help: string; type: 'gauge' | 'counter'; value: number }> = [

@@ -2,7 +2,7 @@
 import { isoNow, type Clock } from '../clock.js';
 import type { Hasher } from '../passwords/hasher.js';
 import type { Store } from '../db/store.js';
-import { httpOrigin } from './reseller.js';
+import { MAX_ORIGIN_CHARS, parseOrigin } from './origin.js';
 import { insertApiUser, insertRedirectOrigins, insertReseller, resellerIdByAp } from './resellers.repository.js';
 
 export class ResellerInputError extends Error {
@@ -21,11 +21,14 @@ export interface ResellerInput {
   permittedPpp?: number[] | null;
 }
 
-/** `https://shop.example/` → `https://shop.example`; anything with a path, query or credentials is refused. */
+/**
+ * `https://shop.example/` → `https://shop.example`; anything but scheme, host and port is refused
+ * (the rules: src/resellers/origin.ts).
+ */
 export function normalizeOrigin(text: string): string {
-  const origin = httpOrigin(text);
-  if (origin === undefined || !(text === origin || text === origin + '/' || text.toLowerCase() === origin)) {
-    throw new ResellerInputError(`"${text}" is not an origin like https://shop.example (scheme, host and optional port only)`);
+  const origin = parseOrigin(text);
+  if (origin === undefined) {
+    throw new ResellerInputError(`"${text.slice(0, MAX_ORIGIN_CHARS)}" is not an origin like https://shop.example (scheme, host and optional port only)`);
   }
   return origin;
 }

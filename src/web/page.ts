@@ -5,6 +5,7 @@
 // embedding origin.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors, errorMessage } from '../errors.js';
+import { normalizedOrigins } from '../resellers/origin.js';
 import { documentText, html, type HtmlValue, type SafeHtml } from './html.js';
 
 export interface PageOptions {
@@ -17,9 +18,19 @@ export interface PageOptions {
   readonly status?: number;
 }
 
+/**
+ * Only origins in their normalized form go into the policy: an origin stored before the strict
+ * parser existed (`https://*`, `https://a;report-uri …`) must not widen or rewrite it (issue 13,
+ * finding 10.1). Such an origin is left out, which only ever narrows what the page allows.
+ */
+function headerOrigins(list: readonly string[] | undefined): string[] {
+  return normalizedOrigins(list ?? []);
+}
+
 export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'>): string {
-  const ancestors = opts.frameAncestors && opts.frameAncestors.length > 0 ? opts.frameAncestors.join(' ') : "'none'";
-  const formAction = ["'self'", ...(opts.formTargets ?? [])].join(' ');
+  const frames = headerOrigins(opts.frameAncestors);
+  const ancestors = frames.length > 0 ? frames.join(' ') : "'none'";
+  const formAction = ["'self'", ...headerOrigins(opts.formTargets)].join(' ');
   return [
     "default-src 'none'",
     "style-src 'self'",
@@ -32,6 +43,9 @@ export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' |
 
 /** Headers for every HTML answer (and the stylesheet), as a value (an Answer can carry them). */
 export function pageHeaders(opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'> & { errorCode?: number }): Record<string, string> {
+  // No Strict-Transport-Security here: pages are also served over plain HTTP (--allow-http), where
+  // HSTS is wrong (issue 13, finding 10.7). The onSend hook of src/hardening/guards.ts adds it to
+  // every answer, pages included, that really travels over TLS.
   const headers: Record<string, string> = {
     'content-security-policy': contentSecurityPolicy(opts),
     'x-content-type-options': 'nosniff',
@@ -39,10 +53,9 @@ export function pageHeaders(opts: Pick<PageOptions, 'frameAncestors' | 'formTarg
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
-    'strict-transport-security': 'max-age=31536000',
   };
   // X-Frame-Options cannot name several origins; CSP frame-ancestors governs where it is allowed.
-  if (!opts.frameAncestors || opts.frameAncestors.length === 0) headers['x-frame-options'] = 'DENY';
+  if (headerOrigins(opts.frameAncestors).length === 0) headers['x-frame-options'] = 'DENY';
   if (opts.errorCode !== undefined) headers['x-placeorder-error-code'] = String(opts.errorCode);
   return headers;
 }

@@ -7,6 +7,8 @@
 // 30 days, expired), once per licence.
 import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { DestinationRefused, systemResolver, type Resolver } from './destination.js';
+import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
 import {
@@ -24,8 +26,6 @@ export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 2
 /** How far ahead an `order.expiring` event warns. */
 export const EXPIRING_DAYS = 30;
 
-type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
-
 export interface DispatcherLog {
   warn(obj: object, msg: string): void;
 }
@@ -34,7 +34,12 @@ export interface DispatcherOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly log?: DispatcherLog;
-  readonly fetch?: FetchLike;
+  /** Sends one delivery; by default the guarded poster (src/webhooks/outbound.ts). */
+  readonly post?: Poster;
+  /** Host name → addresses for the default poster; tests inject one instead of asking DNS. */
+  readonly resolve?: Resolver;
+  /** Config.webhookAllowPrivate: deliver to loopback and private addresses (tests, development). */
+  readonly allowPrivateAddresses?: boolean;
   readonly pollMs?: number;
   readonly leaseSeconds?: number;
   readonly timeoutMs?: number;
@@ -48,7 +53,7 @@ export interface DispatcherOptions {
 const MAX_ERROR_CHARS = 200;
 
 export class WebhookDispatcher {
-  private readonly fetchFn: FetchLike;
+  private readonly post: Poster;
   private readonly pollMs: number;
   private readonly leaseSeconds: number;
   private readonly timeoutMs: number;
@@ -64,7 +69,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly o: DispatcherOptions) {
-    this.fetchFn = o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.post = o.post ?? guardedPoster({ resolve: o.resolve ?? systemResolver, allowPrivate: o.allowPrivateAddresses ?? false });
     this.pollMs = o.pollMs ?? 1000;
     this.leaseSeconds = o.leaseSeconds ?? 60;
     this.timeoutMs = o.timeoutMs ?? 10_000;
@@ -143,9 +148,7 @@ export class WebhookDispatcher {
     let error: string | null = null;
     const t0 = Date.now();
     try {
-      const res = await this.fetchFn(d.url, {
-        method: 'POST',
-        redirect: 'manual',
+      const res = await this.post(d.url, {
         signal: controller.signal,
         headers: {
           'content-type': 'application/json',
@@ -157,10 +160,12 @@ export class WebhookDispatcher {
         body: d.payload_json,
       });
       httpStatus = res.status;
-      const text = await res.text().catch(() => '');
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}: ${text.slice(0, MAX_ERROR_CHARS)}`;
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}: ${res.text.slice(0, MAX_ERROR_CHARS)}`;
     } catch (e) {
-      error = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : String((e as Error).message ?? e).slice(0, MAX_ERROR_CHARS);
+      // A refused destination is recorded like any failed attempt, and retried on the schedule
+      // (a name may come to resolve to a public address again); it is never connected to.
+      const why = e instanceof DestinationRefused ? `refused: ${e.message}` : String((e as Error).message ?? e);
+      error = controller.signal.aborted ? `no answer within ${this.timeoutMs} ms` : why.slice(0, MAX_ERROR_CHARS);
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(controller);

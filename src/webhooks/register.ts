@@ -5,7 +5,7 @@ import type { AppContext } from '../app-context.js';
 import { WebhookDispatcher } from './dispatcher.js';
 
 export function registerWebhooks(app: FastifyInstance, ctx: AppContext): void {
-  const dispatcher = new WebhookDispatcher({ store: ctx.store, clock: ctx.clock, log: app.log });
+  const dispatcher = new WebhookDispatcher({ store: ctx.store, clock: ctx.clock, log: app.log, allowPrivateAddresses: ctx.config.webhookAllowPrivate });
   app.addHook('onListen', async () => dispatcher.start());
   app.addHook('onClose', async () => dispatcher.stop());
 }

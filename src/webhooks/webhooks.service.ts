@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { isoNow, type Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { refusedHost } from './destination.js';
 import {
   attemptsOf,
   countActiveEndpoints,
@@ -22,20 +23,27 @@ export const MAX_ENDPOINTS = 10;
 export const MAX_URL_LENGTH = 500;
 
 /**
- * Endpoints are https URLs; plain http is accepted only for the local machine (development and
- * tests). No credentials in the URL, no fragment.
+ * Endpoints are https URLs on a public address; with `allowPrivate` (PLACEORDER_WEBHOOK_ALLOW_PRIVATE,
+ * tests and local development) also on this machine or a private network, and plain http for the
+ * local machine. No credentials in the URL, no fragment. A host name is not resolved here: what
+ * it resolves to is checked at every delivery (src/webhooks/outbound.ts).
  */
-export function checkEndpointUrl(text: string): string {
+export function checkEndpointUrl(text: string, allowPrivate = false): string {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new WebhookInputError(`"${text}" is not an absolute URL`);
+    throw new WebhookInputError(`"${text.slice(0, MAX_URL_LENGTH)}" is not an absolute URL`);
   }
   if (text.length > MAX_URL_LENGTH) throw new WebhookInputError(`the URL is longer than ${MAX_URL_LENGTH} characters`);
+  const refused = allowPrivate ? undefined : refusedHost(url);
+  // Issue 13, finding 10.3: the server must not be made to post into its own network.
+  if (refused !== undefined) {
+    throw new WebhookInputError(`a webhook URL must be on a public address: ${refused} (PLACEORDER_WEBHOOK_ALLOW_PRIVATE=true allows it for local development)`);
+  }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
-    throw new WebhookInputError('a webhook URL must be https (http only for localhost)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && allowPrivate)) {
+    throw new WebhookInputError('a webhook URL must be https (http only for localhost, with PLACEORDER_WEBHOOK_ALLOW_PRIVATE=true)');
   }
   if (url.username !== '' || url.password !== '' || url.hash !== '') throw new WebhookInputError('a webhook URL carries no credentials and no #fragment');
   return url.toString();
@@ -52,9 +60,16 @@ export interface RegisteredEndpoint {
   readonly secret: string;
 }
 
-export async function registerEndpoint(store: Store, clock: Clock, resellerId: number, urlText: string, secret?: string): Promise<RegisteredEndpoint> {
-  const url = checkEndpointUrl(urlText);
-  const key = secret ?? newSecret();
+export interface EndpointOptions {
+  /** The signing secret; a new random one when absent. */
+  readonly secret?: string | undefined;
+  /** Config.webhookAllowPrivate. */
+  readonly allowPrivate: boolean;
+}
+
+export async function registerEndpoint(store: Store, clock: Clock, resellerId: number, urlText: string, o: EndpointOptions): Promise<RegisteredEndpoint> {
+  const url = checkEndpointUrl(urlText, o.allowPrivate);
+  const key = o.secret ?? newSecret();
   if (key.length < 16 || key.length > 200) throw new WebhookInputError('the secret must be 16 to 200 characters');
   const id = await store.write(async (tx) => {
     if ((await countActiveEndpoints(tx, resellerId)) >= MAX_ENDPOINTS) throw new WebhookInputError(`at most ${MAX_ENDPOINTS} active endpoints per reseller`);

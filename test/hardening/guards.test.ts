@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../src/config.js';
+import { ConfigError, DEFAULTS, loadConfig } from '../../src/config.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';
 
@@ -149,5 +149,82 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     expect(raw.split('\r\n\r\n')[1]).toBe("errorCode=-4&errorMessage=The%20value%20of%20the%20'request'%20argument%20is%20invalid!&errorItem=request");
     expect(t.logLines.join('')).not.toContain('CANARY-raw-77');
     expect(t.logLines.some((l) => l.includes('malformed or slow request refused') && /"reqId":"[0-9a-f]{16}"/.test(l))).toBe(true);
+  });
+});
+
+describe.each(DIALECTS)('HSTS only on answers that travel over TLS (issue 13, finding 10.7) (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect, { trustedProxies: ['10.0.0.2'] });
+  });
+  afterAll(() => t.close());
+
+  const PAGES = ['/web/style.css', '/products/!PlaceOrder?ap=resellerbrand&product=9974', '/console/sign-in', '/account/sign-in', '/nowhere'];
+  const hsts = async (url: string, remoteAddress: string, headers: Record<string, string> = {}) =>
+    (await t.app.inject({ url, remoteAddress, headers })).headers['strict-transport-security'];
+
+  it('plain HTTP (--allow-http): no page, stylesheet or API answer carries HSTS', async () => {
+    for (const url of PAGES) expect(await hsts(url, '127.0.0.1'), url).toBeUndefined();
+    // A proxy that is not trusted cannot make an answer HTTPS by saying so.
+    for (const url of PAGES) expect(await hsts(url, '203.0.113.7', { 'x-forwarded-proto': 'https' }), url).toBeUndefined();
+    // A trusted proxy that says the client spoke plain HTTP.
+    for (const url of PAGES) expect(await hsts(url, '10.0.0.2', { 'x-forwarded-proto': 'http' }), url).toBeUndefined();
+  });
+
+  it('behind a trusted proxy that says X-Forwarded-Proto: https, every answer carries one HSTS', async () => {
+    for (const url of PAGES) expect(await hsts(url, '10.0.0.2', { 'x-forwarded-proto': 'https' }), url).toBe('max-age=31536000; includeSubDomains');
+  });
+});
+
+describe.each(DIALECTS)('/metrics only for loopback and PLACEORDER_METRICS_ALLOW (issue 13, finding 10.5) (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect, { trustedProxies: ['127.0.0.1', '10.0.0.2'], metricsAllow: ['192.0.2.0/28', '2001:db8::7'] });
+  });
+  afterAll(() => t.close());
+
+  const scrape = (remoteAddress: string, headers: Record<string, string> = {}, url = '/metrics') => t.app.inject({ url, remoteAddress, headers });
+
+  it('answers loopback and the listed addresses', async () => {
+    for (const from of ['127.0.0.1', '127.9.9.9', '::1', '::ffff:127.0.0.1', '192.0.2.5', '::ffff:192.0.2.15', '2001:db8::7']) {
+      const res = await scrape(from);
+      expect(res.statusCode, from).toBe(200);
+      expect(res.body, from).toMatch(/^# HELP /);
+    }
+    // Through a trusted proxy, the address the proxy saw decides.
+    expect((await scrape('10.0.0.2', { 'x-forwarded-for': '192.0.2.9' })).statusCode).toBe(200);
+  });
+
+  it('answers everyone else exactly as an unknown path; /healthz and /readyz stay public', async () => {
+    const unknown = await scrape('203.0.113.9', {}, '/metricz');
+    const expected = { status: unknown.statusCode, type: unknown.headers['content-type'], body: unknown.body.replace('metricz', 'metrics') };
+    expect(expected.status).toBe(404);
+    expect(expected.body).toBe('errorCode=-14&errorMessage=No%20endpoint%20at%20GET%20%2Fmetrics');
+    const denied: Array<[string, Record<string, string>]> = [
+      ['203.0.113.9', {}],
+      ['192.0.2.16', {}],
+      ['2001:db8::8', {}],
+      ['10.0.0.3', {}],
+      // A local proxy (trusted) forwarding an outside client: the client decides, not the socket.
+      ['127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }],
+      // A header from a client that is not a trusted proxy is not believed.
+      ['203.0.113.9', { 'x-forwarded-for': '127.0.0.1' }],
+    ];
+    for (const [from, headers] of denied) {
+      const res = await scrape(from, headers);
+      expect({ status: res.statusCode, type: res.headers['content-type'], body: res.body }, from).toEqual(expected);
+      expect(res.body).not.toContain('placeorder_');
+    }
+    for (const url of ['/healthz', '/readyz']) expect((await scrape('203.0.113.9', {}, url)).statusCode, url).toBe(200);
+  });
+});
+
+describe('PLACEORDER_METRICS_ALLOW', () => {
+  it('is a comma-separated list of addresses and CIDR blocks, empty by default; anything else stops the start', () => {
+    expect(loadConfig({}, {}).metricsAllow).toEqual([]);
+    expect(loadConfig({}, { PLACEORDER_METRICS_ALLOW: '192.0.2.0/24, 2001:db8::1' }).metricsAllow).toEqual(['192.0.2.0/24', '2001:db8::1']);
+    for (const bad of ['*', '192.0.2.0/', '192.0.2.0/33', 'prometheus.internal', '10.0.0.0/8/8']) {
+      expect(() => loadConfig({}, { PLACEORDER_METRICS_ALLOW: bad }), bad).toThrow(ConfigError);
+    }
   });
 });

@@ -7,10 +7,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/db/store.js';
+import { DEMO_RESELLERS, seedDemo } from '../../src/cli/demo.js';
+import { ManualClock } from '../../src/clock.js';
+import { migrate, openStore } from '../../src/db/store.js';
+import { cli } from '../cli/capture.js';
 import { startServer } from '../../scripts/lib/server.mjs';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';
-import { formBody, guestOrder, parseAnswer } from '../helpers/app.js';
+import { cheapHasher, formBody, guestOrder, parseAnswer } from '../helpers/app.js';
 
 const dropLater: FreshDatabase[] = [];
 afterAll(async () => {
@@ -116,6 +119,18 @@ describe.each(DIALECTS)('Idempotency-Key across processes (%s)', (dialect) => {
   });
 });
 
+function httpsExchange(url: string, method: string, body?: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method, rejectUnauthorized: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (r) => {
+      let data = '';
+      r.on('data', (d) => (data += d));
+      r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: data }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('serve with TLS', () => {
   it('--tls-cert/--tls-key serve HTTPS: an order passes the -1 rule without --allow-http and gets HSTS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'placeorder-tls-'));
@@ -123,30 +138,23 @@ describe('serve with TLS', () => {
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
     ], { stdio: 'ignore' });
+    // No --demo over TLS (issue 13, finding 10.4): the reseller is created as in production.
+    const add = await cli(['reseller', 'add', '--ap', 'resellerbrand', '--login', 'tls-api', '--password', 'tls-password-1', '--validated', '--db', join(dir, 'tls.db')]);
+    expect(add.code).toBe(0);
     const server = startServer({
       db: join(dir, 'tls.db'),
-      args: ['--demo', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
+      args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')],
     });
     try {
       const url = await server.ready();
       expect(url).toMatch(/^https:\/\//);
-      const body = formBody(guestOrder({ emailAddress: 'tls@example.com' }));
-      const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = httpsRequest(
-          `${url}/products/!PlaceOrder`,
-          { method: 'POST', rejectUnauthorized: false, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-          (r) => {
-            let data = '';
-            r.on('data', (d) => (data += d));
-            r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body: data }));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
-      });
+      const res = await httpsExchange(`${url}/products/!PlaceOrder`, 'POST', formBody(guestOrder({ emailAddress: 'tls@example.com' })));
       expect(res.status).toBe(200);
       expect(parseAnswer(res.body).errorCode).toBe('0');
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      // Pages get the same one header over TLS (and none over plain HTTP: guards.test.ts).
+      const page = await httpsExchange(`${url}/web/style.css`, 'GET');
+      expect(page.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;
@@ -155,7 +163,7 @@ describe('serve with TLS', () => {
 
   it('without TLS and without --allow-http, the same request is -1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'placeorder-notls-'));
-    const server = startServer({ db: join(dir, 'plain.db'), args: ['--demo'] });
+    const server = startServer({ db: join(dir, 'plain.db') });
     try {
       const url = await server.ready();
       const res = await fetch(`${url}/products/!PlaceOrder`, {
@@ -165,6 +173,46 @@ describe('serve with TLS', () => {
       });
       expect(parseAnswer(await res.text()).errorCode).toBe('-1');
       expect(res.headers.get('strict-transport-security')).toBeNull();
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  });
+});
+
+describe('--demo is for development only (issue 13, finding 10.4)', () => {
+  it('refuses --demo without --allow-http, over TLS or not, saying why and what to do', async () => {
+    for (const args of [['--demo', '--tls-cert', 'cert.pem', '--tls-key', 'key.pem'], ['--demo'], ['--demo', '--trusted-proxy', '10.0.0.1']]) {
+      const res = await cli(['serve', '--port', '0', '--db', join(mkdtempSync(join(tmpdir(), 'placeorder-demo-')), 'x.db'), ...args]);
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.err).toContain('--demo creates API users whose password (demo-password) is published in the README');
+      expect(res.err).toContain('needs --allow-http');
+      expect(res.err).toContain('placeorder reseller add');
+      expect(res.err).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe.each(DIALECTS)('a database with demo passwords is not served outside development (%s)', (dialect) => {
+  it('serve without --allow-http refuses while a demo API user still has demo-password, and starts once none has', async () => {
+    const db = await freshDatabase(dialect);
+    dropLater.push(db);
+    const store = await openStore(db.location);
+    await migrate(store);
+    await seedDemo(store, cheapHasher(), new ManualClock('2026-03-01T12:00:00Z'));
+    await store.close();
+    const refused = await cli(['serve', '--port', '0', '--db', db.location]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`demo API users still have the published password demo-password (${DEMO_RESELLERS.map((r) => r.login).sort().join(', ')})`);
+    expect(refused.err).toContain('placeorder api-user password --login NAME');
+    for (const r of DEMO_RESELLERS.slice(1)) expect((await cli(['api-user', 'password', '--login', r.login, '--password', 'a-new-password', '--db', db.location])).code).toBe(0);
+    const one = await cli(['serve', '--port', '0', '--db', db.location]);
+    expect(one.code).toBe(2);
+    expect(one.err).toContain(`demo-password (${DEMO_RESELLERS[0]!.login})`);
+    expect((await cli(['api-user', 'password', '--login', DEMO_RESELLERS[0]!.login, '--password', 'a-new-password', '--db', db.location])).code).toBe(0);
+    const server = startServer({ db: db.location });
+    try {
+      expect(await server.ready()).toMatch(/^http:\/\/127\.0\.0\.1:/);
     } finally {
       server.child.kill('SIGTERM');
       await server.exited;

@@ -133,6 +133,38 @@ describe.each(DIALECTS)('console over HTTP (%s)', (dialect) => {
     expect(ok.headers.location).toBe(`/console/orders/${n}?done=authorize`);
   });
 
+  it('settings refuse redirect origins that are not strictly scheme, host and port; none reaches the CSP (issue 13, finding 10.1)', async () => {
+    const { cookie } = await signIn();
+    const settings = await t.app.inject({ method: 'GET', url: '/console/settings', headers: { cookie: cookie! } });
+    const add = (origin: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/console/settings/origins/add',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie!, 'sec-fetch-site': 'same-origin' },
+        payload: formBody({ csrf: csrfOf(settings.body), origin }),
+      });
+    const originsOf = async () =>
+      (
+        await t.store.db
+          .selectFrom('reseller_redirect_origins')
+          .innerJoin('resellers', 'resellers.id', 'reseller_redirect_origins.reseller_id')
+          .select('origin')
+          .where('resellers.ap', '=', 'resellerbrand')
+          .execute()
+      ).map((r) => r.origin);
+    for (const bad of ['https://*', 'https://a;report-uri https://evil', "https://a'b", 'https://a,b', 'https://shop.example/path', 'https://0x7f000001']) {
+      const res = await add(bad);
+      expect(res.headers['x-placeorder-error-code'], bad).toBe('-4');
+      expect(res.body).toContain('Enter an origin: scheme and host only');
+    }
+    expect(await originsOf()).toEqual([]);
+    const page = await t.app.inject({ method: 'GET', url: '/products/!PlaceOrder?ap=resellerbrand&product=9974' });
+    expect(String(page.headers['content-security-policy'])).toContain("form-action 'self'; frame-ancestors 'none'");
+    const good = await add('HTTPS://Shop.Example:443/');
+    expect(good.statusCode).toBe(303);
+    expect(await originsOf()).toEqual(['https://shop.example']);
+  });
+
   it("does not show another reseller's order", async () => {
     const other = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'myresellerbrand', emailAddress: 'other@example.com' }));
     const { cookie } = await signIn();

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
 import { formBody, testApp, type TestApp } from '../helpers/app.js';
+import { insertRedirectOrigins, resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { checkToken, issueToken } from '../../src/web/ordering/token.js';
 import { webKey } from '../../src/web/secret.js';
 
@@ -52,6 +53,22 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     expect(String(res.headers['content-security-policy'])).toContain('frame-ancestors http://www.mydomain.com');
     expect(String(res.headers['content-security-policy'])).toContain("form-action 'self' http://www.mydomain.com");
     expect(res.headers['x-frame-options']).toBeUndefined();
+  });
+
+  it('never puts a stored origin that is not strictly an origin into the CSP (issue 13, finding 10.1)', async () => {
+    // Stored before the strict parser existed (or by hand): the header must stay intact.
+    const id = (await resellerIdByAp(t.store.db, 'reseller_brand_name'))!;
+    await t.store.write((tx) => insertRedirectOrigins(tx, id, ['https://*', 'https://a;report-uri https://evil', 'https://a,b', 'https://good.example']));
+    const res = await open('ap=reseller_brand_name&product=9974');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("form-action 'self' https://good.example; frame-ancestors https://good.example; base-uri 'none'");
+    expect(csp).not.toMatch(/\*|report-uri|evil|a,b/);
+    // With only bad origins stored, the page may be framed by nobody.
+    await t.store.write((tx) => tx.deleteFrom('reseller_redirect_origins').where('origin', '=', 'https://good.example').execute());
+    const only = await open('ap=reseller_brand_name&product=9974');
+    expect(String(only.headers['content-security-policy'])).toContain("form-action 'self'; frame-ancestors 'none'");
+    expect(only.headers['x-frame-options']).toBe('DENY');
+    await t.store.write((tx) => tx.deleteFrom('reseller_redirect_origins').where('reseller_id', '=', id).execute());
   });
 
   it('keeps the API for everything else: items present, or no product', async () => {
@@ -142,6 +159,19 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     // 9600 was not on offer: no item is left, so the ladder answers -39 beside the products.
     expect(res.headers['x-placeorder-error-code']).toBe('-39');
     expect(res.body).toContain('<p class="error" id="f-product-error">Error -39: At least 1 item is missing from this order!</p>');
+  });
+
+  it('refuses item fields the page did not offer: an extra 1_PPP or 2_PPP orders nothing (issue 13, finding 10.2)', async () => {
+    for (const extra of [[['1_PPP', '9600']], [['2_PPP', '9600']], [['_2_PPP', '9600']], [['2_pPp', '9600']], [['1_PPP', '9974'], ['2_PPP', '9600']]] as Array<Array<[string, string]>>) {
+      const token = tokenOf((await open('ap=resellerbrand&product=9974')).body);
+      const email = `extra-${extra.length}-${extra[0]![0]}@example.com`.toLowerCase();
+      const res = await submit([['orderingSession', token], ['product', '9974'], ...extra, ['emailAddress', email], ['name', 'Extra']]);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['x-placeorder-error-code']).toBe('-91');
+      expect(res.body).toContain(`<p class="error" id="f-product-error">Error -91: Permission Denied. &#39;${extra[0]![0]}&#39;</p>`);
+      const orders = await t.store.db.selectFrom('orders').select('id').where('email_key', '=', email).execute();
+      expect(orders).toEqual([]);
+    }
   });
 
   it('follows successURL after a successful order', async () => {

@@ -13,6 +13,7 @@ import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { RETRY_SCHEDULE_SECONDS, WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { recordOrderEvent } from '../../src/webhooks/events.js';
 import { verifySignature } from '../../src/webhooks/signature.js';
+import { registerEndpoint } from '../../src/webhooks/webhooks.service.js';
 import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { freePlan, post, testApp, type TestApp } from '../helpers/app.js';
@@ -73,14 +74,13 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   const extraStores: Store[] = [];
 
   beforeAll(async () => {
-    t = await testApp(dialect);
+    // The receiver is on 127.0.0.1: private addresses allowed, as in local development.
+    t = await testApp(dialect, { webhookAllowPrivate: true });
     rx = receiver();
     url = await rx.listen();
     resellerId = (await resellerIdByAp(t.store.db, 'resellerbrand'))!;
     await creditFunds(t.store, t.clock, 'resellerbrand', 1_000_00, 'test top-up', 'test');
-    const c = captureLines();
-    expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', url, '--secret', SECRET, '--db', t.store.location], c.io)).toBe(0);
-    expect(c.out.join('\n')).toContain(`signing secret: ${SECRET}`);
+    await registerEndpoint(t.store, t.clock, resellerId, url, { secret: SECRET, allowPrivate: t.config.webhookAllowPrivate });
   });
   afterEach(async () => {
     // Every test leaves nothing pending for the next one.
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
   });
 
   const dispatcher = (store: Store = t.store, options: Partial<ConstructorParameters<typeof WebhookDispatcher>[0]> = {}) =>
-    new WebhookDispatcher({ store, clock: t.clock, timeoutMs: 5_000, leaseSeconds: 60, ...options });
+    new WebhookDispatcher({ store, clock: t.clock, timeoutMs: 5_000, leaseSeconds: 60, allowPrivateAddresses: t.config.webhookAllowPrivate, ...options });
   const place = async (extra: Record<string, string> = {}) => {
     const res = await post(t.app, 'PlaceOrder', {
       ap: 'resellerbrand',
@@ -308,6 +308,9 @@ describe.each(DIALECTS)('webhooks (%s)', (dialect) => {
     const add = captureLines();
     expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', 'https://shop.example/hooks', '--db', t.store.location], add.io)).toBe(0);
     expect(add.out[1]).toMatch(/^signing secret: whsec_[A-Za-z0-9_-]{32}$/);
+    const given = captureLines();
+    expect(await run(['webhooks', 'add', '--ap', 'resellerbrand', '--url', 'https://shop.example/given', '--secret', SECRET, '--db', t.store.location], given.io)).toBe(0);
+    expect(given.out[1]).toBe(`signing secret: ${SECRET}`);
     const id = /endpoint ([0-9]+)/.exec(add.out[0]!)![1]!;
     expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], captureLines().io)).toBe(0);
     expect(await run(['webhooks', 'remove', '--ap', 'resellerbrand', '--id', id, '--db', t.store.location], captureLines().io)).toBe(2);

@@ -23,14 +23,12 @@ import { messagePage, sendPage } from '../page.js';
 import { queryForm, redirect } from '../request.js';
 import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { splitSubmission } from './submission.js';
 import { claimNonce, orderOfNonce, recordOrder, releaseNonce } from './submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
 
 /** Products one ordering URL may offer. */
 export const MAX_OFFERED_PRODUCTS = 10;
-
-/** Parameters the page takes from its URL/token, never from the submitted form. */
-const SESSION_OWNED = new Set(['ap', 'reseller', 'successurl', 'errorurl', 'licencecode', 'offercode', 'region', 'responseformat', 'product']);
 
 /** True when !PlaceOrder should answer with the ordering page instead of the API. */
 export function isOrderingPageRequest(method: string, pairs: readonly RawPair[], request: CanonicalRequest): boolean {
@@ -161,20 +159,7 @@ function nowSeconds(ctx: AppContext): number {
 async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[]): Promise<FastifyReply> {
   const token = pairs.find((p) => p.name === TOKEN_FIELD)!.value;
   const checked = checkToken(webKey(ctx.config), token, nowSeconds(ctx));
-  const entered = new Map<string, string>();
-  const chosen = new Set<number>();
-  const formPairs: RawPair[] = [];
-  for (const p of pairs) {
-    const lower = p.name.toLowerCase();
-    if (p.name === TOKEN_FIELD) continue;
-    if (lower === 'product') {
-      if (/^[0-9]{1,9}$/.test(p.value)) chosen.add(Number(p.value));
-      continue;
-    }
-    if (SESSION_OWNED.has(lower)) continue;
-    formPairs.push(p);
-    if (FORM_FIELDS.has(p.name) && p.name !== 'loginPassword' && !entered.has(p.name)) entered.set(p.name, p.value.slice(0, 255));
-  }
+  const { entered, chosen, formPairs, foreignItem } = splitSubmission(pairs);
   const session = checked.ok || checked.reason === 'expired' ? checked.session : undefined;
   const reseller = session ? await findResellerContext(ctx.store.db, session.ap) : undefined;
   if (!session || !reseller) {
@@ -196,6 +181,11 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
       errorCode: e.code,
       notice: html`<div class="summary" role="alert"><h2>${describe(e)}</h2><p>This form was open too long. Your details are still here: check them, enter your password again if you gave one, and place the order.</p></div>`,
     });
+  }
+  if (foreignItem !== undefined) {
+    // An item field the page never rendered (issue 13, finding 10.2): see splitSubmission.
+    const e = fail(Errors.PERMISSION_DENIED, foreignItem);
+    return renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
   }
 
   // The order as !PlaceOrder sees it: the session's parameters first (first occurrence wins),
