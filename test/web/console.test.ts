@@ -100,6 +100,31 @@ describe.each(DIALECTS)('console over HTTP (%s)', (dialect) => {
     expect((await signIn('pwbrand-api')).res.headers['x-placeorder-error-code']).toBe('-16');
   });
 
+  it('lists unregistered redirect origins seen in orders, and registers one in one CSRF-protected click (issue 16)', async () => {
+    const seen = 'https://seen-shop.example';
+    const { createReseller } = await import('../../src/resellers/resellers.service.js');
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'seenbrand', login: 'seenbrand-api', password: DEMO_PASSWORD, validated: true, redirectOrigins: [] });
+    const placed = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'seenbrand', emailAddress: 'seen@example.com', successURL: `${seen}/thanks` }));
+    expect(placed.headers['x-placeorder-error-code']).toBe('0');
+    const { cookie } = await signIn('seenbrand-api');
+    const settings = await t.app.inject({ method: 'GET', url: '/console/settings', headers: { cookie: cookie! } });
+    expect(settings.body).toContain(`aria-label="Register ${seen}"`);
+    const register = (csrf: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/console/settings/origins/add',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie!, 'sec-fetch-site': 'same-origin' },
+        payload: formBody({ csrf, origin: seen }),
+      });
+    expect((await register('forged')).statusCode).toBe(403);
+    expect((await register(csrfOf(settings.body))).statusCode).toBe(303);
+    const after = await t.app.inject({ method: 'GET', url: '/console/settings', headers: { cookie: cookie! } });
+    expect(after.body).not.toContain(`aria-label="Register ${seen}"`);
+    expect(after.body).toContain(`aria-label="Remove ${seen}"`);
+    const redirected = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'seenbrand', emailAddress: 'seen2@example.com', successURL: `${seen}/thanks` }));
+    expect(redirected.status).toBe(303);
+  });
+
   it('refuses a sign-in form that did not come from its page (no pre-session cookie)', async () => {
     const res = await t.app.inject({
       method: 'POST',

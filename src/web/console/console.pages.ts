@@ -279,7 +279,16 @@ ${o.url
 
 export function settingsPage(
   f: ConsoleFrame,
-  o: { origins: readonly string[]; ipAllow: readonly string[]; clientAddress: string; loginName: string; notice?: string | undefined; errors: Readonly<Record<string, string | undefined>>; values: Readonly<Record<string, string | undefined>> },
+  o: {
+    origins: readonly string[];
+    seen: ReadonlyArray<{ origin: string; hits: number; last_seen_at: string }>;
+    ipAllow: readonly string[];
+    clientAddress: string;
+    loginName: string;
+    notice?: string | undefined;
+    errors: Readonly<Record<string, string | undefined>>;
+    values: Readonly<Record<string, string | undefined>>;
+  },
 ): SafeHtml {
   return consolePage(
     f,
@@ -297,6 +306,7 @@ ${errorSummary(
 ${o.origins.length === 0 ? html`<p>None yet.</p>` : html`<ul>${o.origins.map(
       (origin) => html`<li><code>${origin}</code> <form method="post" action="/console/settings/origins/remove" class="inline">${hidden('csrf', f.csrf)}${hidden('origin', origin)}<button type="submit" class="secondary" aria-label="Remove ${origin}">Remove</button></form></li>`,
     )}</ul>`}
+${seenOrigins(f, o.seen)}
 <form method="post" action="/console/settings/origins/add">
 ${hidden('csrf', f.csrf)}
 ${field({ name: 'origin', label: 'Add an origin', hint: 'Scheme and host, for example https://shop.example', value: o.values.origin, error: o.errors.origin, maxLength: 255 })}
@@ -325,4 +335,18 @@ ${field({ name: 'confirmPassword', label: 'New password again', type: 'password'
 </form>
 </section>`,
   );
+}
+
+/**
+ * Origins of successURL/errorURL targets seen in orders but not registered (issue 16): their
+ * customers were shown a link instead of being redirected. One click registers one, through the
+ * same CSRF-protected form and strict origin check as typing it in.
+ */
+function seenOrigins(f: ConsoleFrame, seen: ReadonlyArray<{ origin: string; hits: number; last_seen_at: string }>): SafeHtml {
+  if (seen.length === 0) return html``;
+  return html`<h3>Seen in your orders, not registered</h3>
+<p>Your orders named these origins in successURL or errorURL. Their customers were shown the outcome and a link instead of being sent there. Register an origin only if it is yours.</p>
+<ul>${seen.map(
+    (s) => html`<li><code>${s.origin}</code> (${s.hits} ${s.hits === 1 ? 'time' : 'times'}, last ${s.last_seen_at.slice(0, 10)}) <form method="post" action="/console/settings/origins/add" class="inline">${hidden('csrf', f.csrf)}${hidden('origin', s.origin)}<button type="submit" aria-label="Register ${s.origin}">Register</button></form></li>`,
+  )}</ul>`;
 }

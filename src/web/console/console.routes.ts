@@ -15,7 +15,7 @@ import { authorizeOrder, orderStatusOf, refundDeadline, refundOrder, rejectOrder
 import type { OrderStatus } from '../../orders/orders.table.js';
 import { addressAllowed, authenticateApiUser, clientAddressOf } from '../../reseller-api/api-auth.js';
 import { setApiUserPassword } from '../../reseller-api/api-users.repository.js';
-import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
+import { insertRedirectOrigins, recentOriginSightings } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
 import { html } from '../html.js';
 import { orderingLink, orderingUrl, productNames, siteBase, specForm } from '../ordering/ordering-links.js';
@@ -368,6 +368,8 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
   );
 
   // ---- settings ----
+  /** Unregistered redirect origins seen this recently are offered for registration (issue 16). */
+  const SIGHTINGS_SHOWN_DAYS = 30;
   const showSettings = async (
     req: FastifyRequest,
     reply: FastifyReply,
@@ -381,6 +383,7 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
       reply,
       settingsPage(s.frame('settings', 'Settings', code), {
         origins: await redirectOriginsOf(ctx.store.db, s.resellerId),
+        seen: await recentOriginSightings(ctx.store.db, s.resellerId, new Date(ctx.clock.now().getTime() - SIGHTINGS_SHOWN_DAYS * 86_400_000).toISOString()),
         ipAllow: user.ip_allow === null ? [] : (JSON.parse(user.ip_allow) as string[]),
         clientAddress: clientAddressOf(req.raw, ctx.config.trustedProxies),
         loginName: user.login_name,
