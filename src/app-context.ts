@@ -6,6 +6,7 @@ import type { CredentialCache } from './passwords/credential-cache.js';
 import type { Hasher } from './passwords/hasher.js';
 import type { PasswordProver } from './passwords/prover.js';
 import type { Idempotency } from './hardening/idempotency.js';
+import type { RateLimiter } from './hardening/rate-limit.js';
 import type { Store } from './db/store.js';
 import type { HttpsCheck } from './wire/transport.js';
 
@@ -19,5 +20,10 @@ export interface AppContext {
   /** The one door for password proofs, customers and API users alike. */
   readonly passwords: PasswordProver;
   readonly idempotency: Idempotency;
+  /**
+   * Calls per reseller, taken once its API user is signed in: a limit keyed by the public `ap`
+   * (or a login name as sent) could be spent by anyone (outside attack, finding 1).
+   */
+  readonly resellerRate: RateLimiter;
   readonly isHttps: HttpsCheck;
 }

@@ -10,6 +10,7 @@ import { CredentialCache } from './passwords/credential-cache.js';
 import { HasherBusyError, type Hasher } from './passwords/hasher.js';
 import { PasswordProver } from './passwords/prover.js';
 import { Idempotency } from './hardening/idempotency.js';
+import { RateLimiter } from './hardening/rate-limit.js';
 import type { Store } from './db/store.js';
 import { Errors, fail } from './errors.js';
 import { newRequestId } from './random-ids.js';
@@ -56,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     credentials,
     passwords: new PasswordProver({ store: deps.store, clock: deps.clock, hasher: deps.hasher, credentials, policy }),
     idempotency: new Idempotency({ store: deps.store, clock: deps.clock, config: deps.config }),
+    resellerRate: new RateLimiter(deps.config.hardening.rateByReseller, deps.clock),
     isHttps: httpsCheck(deps.config.trustedProxies),
   };
   const app = Fastify({

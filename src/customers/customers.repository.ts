@@ -30,19 +30,22 @@ export async function customerForOrder(
   const query = tx
     .selectFrom('customers as c')
     .leftJoin('login_throttle as t', (join) => join.on('t.realm', '=', 'customer').onRef('t.login_name', '=', 'c.login_name'))
-    .select(['c.password_hash', 'c.email_address', 'c.details_json', 't.locked_until'])
+    .select(['c.login_name', 'c.password_hash', 'c.email_address', 'c.details_json', 't.failures', 't.locked_until'])
     .where('c.id', '=', customerId);
   return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
 }
 
 export interface StoredCustomer {
+  login_name: string;
   password_hash: string;
   email_address: string;
   details_json: string;
+  /** Checks counted against the login name since its last proof (login_throttle), or null. */
+  failures: number | null;
   locked_until: string | null;
 }
 
-const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
+const CUSTOMER_FOR_ORDER_SQL = `select c.login_name, c.password_hash, c.email_address, c.details_json, t.failures, t.locked_until from customers c
   left join login_throttle t on t.realm = 'customer' and t.login_name = c.login_name where c.id = ?`;
 
 export interface NewCustomer {

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage, fail } from '../errors.js';
 import { answerOf, errorFields, responseFormatOf, sendAnswer } from '../wire/answer.js';
-import { encodeUrlEncoded, firstValue, parsePairs, queryOf, requestPairs, type RawPair } from '../wire/form.js';
+import { encodeUrlEncoded, firstValue, parsePairs, queryOf, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
 import { newRequestId } from '../random-ids.js';
 import type { Metrics } from './metrics.js';
@@ -35,7 +35,6 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
   replaceClientErrorHandler(app);
 
   const byAddress = new RateLimiter(cfg.rateByAddress, ctx.clock);
-  const byReseller = new RateLimiter(cfg.rateByReseller, ctx.clock);
 
   // The hooks take Fastify's callback form: every request passes through them, and an async hook
   // costs a promise and a turn of the microtask queue each (docs/benchmarks.md). A hook that
@@ -46,18 +45,6 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
       const wait = byAddress.take(normalizeAddress(req.socket.remoteAddress ?? ''));
       if (wait > 0) return void callLimit(req, reply, parsePairs(queryOf(req.url)), wait);
     }
-    done();
-  });
-
-  app.addHook('preHandler', (req, reply, done) => {
-    if (!byReseller.enabled || PROBE_PATHS.has(pathOf(req))) return done();
-    const pairs = requestPairs(req);
-    const ap = firstValue(pairs, 'ap');
-    const login = firstValue(pairs, 'loginname');
-    // !PlaceOrder names its reseller by brand; the reseller endpoints by API user.
-    const scope = ap !== undefined ? `ap:${ap.slice(0, 64)}` : login !== undefined && !pathOf(req).endsWith('PlaceOrder') ? `login:${login.slice(0, 128)}` : undefined;
-    const wait = scope === undefined ? 0 : byReseller.take(scope);
-    if (wait > 0) return void callLimit(req, reply, pairs, wait);
     done();
   });
 

@@ -37,15 +37,23 @@ export class HasherBusyError extends Error {
 /** Where a task comes from when the caller does not say. */
 const ANONYMOUS = '';
 
+interface Waiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 /**
  * At most `maxConcurrent` tasks at once; the rest wait in one queue per source, and a freed slot
- * goes to the next source in turn. Exported for its tests: the scheduling is the point.
+ * goes to the next source in turn. When every place is taken, a source with fewer waiting than
+ * the longest queue still gets one, and the newest waiter of that longest queue is refused
+ * instead: many addresses filling the queue together cannot shut a newcomer out (outside
+ * attack, finding 2). Exported for its tests: the scheduling is the point.
  */
 export class FairSlots {
   private running = 0;
   private waitingCount = 0;
   /** Map order is the turn order: the source served next is the first key. */
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly waiting = new Map<string, Waiter[]>();
 
   constructor(
     private readonly maxConcurrent: number,
@@ -58,7 +66,7 @@ export class FairSlots {
   }
 
   async run<T>(source: string, task: () => Promise<T>): Promise<T> {
-    await this.acquire(source);
+    await this.acquire(sourceKey(source));
     try {
       return await task();
     } finally {
@@ -72,12 +80,25 @@ export class FairSlots {
       return;
     }
     const queue = this.waiting.get(source) ?? [];
-    if (this.waitingCount >= this.maxQueued || queue.length >= this.maxQueuedPerSource) {
-      throw new HasherBusyError('too many password hashes waiting');
-    }
+    if (queue.length >= this.maxQueuedPerSource) throw new HasherBusyError('too many password hashes waiting');
+    if (this.waitingCount >= this.maxQueued && !this.evictFor(queue.length)) throw new HasherBusyError('too many password hashes waiting');
     this.waiting.set(source, queue);
     this.waitingCount++;
-    return new Promise<void>((resolve) => queue.push(resolve));
+    return new Promise<void>((resolve, reject) => queue.push({ resolve, reject }));
+  }
+
+  /** Refuses the newest waiter of the longest queue, if it is longer than `than` + 1. */
+  private evictFor(than: number): boolean {
+    let longest: Waiter[] | undefined;
+    let longestSource = '';
+    for (const [source, queue] of this.waiting) {
+      if (!longest || queue.length > longest.length) [longest, longestSource] = [queue, source];
+    }
+    if (!longest || longest.length <= than + 1) return false;
+    longest.pop()!.reject(new HasherBusyError('too many password hashes waiting'));
+    if (longest.length === 0) this.waiting.delete(longestSource);
+    this.waitingCount--;
+    return true;
   }
 
   /** Hands the slot to the first waiter of the next source, which then goes to the back. */
@@ -89,11 +110,24 @@ export class FairSlots {
     }
     const [source, queue] = next.value;
     this.waiting.delete(source);
-    const resolve = queue.shift()!;
+    const waiter = queue.shift()!;
     if (queue.length > 0) this.waiting.set(source, queue);
     this.waitingCount--;
-    resolve();
+    waiter.resolve();
   }
+}
+
+/**
+ * Who shares one queue: an IPv4 address, or an IPv6 /64 — one subscriber's network, which holds
+ * more addresses than any queue has places.
+ */
+export function sourceKey(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 export function argon2Hasher(options: HasherOptions): Hasher {

@@ -12,7 +12,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { Hasher } from './hasher.js';
-import { clearThrottle, purgeThrottle, recordFailure, throttleOf, type ThrottleState } from './throttle.repository.js';
+import { clearThrottle, purgeThrottle, reserveCheck, throttleOf, type ThrottleState } from './throttle.repository.js';
 import type { LoginRealm } from './throttle.table.js';
 
 export interface ThrottlePolicy {
@@ -83,9 +83,10 @@ export class PasswordProver {
   }
 
   /**
-   * The account when `attempt` proves the password of `login`'s account, else undefined. `admitted: false` (an API
-   * user's address outside its allowlist) refuses after a dummy verification that is not counted,
-   * so that nobody outside the allowlist can lock the user (finding 7).
+   * The account when `attempt` proves the password of `login`'s account, else undefined.
+   * `admitted: false` (an API user's address outside its allowlist) refuses after a dummy
+   * verification that is not counted, so that nobody outside the allowlist can lock the user
+   * (finding 7). Every check that costs a hash is reserved (counted) before the hash runs.
    */
   async prove<A extends { readonly id: number; readonly passwordHash: string }>(
     attempt: Attempt,
@@ -93,23 +94,26 @@ export class PasswordProver {
     { admitted = true }: { admitted?: boolean } = {},
   ): Promise<A | undefined> {
     if (this.locked(login)) return this.outcome(attempt, 'locked');
-    const account = login.account;
-    if (!admitted || account === undefined) {
+    if (!admitted) {
       await this.dummyVerify(attempt);
-      if (admitted) await this.countFailure(attempt);
-      return this.outcome(attempt, admitted ? 'unknown' : 'outside-allowlist');
+      return this.outcome(attempt, 'outside-allowlist');
     }
+    const account = login.account;
     const key = cacheName(attempt);
-    const cached = this.deps.credentials.proven(key, attempt.password, account.passwordHash);
-    const proven = cached || (await this.deps.hasher.verify(account.passwordHash, attempt.password, attempt.source));
-    if (!proven) {
-      await this.countFailure(attempt);
-      return this.outcome(attempt, 'wrong');
+    if (account !== undefined && this.deps.credentials.proven(key, attempt.password, account.passwordHash)) {
+      // Proven before in this process, against this very hash: no hash to run, nothing to reserve.
+      if ((login.throttle?.failures ?? 0) > 0) await this.clear(attempt);
+      return this.proven(attempt, account);
     }
-    if (!cached) this.deps.credentials.remember(key, attempt.password, account.passwordHash, account.id);
-    if ((login.throttle?.failures ?? 0) > 0) await this.deps.store.write((tx) => clearThrottle(tx, attempt.realm, attempt.loginName));
-    this.outcome(attempt, 'proven');
-    return account;
+    if ((await this.reserve(attempt)) === 'locked') return this.outcome(attempt, 'locked');
+    if (account === undefined) {
+      await this.dummyVerify(attempt);
+      return this.outcome(attempt, 'unknown');
+    }
+    if (!(await this.deps.hasher.verify(account.passwordHash, attempt.password, attempt.source))) return this.outcome(attempt, 'wrong');
+    this.deps.credentials.remember(key, attempt.password, account.passwordHash, account.id);
+    await this.clear(attempt);
+    return this.proven(attempt, account);
   }
 
   /**
@@ -117,9 +121,8 @@ export class PasswordProver {
    * cost, counted (a new customer's order naming a licence no new account can own, finding 5).
    */
   async refuse(attempt: Attempt, login: Login<{ id: number; passwordHash: string }>): Promise<void> {
-    if (this.locked(login)) return this.outcome(attempt, 'locked');
+    if (this.locked(login) || (await this.reserve(attempt)) === 'locked') return this.outcome(attempt, 'locked');
     await this.dummyVerify(attempt);
-    await this.countFailure(attempt);
     this.outcome(attempt, 'refused');
   }
 
@@ -145,11 +148,26 @@ export class PasswordProver {
     return undefined;
   }
 
-  private async countFailure(attempt: Attempt): Promise<void> {
+  /** Counts the check about to run, or says the name is locked (src/passwords/throttle.repository.ts). */
+  private reserve(attempt: Attempt): Promise<'check' | 'locked'> {
     const now = this.deps.clock.now();
-    const until = new Date(now.getTime() + this.deps.policy.lockSeconds * 1000).toISOString();
-    const { threshold } = this.deps.policy;
-    await this.deps.store.write((tx) => recordFailure(tx, attempt.realm, attempt.loginName, threshold, until, now.toISOString()));
+    const policy = {
+      threshold: this.deps.policy.threshold,
+      lockedUntil: new Date(now.getTime() + this.deps.policy.lockSeconds * 1000).toISOString(),
+      at: now.toISOString(),
+      lockRow: this.deps.store.dialect === 'postgres',
+    };
+    return this.deps.store.write((tx) => reserveCheck(tx, attempt.realm, attempt.loginName, policy));
+  }
+
+  /** A proven password ends the count. */
+  private async clear(attempt: Attempt): Promise<void> {
+    await this.deps.store.write((tx) => clearThrottle(tx, attempt.realm, attempt.loginName));
+  }
+
+  private proven<A>(attempt: Attempt, account: A): A {
+    this.outcome(attempt, 'proven');
+    return account;
   }
 
   /** A real verification (same cost as a real one) against a hash of a random password. */

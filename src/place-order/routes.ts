@@ -24,7 +24,9 @@ import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/orderi
 export function placeOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
   const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, req, reply);
   for (const url of endpointPaths('PlaceOrder')) {
-    app.get(url, handler);
+    // No automatic HEAD route: it would run the GET handler, place the order and send no answer
+    // to acknowledge it (found by the fuzzer, issue 13). HEAD is an unknown method here.
+    app.get(url, { exposeHeadRoute: false }, handler);
     app.post(url, handler);
   }
 }
@@ -48,7 +50,6 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const ap = request.values.get('ap');
   const reseller = ap && ap.length <= 64 ? await findResellerContext(ctx.store.db, ap) : undefined;
   const redirects = redirectsOf(request, reseller);
-  if (reseller) noteUnregisteredOrigins(ctx, req, reseller.id, redirects);
   const refused = (e: PlaceOrderError) => answer(errorFields(e), redirects.errorURL ?? undefined);
   const result = validatePlaceOrder(request, { catalog: ctx.catalog, reseller, redirects });
   if (!result.ok) return sendAnswer(reply, refused(result.error));
@@ -62,7 +63,9 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const placed = (o: { orderNumber: number; totalCents: number; currency: string }) => answer(placedOrderFields(o), redirects.successURL ?? undefined);
   const commit = async (requestId: string): Promise<Answer> => {
     try {
-      return placed(await commitPreparedOrder(ctx, prepared, { requestId, auditParams: redactedParams(pairs) }));
+      const order = await commitPreparedOrder(ctx, prepared, { requestId, auditParams: redactedParams(pairs) });
+      noteUnregisteredOrigins(ctx, req, result.order.reseller.id, redirects);
+      return placed(order);
     } catch (error) {
       if (error instanceof PlaceOrderError) return refused(error);
       throw error;
@@ -87,9 +90,10 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
 }
 
 /**
- * Remembers the origins of unregistered targets, so the reseller's console can offer to register
- * them (issue 16). Best effort, after the answer's fate is decided: a failure here is logged and
- * changes nothing of the order.
+ * Remembers the origins of unregistered targets of a placed order, so the reseller's console can
+ * offer to register them (issue 16). Only placed orders count: a refused request, which anyone
+ * can send for any brand, would let strangers put look-alike origins on that list (outside
+ * attack, finding 6). Best effort: a failure here is logged and changes nothing of the order.
  */
 function noteUnregisteredOrigins(ctx: AppContext, req: FastifyRequest, resellerId: number, redirects: Redirects): void {
   for (const target of [redirects.successURL, redirects.errorURL]) {

@@ -15,6 +15,7 @@ import {
   type StoredCustomer,
 } from '../customers/customers.repository.js';
 import { PasswordProver } from '../passwords/prover.js';
+import { clearThrottle } from '../passwords/throttle.repository.js';
 import { rawSqlite } from '../db/raw-sqlite.js';
 import type { Db, Dialect, Store } from '../db/store.js';
 import type { PortableUnit } from '../db/writer-thread.js';
@@ -292,6 +293,11 @@ async function confirmCustomer(
   }
   const merge = (row: StoredCustomer) => JSON.stringify({ ...(JSON.parse(row.details_json) as object), ...args.suppliedContact });
   check(stored);
+  // A proven password ends the count of failed checks, remembered or not (outside attack, 5).
+  if ((stored.failures ?? 0) > 0) {
+    await clearThrottle(tx, 'customer', stored.login_name);
+    stored = { ...stored, failures: null };
+  }
   let merged = merge(stored);
   // Rewriting identical details changes nothing but takes the row's write lock, which on
   // PostgreSQL serialized every order of one customer behind the previous commit.

@@ -40,7 +40,7 @@ export function registerPostEndpoints<S extends PostEndpointSpec>(
   for (const spec of specs) {
     const handler = (req: FastifyRequest, reply: FastifyReply) => handle(spec, req, reply);
     for (const url of endpointPaths(spec.name)) {
-      app.get(url, handler);
+      app.get(url, { exposeHeadRoute: false }, handler);
       app.post(url, handler);
     }
   }
@@ -131,6 +131,11 @@ export function openPostCall(
     }
   };
   const once = async (principal: ApiPrincipal, compute: () => Promise<AnswerFields>) => {
+    const wait = ctx.resellerRate.take(`r:${principal.resellerId}`);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return error(fail(Errors.CALL_LIMIT));
+    }
     if (keyHeader.kind === 'none') return sendAnswer(reply, await settle(compute));
     const call = { req, key: keyHeader.key, scope: `api:${principal.apiUserId}`, pairs, format };
     const outcome = await ctx.idempotency.once(call, () => settle(compute));

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage } from '../errors.js';
-import { queryOf } from '../wire/form.js';
+import { queryOf, withoutNul } from '../wire/form.js';
 import { html } from './html.js';
 import { messagePage, sendPage } from './page.js';
 import { cookieName, cookiesOf, sessionOf, type Session, type SessionKind } from './sessions/sessions.service.js';
@@ -17,8 +17,10 @@ export class Form {
   constructor(body: unknown) {
     if (typeof body !== 'string') return;
     let n = 0;
-    for (const [name, value] of new URLSearchParams(body)) {
+    for (const [rawName, rawValue] of new URLSearchParams(body)) {
       if (++n > MAX_FORM_FIELDS) break;
+      const name = withoutNul(rawName);
+      const value = withoutNul(rawValue);
       const list = this.all.get(name) ?? [];
       list.push(value);
       this.all.set(name, list);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DEFAULTS } from '../../src/config.js';
-import { FairSlots, OWASP_ARGON2, argon2Hasher } from '../../src/passwords/hasher.js';
+import { FairSlots, OWASP_ARGON2, argon2Hasher, sourceKey } from '../../src/passwords/hasher.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { countingHasher, formBody, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
 import { call, creds, topUp } from '../reseller-api/support.js';
@@ -216,5 +216,88 @@ describe('6: the hashing pool serves sources in turn', () => {
     release();
     await Promise.all([first, ...queued]);
     expect(await other).toBe('b ran');
+  });
+});
+
+describe.each(DIALECTS)('what the second outside attack found (%s)', (dialect) => {
+  let t: TestApp;
+  const hasher = countingHasher();
+  beforeAll(async () => {
+    const off = { perSecond: 0, burst: 1 };
+    t = await testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off } }, { hasher });
+  });
+  afterAll(() => t.close());
+
+  const returning = (loginName: string, loginPassword: string, extra: Record<string, string> = {}) =>
+    post(t.app, 'PlaceOrder', guestOrder({ loginName, loginPassword, isReturningCustomer: 'Y', ...extra }));
+
+  it('a burst of concurrent guesses gets no more password checks than a sequence would', async () => {
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ loginName: 'burst-target', loginPassword: 'burst-password' }))).answer.errorCode).toBe('0');
+    const before = hasher.verifies;
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => returning('burst-target', `guess-${i}`)));
+    expect(answers.every((a) => a.body === GENERIC_16)).toBe(true);
+    expect(hasher.verifies - before).toBeLessThanOrEqual(t.config.loginLockoutThreshold);
+  });
+
+  it('a remembered right password clears the count of failures, as a checked one does', async () => {
+    const seq = 'seq-customer';
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ loginName: seq, loginPassword: 'seq-password' }))).answer.errorCode).toBe('0');
+    const right = (i: number) => returning(seq, 'seq-password', { '1_PPP': '9974', emailAddress: `seq${i}@example.com` });
+    expect((await right(1)).answer.errorCode).toBe('0');
+    for (let i = 0; i < 4; i++) await returning(seq, `wrong-${i}`);
+    expect((await right(2)).answer.errorCode).toBe('0');
+    await returning(seq, 'wrong-again');
+    expect((await right(3)).answer.errorCode).toBe('0');
+  });
+
+  it('a NUL byte anywhere is an ordinary character error or an unknown name, never -14, on both databases', async () => {
+    const answers = [
+      await post(t.app, 'PlaceOrder', guestOrder({ loginName: 'a\u0000b', loginPassword: 'pw-with-nul', emailAddress: 'nul@example.com' })),
+      await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller\u0000brand' })),
+      await post(t.app, 'GetOrderStatus', { loginName: '\u0000', loginPassword: 'pw', orderNumber: '1' }),
+      await post(t.app, 'PlaceOrder', { ap: '\u0000', product: '9974' }),
+    ];
+    expect(answers.map((a) => a.answer.errorCode)).not.toContain('-14');
+    expect(answers.map((a) => a.status).every((s) => s < 500)).toBe(true);
+    expect(t.logLines.filter((l) => /"level":50/.test(l))).toEqual([]);
+  });
+
+  it('HEAD places no order (it would have no answer to acknowledge it)', async () => {
+    const params = new URLSearchParams(guestOrder({ emailAddress: 'head@example.com' })).toString();
+    const res = await t.app.inject({ method: 'HEAD', url: `/products/!PlaceOrder?${params}` });
+    expect(res.statusCode).toBe(404);
+    expect(await t.store.db.selectFrom('orders').select('id').where('email_address', '=', 'head@example.com').execute()).toEqual([]);
+  });
+
+  it('a sandbox reset forgets the sandbox\'s Idempotency-Keys, whoever claimed them', async () => {
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'keys-sandbox', login: 'keys-sandbox-api', password: DEMO_PASSWORD, validated: true, sandbox: true, redirectOrigins: [] });
+    const order = guestOrder({ ap: 'keys-sandbox', emailAddress: 'keys@example.com' });
+    const first = await post(t.app, 'PlaceOrder', order, { 'idempotency-key': 'K1' });
+    expect(first.answer.errorCode).toBe('0');
+    expect((await call(t.app, 'SandboxReset', {}, creds('keys-sandbox-api'))).answer.errorCode).toBe('0');
+    const again = await post(t.app, 'PlaceOrder', order, { 'idempotency-key': 'K1' });
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect((await call(t.app, 'GetOrderStatus', { orderNumber: again.answer.orderNumber! }, creds('keys-sandbox-api'))).answer.errorCode).toBe('0');
+  });
+});
+
+describe('the hashing pool when every place is taken', () => {
+  it('a newcomer still gets a place: the newest waiter of the longest queue is refused instead', async () => {
+    const slots = new FairSlots(1, 4, 3);
+    let release = () => {};
+    const first = slots.run('a', () => new Promise<void>((r) => (release = r)));
+    const a = [1, 2, 3].map(() => slots.run('a', async () => 'a'));
+    const b = slots.run('b', async () => 'b');
+    const c = slots.run('c', async () => 'c');
+    await expect(a[2]).rejects.toThrow('too many password hashes waiting');
+    release();
+    await first;
+    expect(await Promise.all([a[0], a[1], b, c])).toEqual(['a', 'a', 'b', 'c']);
+  });
+
+  it('an IPv6 /64 is one source: a subscriber cannot take more places by changing its address', () => {
+    expect(sourceKey('2001:db8:1:2:aaaa::1')).toBe(sourceKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
+    expect(sourceKey('2001:db8:1:2::1')).not.toBe(sourceKey('2001:db8:1:3::1'));
+    expect(sourceKey('203.0.113.9')).toBe('203.0.113.9');
   });
 });

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { ConfigError, DEFAULTS, loadConfig } from '../../src/config.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';
@@ -22,22 +23,28 @@ describe.each(DIALECTS)('rate limits (%s)', (dialect) => {
   });
   afterAll(() => t.close());
 
-  it('a reseller over its burst gets -42 with Retry-After; another reseller does not; probes never', async () => {
+  const status = (login: string, password = DEMO_PASSWORD, headers: Record<string, string> = {}) =>
+    post(t.app, 'GetOrderStatus', { loginName: login, loginPassword: password, orderNumber: '1' }, headers);
+
+  it('a reseller over its burst of signed-in calls gets -42 with Retry-After; another reseller does not; probes never', async () => {
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await post(t.app, 'PlaceOrder', guestOrder({ emailAddress: `rl${i}@example.com` })));
-    expect(answers.slice(0, 3).map((a) => a.answer.errorCode)).toEqual(['0', '0', '0']);
+    for (let i = 0; i < 4; i++) answers.push(await status('resellerbrand-api'));
+    expect(answers.slice(0, 3).map((a) => a.answer.errorCode)).toEqual(['-4', '-4', '-4']);
     expect(answers[3]!.answer.errorCode).toBe('-42');
     expect(answers[3]!.body).toBe('errorCode=-42&errorMessage=Call%20limit%20reached!');
     expect(answers[3]!.status).toBe(200);
     expect(Number(answers[3]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    // The hook's answer ends the request: the handler never ran, no order was placed, and
-    // nothing tried to answer twice.
-    const placed = await t.store.db.selectFrom('orders').select('id').where('email_address', 'in', ['rl2@example.com', 'rl3@example.com']).execute();
-    expect(placed).toHaveLength(1);
     expect(t.logLines.filter((l) => /already sent/i.test(l))).toEqual([]);
-    const other = await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller_brand_name', emailAddress: 'rl-other@example.com' }));
-    expect(other.answer.errorCode).toBe('0');
+    expect((await status('reseller_brand_name-api')).answer.errorCode).toBe('-4');
     expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+
+  it('nobody can spend a reseller\'s limit without its password: wrong passwords and orders naming its public brand do not count (outside attack, finding 1)', async () => {
+    t.clock.set(new Date(t.clock.now().getTime() + 60_000));
+    for (let i = 0; i < 4; i++) await status('myresellerbrand-api', 'not-the-password', { 'x-forwarded-for': `10.0.0.${i}` });
+    for (let i = 0; i < 4; i++) await post(t.app, 'PlaceOrder', guestOrder({ ap: 'myresellerbrand', reseller: 'Y', '1_PPP': '', emailAddress: `spend${i}@example.com` }));
+    t.clock.set(new Date(t.clock.now().getTime() + 10_000));
+    expect((await status('myresellerbrand-api')).answer.errorCode).toBe('-4');
   });
 
   it('an address over its burst gets -42 until tokens come back', async () => {
@@ -53,13 +60,13 @@ describe.each(DIALECTS)('rate limits (%s)', (dialect) => {
 
   it('a -42 claims no Idempotency-Key', async () => {
     t.clock.set(new Date(t.clock.now().getTime() + 60_000));
-    const params = guestOrder({ ap: 'myresellerbrand', emailAddress: 'rl-idem@example.com' });
-    for (let i = 0; i < 3; i++) await post(t.app, 'PlaceOrder', guestOrder({ ap: 'myresellerbrand', emailAddress: `fill${i}@example.com` }));
-    const limited = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rl' });
+    for (let i = 0; i < 3; i++) await status('reseller_brand_name-api');
+    const limited = await status('reseller_brand_name-api', DEMO_PASSWORD, { 'idempotency-key': 'k-rl' });
     expect(limited.answer.errorCode).toBe('-42');
     t.clock.set(new Date(t.clock.now().getTime() + 10_000));
-    const later = await post(t.app, 'PlaceOrder', params, { 'idempotency-key': 'k-rl' });
-    expect(later.answer.errorCode).toBe('0');
+    const later = await status('reseller_brand_name-api', DEMO_PASSWORD, { 'idempotency-key': 'k-rl' });
+    expect(later.answer.errorCode).toBe('-4');
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
   });
 });
 
