@@ -9,6 +9,8 @@ export interface FuzzResult {
   offOriginRedirects: number;
   /** Keyed retries of an API call answered otherwise than the first time. */
   replayMismatches: number;
+  /** Exceptions of the fuzzer's own code (a bug in the fuzzer, not the server). */
+  fuzzerErrors: number;
   crashed: boolean;
   cleanExit?: boolean;
   errorLogLines: number;

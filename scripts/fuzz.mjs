@@ -145,7 +145,15 @@ export const stepArb = fc.oneof(
   { weight: 7, arbitrary: echoPlan },
 );
 
-const runStep = (client, step) => (step.kind === 'hostile' ? client.send(hostileRequest(step.r)) : runPlan(client, step));
+/** One step; an exception of the fuzzer's own is counted (and fails the run), not thrown. */
+async function runStep(client, step) {
+  try {
+    await (step.kind === 'hostile' ? client.send(hostileRequest(step.r)) : runPlan(client, step));
+  } catch (error) {
+    client.findings.fuzzerErrors++;
+    client.example({ kind: 'the fuzzer itself threw', error: String(error?.stack ?? error).slice(0, 1000), step: JSON.stringify(step).slice(0, 500) });
+  }
+}
 
 async function rssOf(base) {
   try {
@@ -323,6 +331,7 @@ export function failuresOf(result) {
     lostOrders: result.lostOrders,
     offOriginRedirects: result.offOriginRedirects,
     replayMismatches: result.replayMismatches,
+    fuzzerErrors: result.fuzzerErrors,
     cleanExit: result.cleanExit === false,
   })
     .filter(([, v]) => v)

@@ -252,6 +252,7 @@ export class FuzzClient {
       refusedByClient: 0,
       offOriginRedirects: 0,
       replayMismatches: 0,
+      fuzzerErrors: 0,
       examples: [],
     };
     this.byCode = new Map();

@@ -306,7 +306,12 @@ async function echo(client, p) {
     if (location === undefined) return;
     // Relative: as a browser follows it. Absolute (a reseller's page): its path and query sent
     // here, so that placeorder's own answer parameters come back to it.
-    const url = new URL(location, client.base);
+    let url;
+    try {
+      url = new URL(location, client.base);
+    } catch {
+      return; // not a URL at all: FuzzClient.checkRedirect counted it when it came
+    }
     await client.send({ scenario: 'echo', method: 'GET', path: `${url.pathname}${url.search}`, headers: m.headersFor(p.decoration) });
     return;
   }
