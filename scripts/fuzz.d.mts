@@ -34,8 +34,11 @@ export interface FuzzResult {
   seconds: number;
   /** Requests by scenario: hostile, order, page, reseller, sandbox, console, portal, echo. */
   scenarios: Record<string, number>;
-  /** Redirects to a reseller's page (success: errorCode=0), to the ordering page's receipt, between pages. */
-  redirects: { success: number; error: number; receipt: number; page: number };
+  /**
+   * Redirects to a reseller's page (success: errorCode=0; keyed: of a POST with an
+   * Idempotency-Key), to the ordering page's receipt, between pages.
+   */
+  redirects: { success: number; error: number; keyed: number; receipt: number; page: number };
   idempotentReplays: number;
   /** Findings already reported and not fixed in src/ yet (KNOWN_FINDINGS), counted apart. */
   knownFindings: Record<string, number>;

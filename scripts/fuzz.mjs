@@ -311,7 +311,7 @@ export async function runFuzz(options = {}) {
     redirects: client.redirects,
     idempotentReplays: client.idempotentReplays,
     knownFindings: sorted(client.known),
-    customersCreated: memory.customers.length,
+    customersCreated: memory.customersCreated,
     errorCodes: sorted(client.byCode),
     noErrorCodeBy: sorted(client.noCodeBy),
     unknownErrorBy: sorted(client.unknownBy, 15),

@@ -73,7 +73,10 @@ function customerPairs(memory, c, withName, name, email) {
 function remember(client, res, brand, created) {
   const numbers = res?.headers ? acknowledgedIn(res, client.base) : [];
   for (const n of numbers) client.memory.ordersOf(brand).push(n);
-  if (numbers.length > 0 && created) client.memory.customers.push(created);
+  if (numbers.length > 0 && created) {
+    client.memory.customers.push(created);
+    client.memory.customersCreated++;
+  }
 }
 
 /** The redirect target a plan asks for: drawn, or a Location the server wrote. */
