@@ -212,7 +212,8 @@ async function lastOrderNumber(openStore, db) {
  * (idempotent replays acknowledge the same order again: fine). The other way round, an
  * acknowledged order must be stored, unless it was the sandbox reseller's (!SandboxReset).
  */
-async function checkOrders(openStore, db, after, acknowledged) {
+async function checkOrders(openStore, db, after, client) {
+  const acknowledged = client.acknowledged;
   const store = await openStore(db);
   try {
     const rows = await store.db
@@ -223,7 +224,12 @@ async function checkOrders(openStore, db, after, acknowledged) {
       .orderBy('orders.id')
       .execute();
     const stored = new Set(rows.map((r) => Number(r.id)));
-    const unacknowledged = rows.filter((r) => !acknowledged.has(Number(r.id)));
+    const unacknowledged = [];
+    for (const r of rows.filter((o) => !acknowledged.has(Number(o.id)))) {
+      const known = KNOWN_FINDINGS.unacknowledged(r, client);
+      if (known === undefined) unacknowledged.push(r);
+      else client.known.set(known, (client.known.get(known) ?? 0) + 1);
+    }
     const missing = [...acknowledged].filter(([n]) => !stored.has(n));
     const lost = missing.filter(([, a]) => !a.sandbox).map(([n]) => n);
     return {
@@ -298,7 +304,7 @@ export async function runFuzz(options = {}) {
     findings.exit = await server.exited;
     findings.lastLogLines = server.lines.slice(-5).map((l) => l.slice(0, 500));
   }
-  const orders = await checkOrders(openStore, db, firstOrder, client.acknowledged);
+  const orders = await checkOrders(openStore, db, firstOrder, client);
   if (dir) rmSync(dir, { recursive: true, force: true });
   const mib = (b) => Math.round((b / 2 ** 20) * 10) / 10;
   const sorted = (map, n = Infinity) => Object.fromEntries([...map].sort((a, b) => b[1] - a[1]).slice(0, n));

@@ -31,7 +31,7 @@ const cookieOf = (res, name) => (res?.headers?.['set-cookie'] ?? []).map((c) => 
 /** A GET with `pairs` in the query, or a POST with them in the body (some in the query). */
 function request(memory, scenario, method, path, pairs, decoration, { inQuery = 0, headers = {} } = {}) {
   const all = form(pairs);
-  if (method === 'GET') return { scenario, method, path: all ? `${path}?${all}` : path, headers: memory.headersFor(decoration, headers) };
+  if (method === 'GET' || method === 'HEAD') return { scenario, method, path: all ? `${path}?${all}` : path, headers: memory.headersFor(decoration, headers) };
   const query = form(pairs.slice(0, inQuery));
   return {
     scenario,
@@ -47,7 +47,7 @@ async function sendMaybeTwice(client, r, decoration) {
   const first = await client.send(r);
   if (!decoration.replay || first === undefined) return first;
   const second = await client.send(r);
-  if (r.method === 'POST' && r.headers['idempotency-key'] !== undefined) client.checkReplay(first, second, { method: r.method, path: r.path, headers: r.headers, body: r.body });
+  if (r.method === 'POST' && r.headers['idempotency-key'] !== undefined) client.checkReplay(first, second, r);
   return first;
 }
 
