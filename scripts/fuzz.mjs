@@ -269,7 +269,12 @@ export async function runFuzz(options = {}) {
   const firstOrder = await lastOrderNumber(openStore, db);
   const server = startServer({ db, bin, args: ['--demo', '--allow-http'], env: SERVER_ENV, knownError: KNOWN_FINDINGS.errorLine });
   const base = await server.ready();
-  if (options.beforeRun) await options.beforeRun(base);
+  try {
+    await options.beforeRun?.(base);
+  } catch (error) {
+    server.child.kill('SIGKILL'); // never leave an orphan server behind
+    throw error;
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const memory = new Memory(`${seed.toString(36)}${Date.now().toString(36).slice(-4)}`);
   const client = new FuzzClient({ base, agent, count, memory });
