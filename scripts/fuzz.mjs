@@ -1,21 +1,38 @@
 #!/usr/bin/env node
-// `npm run fuzz [-- --count N --db PATH_OR_URL --concurrency C --seed S]`: property-based fuzzing
-// of every endpoint over HTTP, against a real `placeorder serve` process (the built CLI).
-// fast-check generates hostile requests: known and unknown names in random case, duplicates,
-// huge and empty values, invalid UTF-8 and broken percent-encoding, wrong content types,
-// oversized bodies, odd methods and paths, Idempotency-Keys. Every answer must carry a
-// parseable errorCode (body, newline body or the pages' X-Placeorder-Error-Code header), no
-// answer may be a 5xx, the server must not crash, and its memory must stay flat.
-// The default is 100,000 requests; `npm test` runs the same fuzzer with a small count
-// (test/hardening/fuzz.test.ts). Results: docs/reliability.md.
-import { Buffer } from 'node:buffer';
+// `npm run fuzz [-- --count N --db PATH_OR_URL --concurrency C --seed S --root DIR]`: property-based
+// fuzzing of every endpoint over HTTP, against a real `placeorder serve` process (the built CLI).
+// Two kinds of traffic, drawn by fast-check:
+// - hostile requests (this file): known and unknown names in random case, duplicates, huge and
+//   empty values, invalid UTF-8 and broken percent-encoding, wrong content types, oversized
+//   bodies, odd methods and paths, Idempotency-Keys;
+// - valid-looking traffic (scripts/lib/fuzz-valid.mjs, fuzz-scenarios.mjs): a reseller's orders
+//   with redirect targets on its registered origins in odd spellings (non-ASCII paths, IDN
+//   hosts, ports, queries, fragments), the ordering page's form posted back with its token,
+//   returning customers created earlier in the run, the reseller's API user on its own orders,
+//   the sandbox, the console and the portal signed in, and every header the server wrote sent
+//   back (X-Request-Ids as Idempotency-Keys, Locations as successURL, cookies), with and
+//   without Idempotency-Key.
+// Every answer must carry a parseable errorCode (body, newline body or the pages'
+// X-Placeorder-Error-Code header); no answer may be a 5xx; no redirect may leave the registered
+// origins; a keyed retry must get the first answer again; the server must not crash, must log
+// nothing at error level and must keep its memory flat; and every order the run stored must
+// have been acknowledged with errorCode=0 to some request (read from the database after the
+// server stops). The default is 100,000 requests; `npm test` runs the same fuzzer with a small
+// count (test/hardening/fuzz.test.ts). Results: docs/reliability.md.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import { FuzzClient, KNOWN_FINDINGS, Memory } from './lib/fuzz-client.mjs';
+import { runPlan } from './lib/fuzz-scenarios.mjs';
+import { BRANDS as RESELLERS, PASSWORD, consolePlan, echoPlan, orderPlan, pagePlan, portalPlan, resellerPlan, sandboxPlan } from './lib/fuzz-valid.mjs';
 import { startServer } from './lib/server.mjs';
+
+export { errorCodeOf } from './lib/fuzz-client.mjs';
 
 const ENDPOINTS = ['PlaceOrder', 'AutoAuthorize', 'AutoReject', 'AutoRefund', 'GetOrderStatus'];
 const PAGES = ['/console', '/console/sign-in', '/console/sign-out', '/console/orders', '/console/orders/1', '/console/orders/1/authorize',
@@ -102,159 +119,256 @@ export const requestArb = fc.record({
   idempotencyKey: fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('k1', 'k2', 'k3', '', 'x'.repeat(300), 'ключ') }),
 });
 
-/** The errorCode an answer carries, or undefined when it carries none. */
-export function errorCodeOf(res) {
-  const header = res.headers['x-placeorder-error-code'];
-  if (typeof header === 'string' && /^-?[0-9]+$/.test(header)) return Number(header);
-  const url = /^errorCode=(-?[0-9]+)(&|$)/.exec(res.body);
-  if (url) return Number(url[1]);
-  const line = /^(-?[0-9]+)\n/.exec(res.body);
-  if (line && String(res.headers['content-type']).startsWith('text/plain')) return Number(line[1]);
-  return undefined;
-}
-
-function send(agent, base, r) {
-  const url = new URL(base);
+/** A hostile record as a request on the wire. */
+function hostileRequest(r) {
   const query = r.query + r.responseFormat;
-  const path = `${r.path}${query ? `?${query.replace(/^&/, '')}` : ''}`;
   const headers = {};
   const hasBody = r.method === 'POST' || r.method === 'PUT' || r.method === 'PATCH';
   if (hasBody && r.contentType) headers['content-type'] = r.contentType;
   if (r.idempotencyKey !== undefined) headers['idempotency-key'] = r.idempotencyKey;
-  return new Promise((resolve) => {
-    let req;
-    try {
-      req = request({ host: url.hostname, port: url.port, method: r.method, path, headers, agent }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => resolve({ transportError: e.code ?? e.message }));
-      });
-    } catch (e) {
-      // Node refuses to send it (e.g. a character not allowed in a path): not a server finding.
-      resolve({ refusedByClient: e.code ?? e.message });
-      return;
-    }
-    req.on('error', (e) => resolve({ transportError: e.code ?? e.message }));
-    req.end(hasBody ? r.body : undefined);
-  });
-}
-
-async function rssOf(base) {
-  const res = await globalThis.fetch(`${base}/metrics`);
-  const m = /^process_resident_memory_bytes (\d+)$/m.exec(await res.text());
-  return m ? Number(m[1]) : NaN;
+  return { scenario: 'hostile', method: r.method, path: `${r.path}${query ? `?${query.replace(/^&/, '')}` : ''}`, headers, body: hasBody ? r.body : undefined };
 }
 
 /**
- * Runs `count` generated requests against a fresh server process and returns the findings.
- * @param {{ count?: number, db?: string, concurrency?: number, seed?: number, log?: (s: string) => void }} options
+ * One step of the run: a hostile request, or a valid-looking scenario of one to five requests.
+ * Weighted so that hostile requests stay about a third of the traffic and each scenario runs
+ * thousands of times in 100,000 requests.
+ */
+export const stepArb = fc.oneof(
+  { weight: 40, arbitrary: requestArb.map((r) => ({ kind: 'hostile', r })) },
+  { weight: 22, arbitrary: orderPlan },
+  { weight: 9, arbitrary: pagePlan },
+  { weight: 11, arbitrary: resellerPlan },
+  { weight: 4, arbitrary: sandboxPlan },
+  { weight: 4, arbitrary: consolePlan },
+  { weight: 3, arbitrary: portalPlan },
+  { weight: 7, arbitrary: echoPlan },
+);
+
+/** One step; an exception of the fuzzer's own is counted (and fails the run), not thrown. */
+async function runStep(client, step) {
+  try {
+    await (step.kind === 'hostile' ? client.send(hostileRequest(step.r)) : runPlan(client, step));
+  } catch (error) {
+    client.findings.fuzzerErrors++;
+    client.example({ kind: 'the fuzzer itself threw', error: String(error?.stack ?? error).slice(0, 1000), step: JSON.stringify(step).slice(0, 500) });
+  }
+}
+
+async function rssOf(base) {
+  try {
+    const res = await globalThis.fetch(`${base}/metrics`);
+    const m = /^process_resident_memory_bytes (\d+)$/m.exec(await res.text());
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN; // the server is gone: the crash is the finding
+  }
+}
+
+const DEFAULT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * The server's settings for the run. Rate limits off: a -42 is a fine answer, but it would
+ * stop the fuzzer reaching the ladder. Cheap argon2id (1 MiB, one pass): the run creates
+ * thousands of customers and tries wrong passwords; the cost is not what is tested here.
+ * A locked login name stays locked for one minute, not fifteen.
+ */
+const SERVER_ENV = {
+  PLACEORDER_RATE_ADDRESS_PER_SECOND: '0',
+  PLACEORDER_RATE_RESELLER_PER_SECOND: '0',
+  PLACEORDER_ARGON2_MEMORY_KIB: '1024',
+  PLACEORDER_ARGON2_TIME_COST: '1',
+  PLACEORDER_LOGIN_LOCKOUT_MINUTES: '1',
+};
+
+/** The fuzzer's own resellers (fuzz-valid.mjs, BRANDS), created with the CLI unless they exist. */
+function prepareDatabase(bin, db) {
+  const cli = (args) => execFileSync(process.execPath, [bin, ...args, '--db', db], { env: { ...process.env, ...SERVER_ENV }, stdio: 'pipe' });
+  for (const b of Object.values(RESELLERS).filter((x) => x.own)) {
+    try {
+      cli(['reseller', 'add', '--ap', b.ap, '--login', b.login, '--password', PASSWORD, '--validated', ...b.origins.flatMap((o) => ['--redirect-origin', o]), ...(b.sandbox ? ['--sandbox'] : [])]);
+    } catch (e) {
+      if (/exists already/.test(String(e.stderr))) continue; // a database of an earlier run
+      throw new Error(`placeorder reseller add failed: ${e.stderr ?? e.message}`, { cause: e });
+    }
+    if (b.secret) cli(['redirect-secret', '--ap', b.ap]);
+    if (b.funds) cli(['funds', 'credit', '--ap', b.ap, '--amount', b.funds]);
+  }
+}
+
+/** The highest order number in the database: orders above it are this run's. */
+async function lastOrderNumber(openStore, db) {
+  const store = await openStore(db);
+  try {
+    const row = await store.db.selectFrom('orders').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    return Number(row?.max ?? 0);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Every order this run stored must have been acknowledged with errorCode=0 to some request
+ * (idempotent replays acknowledge the same order again: fine). The other way round, an
+ * acknowledged order must be stored, unless it was the sandbox reseller's (!SandboxReset).
+ */
+async function checkOrders(openStore, db, after, client) {
+  const acknowledged = client.acknowledged;
+  const store = await openStore(db);
+  try {
+    const rows = await store.db
+      .selectFrom('orders')
+      .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+      .select(['orders.id as id', 'resellers.ap as ap', 'orders.email_address as email', 'orders.request_id as requestId', 'orders.created_at as createdAt'])
+      .where('orders.id', '>', after)
+      .orderBy('orders.id')
+      .execute();
+    const stored = new Set(rows.map((r) => Number(r.id)));
+    const unacknowledged = [];
+    for (const r of rows.filter((o) => !acknowledged.has(Number(o.id)))) {
+      const known = KNOWN_FINDINGS.unacknowledged(r, client);
+      if (known === undefined) unacknowledged.push(r);
+      else client.known.set(known, (client.known.get(known) ?? 0) + 1);
+    }
+    const missing = [...acknowledged].filter(([n]) => !stored.has(n));
+    const lost = missing.filter(([, a]) => !a.sandbox).map(([n]) => n);
+    return {
+      storedOrders: rows.length,
+      acknowledgedOrders: acknowledged.size,
+      acknowledgements: [...acknowledged.values()].reduce((s, a) => s + a.count, 0),
+      unacknowledgedOrders: unacknowledged.length,
+      unacknowledgedExamples: unacknowledged.slice(0, 10).map((r) => ({ ...r, id: Number(r.id) })),
+      lostOrders: lost.length,
+      lostExamples: lost.slice(0, 10),
+      sandboxOrdersReset: missing.length - lost.length,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Runs `count` requests against a fresh server process and returns the findings.
+ * @param {{ count?: number, db?: string, concurrency?: number, seed?: number, root?: string,
+ *   log?: (s: string) => void, beforeRun?: (base: string) => Promise<void> }} options
+ * `root` is the project whose build is run (default: this one); `beforeRun` runs once the server
+ * listens, before the first fuzz request (the test uses it to place an order the fuzzer never
+ * sees acknowledged).
  */
 export async function runFuzz(options = {}) {
   const count = options.count ?? 100_000;
   const concurrency = options.concurrency ?? 16;
   const seed = options.seed ?? Date.now() % 2_147_483_647;
   const log = options.log ?? (() => {});
+  const root = resolve(options.root ?? DEFAULT_ROOT);
+  const bin = join(root, 'bin', 'placeorder.js');
   const dir = options.db ? undefined : mkdtempSync(join(tmpdir(), 'placeorder-fuzz-'));
   const db = options.db ?? join(dir, 'fuzz.db');
-  // Rate limits off: a -42 is a fine answer, but it would stop the fuzzer reaching the ladder.
-  const server = startServer({
-    db,
-    args: ['--demo', '--allow-http'],
-    env: { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' },
-  });
+  prepareDatabase(bin, db);
+  const { openStore } = await import(pathToFileURL(join(root, 'dist', 'db', 'store.js')).href);
+  const firstOrder = await lastOrderNumber(openStore, db);
+  const server = startServer({ db, bin, args: ['--demo', '--allow-http'], env: SERVER_ENV, knownError: KNOWN_FINDINGS.errorLine });
   const base = await server.ready();
+  try {
+    await options.beforeRun?.(base);
+  } catch (error) {
+    server.child.kill('SIGKILL'); // never leave an orphan server behind
+    throw error;
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const findings = { requests: 0, answered: 0, noErrorCode: 0, serverErrors: 0, transportErrors: 0, refusedByClient: 0, crashed: false, examples: [] };
-  const byCode = new Map();
-  const noCodeBy = new Map();
-  const unknownBy = new Map();
+  const memory = new Memory(`${seed.toString(36)}${Date.now().toString(36).slice(-4)}`);
+  const client = new FuzzClient({ base, agent, count, memory });
   const rss = [];
-  let crashed = false;
-  server.exited.then(() => (crashed = true));
+  server.exited.then(() => (client.crashed = true));
   const started = Date.now();
   rss.push(await rssOf(base));
   const batch = 1000;
-  for (let offset = 0; offset < count && !crashed; offset += batch) {
-    const n = Math.min(batch, count - offset);
-    const reqs = fc.sample(requestArb, { numRuns: n, seed: seed + offset });
+  for (let b = 0; !client.spent; b++) {
+    const steps = fc.sample(stepArb, { numRuns: batch, seed: seed + b * batch });
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        while (next < reqs.length && !crashed) {
-          const r = reqs[next++];
-          const res = await send(agent, base, r);
-          findings.requests++;
-          if (res.refusedByClient) {
-            findings.refusedByClient++;
-            continue;
-          }
-          if (res.transportError) {
-            findings.transportErrors++;
-            if (findings.examples.length < 20) findings.examples.push({ kind: 'transport', error: res.transportError, request: r });
-            continue;
-          }
-          findings.answered++;
-          if (res.status >= 500) {
-            findings.serverErrors++;
-            if (findings.examples.length < 20) findings.examples.push({ kind: '5xx', status: res.status, body: res.body.slice(0, 200), request: r });
-          }
-          const code = r.method === 'HEAD' ? errorCodeOf({ ...res, body: '' }) ?? 'head' : errorCodeOf(res);
-          if (code === undefined) {
-            findings.noErrorCode++;
-            const where = `${r.method} ${r.path.slice(0, 60)} -> ${res.status}`;
-            noCodeBy.set(where, (noCodeBy.get(where) ?? 0) + 1);
-            if (findings.examples.length < 5) findings.examples.push({ kind: 'no errorCode', status: res.status, body: res.body.slice(0, 200), request: r });
-          }
-          byCode.set(String(code), (byCode.get(String(code)) ?? 0) + 1);
-          if (code === -14) {
-            // Mostly unknown paths and methods (404); an unexpected error would also log at level 50.
-            const where = `${res.status} ${r.method} ${r.path.slice(0, 40)}`;
-            unknownBy.set(where, (unknownBy.get(where) ?? 0) + 1);
-          }
-        }
+        while (next < steps.length && !client.spent) await runStep(client, steps[next++]);
       }),
     );
-    if (!crashed) rss.push(await rssOf(base));
-    if ((offset / batch) % 10 === 9) log(`${offset + n} requests, ${((Date.now() - started) / 1000).toFixed(0)} s, rss ${(rss.at(-1) / 2 ** 20).toFixed(0)} MiB`);
+    if (!client.crashed) rss.push(await rssOf(base));
+    if (b % 10 === 9) log(`${client.findings.requests} requests, ${((Date.now() - started) / 1000).toFixed(0)} s, rss ${(rss.at(-1) / 2 ** 20).toFixed(0)} MiB`);
   }
-  findings.crashed = crashed;
+  const findings = { ...client.findings, crashed: client.crashed };
   // A -14 is an answer, but one logged as an unexpected error is a finding.
   findings.errorLogLines = server.counts.errorLines;
+  findings.errorLogExamples = server.counts.errorSamples;
+  for (const [name, n] of Object.entries(server.counts.knownErrors)) client.known.set(name, n);
   findings.logLines = server.counts.lines;
   agent.destroy();
-  if (!crashed) {
+  if (!client.crashed) {
     server.child.kill('SIGTERM');
     const { code } = await server.exited;
     findings.cleanExit = code === 0;
+  } else {
+    findings.exit = await server.exited;
+    findings.lastLogLines = server.lines.slice(-5).map((l) => l.slice(0, 500));
   }
+  const orders = await checkOrders(openStore, db, firstOrder, client);
   if (dir) rmSync(dir, { recursive: true, force: true });
   const mib = (b) => Math.round((b / 2 ** 20) * 10) / 10;
+  const sorted = (map, n = Infinity) => Object.fromEntries([...map].sort((a, b) => b[1] - a[1]).slice(0, n));
   return {
     ...findings,
+    ...orders,
     seed,
     seconds: Math.round((Date.now() - started) / 100) / 10,
-    errorCodes: Object.fromEntries([...byCode].sort((a, b) => b[1] - a[1])),
-    noErrorCodeBy: Object.fromEntries([...noCodeBy].sort((a, b) => b[1] - a[1])),
-    unknownErrorBy: Object.fromEntries([...unknownBy].sort((a, b) => b[1] - a[1]).slice(0, 15)),
-    rssMiB: { start: mib(rss[0]), afterFirstBatch: mib(rss[1] ?? NaN), end: mib(rss.at(-1)), max: mib(Math.max(...rss)) },
+    scenarios: sorted(client.scenarios),
+    redirects: client.redirects,
+    idempotentReplays: client.idempotentReplays,
+    knownFindings: sorted(client.known),
+    customersCreated: memory.customersCreated,
+    errorCodes: sorted(client.byCode),
+    noErrorCodeBy: sorted(client.noCodeBy),
+    unknownErrorBy: sorted(client.unknownBy, 15),
+    rssMiB: { start: mib(rss[0]), afterFirstBatch: mib(rss[1] ?? NaN), end: mib(rss.at(-1)), max: mib(Math.max(...rss.filter(Number.isFinite))) },
   };
+}
+
+/** The findings that fail a run. */
+export function failuresOf(result) {
+  return Object.entries({
+    crashed: result.crashed,
+    serverErrors: result.serverErrors,
+    noErrorCode: result.noErrorCode,
+    transportErrors: result.transportErrors,
+    errorLogLines: result.errorLogLines,
+    unacknowledgedOrders: result.unacknowledgedOrders,
+    lostOrders: result.lostOrders,
+    offOriginRedirects: result.offOriginRedirects,
+    replayMismatches: result.replayMismatches,
+    fuzzerErrors: result.fuzzerErrors,
+    cleanExit: result.cleanExit === false,
+  })
+    .filter(([, v]) => v)
+    .map(([k]) => k);
 }
 
 async function main() {
   const { values } = parseArgs({
-    options: { count: { type: 'string' }, db: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' } },
+    options: { count: { type: 'string' }, db: { type: 'string' }, concurrency: { type: 'string' }, seed: { type: 'string' }, root: { type: 'string' } },
   });
   const result = await runFuzz({
     count: values.count ? Number(values.count) : undefined,
     db: values.db,
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
     seed: values.seed ? Number(values.seed) : undefined,
+    root: values.root,
     log: (s) => process.stderr.write(`${s}\n`),
   });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  const failed = result.noErrorCode > 0 || result.serverErrors > 0 || result.crashed || result.transportErrors > 0 || result.errorLogLines > 0;
-  process.exitCode = failed ? 1 : 0;
+  const failed = failuresOf(result);
+  process.stderr.write(
+    `${result.requests} requests, ${result.answered} answered; ${result.storedOrders} orders stored, ${result.acknowledgedOrders} acknowledged, ` +
+      `${result.unacknowledgedOrders} never acknowledged; redirects ${result.redirects.success} success / ${result.redirects.error} error; ` +
+      `${failed.length === 0 ? 'no findings' : `FINDINGS: ${failed.join(', ')}`}\n`,
+  );
+  process.exitCode = failed.length > 0 ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -2,26 +2,33 @@
 // fuzzer, the crash test and the process-level tests. Resolves once the server listens.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/placeorder.js', import.meta.url));
-const DIST_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /**
- * @param {{ db: string, port?: number, args?: string[], env?: Record<string, string>, timeoutMs?: number }} options
+ * @param {{ db: string, port?: number, args?: string[], env?: Record<string, string>, timeoutMs?: number, bin?: string,
+ *   knownError?: (line: string) => string | undefined }} options
+ * `bin` is another checkout's bin/placeorder.js (the fuzzer's `--root`); default this one's.
+ * `knownError` recognizes error lines of findings already reported (the fuzzer's KNOWN_FINDINGS).
  */
 export function startServer(options) {
-  if (!existsSync(DIST_MAIN)) throw new Error('the build is missing: run `npm run build` first');
+  const bin = options.bin ?? BIN;
+  if (!existsSync(join(dirname(bin), '..', 'dist', 'cli', 'main.js'))) throw new Error('the build is missing: run `npm run build` first');
   const args = ['serve', '--db', options.db, '--port', String(options.port ?? 0), '--host', '127.0.0.1', ...(options.args ?? [])];
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [bin, ...args], {
     env: { ...process.env, ...(options.env ?? {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   /** @type {string[]} */
   const lines = [];
-  /** Lines at level error or above (pino: 50, 60), counted over the whole run. */
-  const counts = { errorLines: 0, lines: 0 };
+  /**
+   * Lines at level error or above (pino: 50, 60), counted over the whole run, the first five
+   * kept; those `options.knownError` names are counted apart, by name.
+   */
+  const counts = { errorLines: 0, lines: 0, errorSamples: [], knownErrors: {} };
   let buffered = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const ready = new Promise((resolve, reject) => {
@@ -38,7 +45,11 @@ export function startServer(options) {
         buffered = buffered.slice(i + 1);
         lines.push(line);
         counts.lines++;
-        if (/"level":(50|60)[,}]/.test(line)) counts.errorLines++;
+        if (/"level":(50|60)[,}]/.test(line)) {
+          const known = options.knownError?.(line);
+          if (known !== undefined) counts.knownErrors[known] = (counts.knownErrors[known] ?? 0) + 1;
+          else if (counts.errorLines++ < 5) counts.errorSamples.push(line.slice(0, 2000));
+        }
         // Long runs (the fuzzer) write a line per request: keep the most recent ones only.
         if (lines.length > 5000) lines.splice(0, 1000);
         const m = /placeorder listening on (https?:\/\/[^"\s]+)/.exec(line);
