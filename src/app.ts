@@ -127,7 +127,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ['errorCode', Errors.UNKNOWN_ERROR.code],
       ['errorMessage', `No endpoint at ${req.method} ${req.url.split('?')[0]!.slice(0, 100)}`],
     ] as const;
-    return sendAnswer(reply, answerOf(fields, { status: 404 }));
+    // In a header too: a HEAD answer has no body (the API's endpoints have no HEAD route).
+    const answer = answerOf(fields, { status: 404 });
+    return sendAnswer(reply, { ...answer, headers: { 'x-placeorder-error-code': String(answer.errorCode) } });
   });
 
   app.addHook('onClose', async () => ctx.idempotency.close());

@@ -160,6 +160,14 @@ export function acknowledgedIn(res, base) {
   if (body.get('orderNumber')) found.push(Number(body.get('orderNumber')));
   const line = /^0\n([0-9]+)\n/.exec(res.body);
   if (line && String(res.headers['content-type']).startsWith('text/plain')) found.push(Number(line[1]));
+  // The outcome page of a target on an origin the reseller has not registered (issue 16): the
+  // link it offers carries the answer as a redirect would have.
+  const href = /<a class="button" rel="noreferrer nofollow" href="([^"]+)"/.exec(res.body)?.[1];
+  const link = href?.replace(/&(amp|quot|lt|gt|#39|#96);/g, (_, e) => ({ amp: '&', quot: '"', lt: '<', gt: '>', '#39': "'", '#96': '`' })[e]);
+  if (link !== undefined && res.headers['x-placeorder-error-code'] === '0') {
+    const offered = appendedAnswer(link, base);
+    if (offered?.get('orderNumber')) found.push(Number(offered.get('orderNumber')));
+  }
   const location = res.headers.location;
   if (typeof location === 'string') {
     const appended = appendedAnswer(location, base);
@@ -228,22 +236,16 @@ export const KNOWN_FINDINGS = {
   /** The console's CSV export is a file: no body errorCode, and no X-Placeorder-Error-Code header either. */
   noErrorCode: (r, res) =>
     r.method === 'GET' && r.path.split('?')[0] === '/console/ledger.csv' && res.status === 200 ? 'ledger.csv without an errorCode' : undefined,
-  /** An order stored by a request the run never saw acknowledged: the name of its known cause. */
-  unacknowledged: (order, client) =>
-    client.headRequestIds.has(order.requestId) ? 'HEAD !PlaceOrder placed an order and answered without a body' : undefined,
-  /** The name of the finding an error log line shows, if it is a known one. */
-  errorLine: (line) => {
-    // !SandboxReset between an ordering-page order's commit and the later write that links the
-    // form's nonce to it: the link fails on its foreign key, the customer gets -14.
-    if (/recordOrder/.test(line) && /foreign key/i.test(line)) return 'ordering page -14: SandboxReset deleted the order before its nonce was linked';
-    // PostgreSQL: an order of the sandbox reseller committed while !SandboxReset runs (read
-    // committed: its items were not among those deleted), so deleting the orders fails: -14.
-    if (/deleteSandboxData/.test(line) && /foreign key/i.test(line)) return 'SandboxReset -14: an order placed while it ran';
-    // PostgreSQL text cannot hold U+0000: a value carrying one (ap, loginName) reaches a query
-    // unchecked and the answer is -14 where SQLite answers -4 or -16.
-    if (/invalid byte sequence for encoding \\"UTF8\\": 0x00/.test(line)) return 'PostgreSQL -14: a NUL character in a value reaches a query';
-    return undefined;
-  },
+  /**
+   * An order stored by a request the run never saw acknowledged: the name of its known cause.
+   * None is known now (HEAD placed orders until it was refused, issue 13).
+   */
+  unacknowledged: () => undefined,
+  /**
+   * The name of the finding an error log line shows, if it is a known one. None is known now:
+   * the sandbox-reset races and PostgreSQL's NUL refusal were fixed (issue 13).
+   */
+  errorLine: () => undefined,
 };
 /**
  * Sends requests within the run's budget and checks every answer. `send` resolves undefined
@@ -278,7 +280,6 @@ export class FuzzClient {
     /** orderNumber → { count, sandbox } */
     this.acknowledged = new Map();
     /** X-Request-Ids of HEAD requests to !PlaceOrder (a known finding: HEAD places orders). */
-    this.headRequestIds = new Set();
   }
 
   get spent() {
@@ -331,7 +332,6 @@ export class FuzzClient {
     this.memory.learn(res);
     this.checkRedirect(res, shown);
     if (isPlaceOrderPath(r.path)) {
-      if (r.method === 'HEAD') this.headRequestIds.add(res.headers['x-request-id']);
       const sandbox = mentionsSandbox(r);
       for (const n of acknowledgedIn(res, this.base)) {
         const a = this.acknowledged.get(n) ?? { count: 0, sandbox };

@@ -1,6 +1,5 @@
 // Every query of the sandbox: the per-reseller test clock, and wiping a sandbox reseller's
 // orders (with everything hanging off them) when the reseller resets its sandbox.
-import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
 
 export async function clockOffsetSeconds(db: Db, resellerId: number): Promise<number> {
@@ -63,17 +62,10 @@ export async function deleteSandboxData(tx: Db, resellerId: number): Promise<Res
   // Orders placed from the ordering page are referenced by the form's one-time nonce.
   await tx.deleteFrom('ordering_submissions').where('order_id', 'in', orderIds).execute();
   await tx.deleteFrom('audit_log').where('reseller_id', '=', resellerId).execute();
-  // Keys live in the scope of whoever claimed them (src/hardening/idempotency.ts): the reseller's
-  // customers and guests (`r:<id>:…`) and its API users (`api:<user>`).
-  await tx
-    .deleteFrom('idempotency_keys')
-    .where((eb) =>
-      eb.or([
-        eb('scope', 'like', `r:${resellerId}:%`),
-        eb('scope', 'in', tx.selectFrom('api_users').select(sql<string>`'api:' || id`.as('scope')).where('reseller_id', '=', resellerId)),
-      ]),
-    )
-    .execute();
+  // The keys of the reseller's customers and guests (`r:<id>:…`, src/hardening/idempotency.ts),
+  // which could replay deleted orders. Its API users' keys (`api:<user>`) stay: the reset's own
+  // key is among them, and its answer must be kept for a retry.
+  await tx.deleteFrom('idempotency_keys').where('scope', 'like', `r:${resellerId}:%`).execute();
   const r = await tx.deleteFrom('orders').where('reseller_id', '=', resellerId).executeTakeFirst();
   await tx.deleteFrom('sandbox_clocks').where('reseller_id', '=', resellerId).execute();
   return { orders: Number(r.numDeletedRows) };
