@@ -98,3 +98,54 @@ export async function checkPage(page: Page, widthPx?: number): Promise<{ unlabel
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   return { unlabelled, overflowPx: widthPx === undefined ? 0 : Math.max(0, scrollWidth - widthPx) };
 }
+
+/** A new customer on the ordering page: what they type. `login` and `password` make an account. */
+export interface NewCustomer {
+  readonly email: string;
+  readonly name: string;
+  readonly login?: string;
+  readonly password?: string;
+}
+
+/**
+ * Fills the open ordering page by its labels as a new customer, places the order and returns the
+ * order number the receipt shows.
+ */
+export async function placeOrderAsNewCustomer(page: Page, c: NewCustomer): Promise<number> {
+  await page.getByLabel('Email address').fill(c.email);
+  await page.getByLabel('Full name').fill(c.name);
+  if (c.login !== undefined) {
+    await page.getByLabel('New customer').check();
+    await page.getByLabel('Login name').fill(c.login);
+    await page.getByLabel('Password').fill(c.password ?? '');
+  }
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.getByRole('heading', { name: 'Order placed' }).waitFor();
+  return Number(await page.locator('#order-number').textContent());
+}
+
+/** Fills a sign-in form (the console's or the portal's, which share their labels) and sends it. */
+export async function submitSignIn(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('Login name').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The console's sign-in page as a person reaches it: by its heading. */
+export const CONSOLE_SIGN_IN = 'Sign in to the reseller console';
+/** The portal's sign-in page, by its heading. */
+export const PORTAL_SIGN_IN = 'Sign in to see your licences';
+
+/** Signs in to the open console sign-in page and waits for the dashboard. */
+export async function signInToConsole(page: Page, login: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: CONSOLE_SIGN_IN }).waitFor();
+  await submitSignIn(page, login, password);
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+/** Signs in to the open portal sign-in page and waits for the customer's licences. */
+export async function signInToPortal(page: Page, login: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: PORTAL_SIGN_IN }).waitFor();
+  await submitSignIn(page, login, password);
+  await page.getByRole('heading', { name: 'My licences' }).waitFor();
+}

@@ -26,6 +26,7 @@ export function startText(v: StartView): string {
   if (d) {
     lines.push('', `demo resellers (every API user's password: ${d.password}):`);
     lines.push(...table(d.brands.map((b): [string, string] => [b.ap, `API user ${b.login}; ordering page ${b.orderingUrl}`])));
+    lines.push('', "the spec's URL example against this server (a browser GET):", `  ${d.specUrl}`);
     lines.push('', "the spec's curl sample against this server:", d.curl);
     lines.push('', 'An HTML page with the spec\'s HTML form for each brand: ask for text/html (open this address in a browser).');
   }
