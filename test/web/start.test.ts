@@ -49,6 +49,9 @@ describe.each(DIALECTS)('start page, demo mode (%s)', (dialect) => {
       expect(res.body).toContain(`<td data-label="Brand"><code>${r.ap}</code></td><td data-label="API user"><code>${r.login}</code></td><td data-label="Password"><code>${DEMO_PASSWORD}</code></td>`);
     }
     for (const href of ['/console', '/account', '/openapi.json', '/docs/api/place-order.md', '/docs/web.md']) expect(res.body).toContain(`href="${href}"`);
+    // A newcomer is told that authorizing in the console needs funds, and how to add them.
+    expect(res.body).toContain('They start without funds, and authorizing a <code>reseller=Y</code> order debits the reseller');
+    expect(res.body).toContain('<code>npx placeorder funds credit --ap resellerbrand --amount 500.00</code>');
   });
 
   it('links each brand to a working ordering page for the products it names', async () => {
@@ -135,6 +138,7 @@ describe.each(DIALECTS)('start page, demo mode (%s)', (dialect) => {
       expect(res.body).toContain(`curl --location 'http://${HOST}/products/!PlaceOrder' \\`);
       expect(res.body).toContain(`  http://${HOST}/products/!PlaceOrder?${SPEC_URL_QUERY}\n`);
       expect(res.body).toContain(`customer portal   http://${HOST}/account`);
+      expect(res.body).toContain('top one up: npx placeorder funds credit --ap resellerbrand --amount 500.00\n');
     }
   });
 

@@ -41,6 +41,8 @@ export interface StartView {
 }
 
 export const SERVICE_NAME = 'placeorder';
+/** How an operator tops up a demo brand (the demo resellers start without funds). */
+export const FUNDS_EXAMPLE = 'npx placeorder funds credit --ap resellerbrand --amount 500.00';
 export const SERVICE_SUMMARY = 'The !PlaceOrder ordering system for Web products.';
 
 export function startPage(v: StartView): SafeHtml {
@@ -84,6 +86,7 @@ function demoSections(d: DemoFacts): SafeHtml {
   return html`<section aria-labelledby="demo-h">
 <h2 id="demo-h">Demo resellers</h2>
 <p>Each is validated and has one API user, for the console and the reseller endpoints (<code>!AutoAuthorize</code> and friends). The password of every demo API user is <code>${d.password}</code>.</p>
+<p>They start without funds, and authorizing a <code>reseller=Y</code> order debits the reseller: before authorizing one in the console, top the brand up, for example <code>${FUNDS_EXAMPLE}</code> (add the server’s <code>--db</code> if it is not the default).</p>
 <div class="table-wrap"><table class="stack">
 <thead><tr><th scope="col">Brand (ap)</th><th scope="col">API user</th><th scope="col">Password</th><th scope="col">Redirect origins</th></tr></thead>
 <tbody>${d.brands.map(
