@@ -131,21 +131,18 @@ export async function submitSignIn(page: Page, login: string, password: string):
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The console's sign-in page as a person reaches it: by its heading. */
-export const CONSOLE_SIGN_IN = 'Sign in to the reseller console';
-/** The portal's sign-in page, by its heading. */
-export const PORTAL_SIGN_IN = 'Sign in to see your licences';
+/** Each signed-in face: the heading of its sign-in page, and of the page a sign-in lands on. */
+export const SIGN_IN = {
+  console: { heading: 'Sign in to the reseller console', landing: 'Dashboard' },
+  portal: { heading: 'Sign in to see your licences', landing: 'My licences' },
+} as const;
 
-/** Signs in to the open console sign-in page and waits for the dashboard. */
-export async function signInToConsole(page: Page, login: string, password: string): Promise<void> {
-  await page.getByRole('heading', { name: CONSOLE_SIGN_IN }).waitFor();
+/**
+ * Signs in on the open sign-in page of the console (an API user: lands on the dashboard) or of
+ * the portal (a customer: lands on their licences), waiting for each page by its heading.
+ */
+export async function signInTo(page: Page, face: keyof typeof SIGN_IN, login: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: SIGN_IN[face].heading }).waitFor();
   await submitSignIn(page, login, password);
-  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-}
-
-/** Signs in to the open portal sign-in page and waits for the customer's licences. */
-export async function signInToPortal(page: Page, login: string, password: string): Promise<void> {
-  await page.getByRole('heading', { name: PORTAL_SIGN_IN }).waitFor();
-  await submitSignIn(page, login, password);
-  await page.getByRole('heading', { name: 'My licences' }).waitFor();
+  await page.getByRole('heading', { name: SIGN_IN[face].landing }).waitFor();
 }

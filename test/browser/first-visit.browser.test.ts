@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
-import { browserRig, PORTAL_SIGN_IN, placeOrderAsNewCustomer, signInToConsole, signInToPortal, type BrowserRig } from './browser.js';
+import { browserRig, placeOrderAsNewCustomer, SIGN_IN, signInTo, type BrowserRig } from './browser.js';
 
 const BRAND = 'reseller_brand_name';
 const CUSTOMER = { email: 'newcomer@example.com', name: 'Nia Newcomer', login: 'nia', password: 'first-visit-password' } as const;
@@ -63,19 +63,19 @@ describe.each(DIALECTS)("a newcomer's first visit, in Chromium (%s)", (dialect) 
 
   it('the customer portal shows the order as waiting for the reseller, and no licence yet', async () => {
     await fromStartPage('Customer portal');
-    await signInToPortal(page, CUSTOMER.login, CUSTOMER.password);
+    await signInTo(page, 'portal', CUSTOMER.login, CUSTOMER.password);
     await expect(page.getByText('You have no licences yet.').isVisible()).resolves.toBe(true);
     await page.getByRole('heading', { name: 'Orders not active yet' }).waitFor();
     await expect(page.getByRole('listitem').filter({ hasText: `Order ${orderNumber},` }).textContent()).resolves.toBe(
       `Order ${orderNumber}, USD 147.98: Awaiting your reseller’s authorization`,
     );
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: PORTAL_SIGN_IN }).waitFor();
+    await page.getByRole('heading', { name: SIGN_IN.portal.heading }).waitFor();
   });
 
   it('the console, signed in with the credentials the start page shows, lists the order awaiting authorization', async () => {
     await fromStartPage('Reseller console');
-    await signInToConsole(page, apiUser.login, apiUser.password);
+    await signInTo(page, 'console', apiUser.login, apiUser.password);
     await expect(page.getByRole('region', { name: 'Balance' }).getByText('USD 1000.00').isVisible()).resolves.toBe(true);
     await page.getByRole('navigation').getByRole('link', { name: 'Orders', exact: true }).click();
     await page.getByRole('heading', { name: 'Orders', level: 1 }).waitFor();
@@ -105,7 +105,7 @@ describe.each(DIALECTS)("a newcomer's first visit, in Chromium (%s)", (dialect) 
 
   it('the customer portal, signed in with the customer’s login, shows both licences active', async () => {
     await fromStartPage('Customer portal');
-    await signInToPortal(page, CUSTOMER.login, CUSTOMER.password);
+    await signInTo(page, 'portal', CUSTOMER.login, CUSTOMER.password);
     await expect(page.getByText(`Hello ${CUSTOMER.name}.`).isVisible()).resolves.toBe(true);
     const today = rig.t.clock.now().toISOString().slice(0, 10);
     for (const product of ['Sectigo Web Monitor, 1 year', 'Web DNS Pro, 1 year']) {
