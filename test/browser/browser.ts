@@ -98,3 +98,51 @@ export async function checkPage(page: Page, widthPx?: number): Promise<{ unlabel
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   return { unlabelled, overflowPx: widthPx === undefined ? 0 : Math.max(0, scrollWidth - widthPx) };
 }
+
+/** A new customer on the ordering page: what they type. `login` and `password` make an account. */
+export interface NewCustomer {
+  readonly email: string;
+  readonly name: string;
+  readonly login?: string;
+  readonly password?: string;
+}
+
+/**
+ * Fills the open ordering page by its labels as a new customer, places the order and returns the
+ * order number the receipt shows.
+ */
+export async function placeOrderAsNewCustomer(page: Page, c: NewCustomer): Promise<number> {
+  await page.getByLabel('Email address').fill(c.email);
+  await page.getByLabel('Full name').fill(c.name);
+  if (c.login !== undefined) {
+    await page.getByLabel('New customer').check();
+    await page.getByLabel('Login name').fill(c.login);
+    await page.getByLabel('Password').fill(c.password ?? '');
+  }
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.getByRole('heading', { name: 'Order placed' }).waitFor();
+  return Number(await page.locator('#order-number').textContent());
+}
+
+/** Fills a sign-in form (the console's or the portal's, which share their labels) and sends it. */
+export async function submitSignIn(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('Login name').fill(login);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Each signed-in face: the heading of its sign-in page, and of the page a sign-in lands on. */
+export const SIGN_IN = {
+  console: { heading: 'Sign in to the reseller console', landing: 'Dashboard' },
+  portal: { heading: 'Sign in to see your licences', landing: 'My licences' },
+} as const;
+
+/**
+ * Signs in on the open sign-in page of the console (an API user: lands on the dashboard) or of
+ * the portal (a customer: lands on their licences), waiting for each page by its heading.
+ */
+export async function signInTo(page: Page, face: keyof typeof SIGN_IN, login: string, password: string): Promise<void> {
+  await page.getByRole('heading', { name: SIGN_IN[face].heading }).waitFor();
+  await submitSignIn(page, login, password);
+  await page.getByRole('heading', { name: SIGN_IN[face].landing }).waitFor();
+}

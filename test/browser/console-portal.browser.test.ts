@@ -8,9 +8,10 @@ import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post } from '../helpers/app.js';
-import { browserRig, checkPage, type BrowserRig } from './browser.js';
+import { browserRig, checkPage, placeOrderAsNewCustomer, SIGN_IN, signInTo, submitSignIn, type BrowserRig } from './browser.js';
 
 const XSS = '<script>alert(1)</script>';
+const ADA = { email: 'ada@example.com', name: 'Ada Lovelace', login: 'ada', password: 'analytical-engine' } as const;
 
 describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
   let rig: BrowserRig;
@@ -25,13 +26,7 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
   it('a new customer orders from an ordering URL; a script as a name is placed through the API', async () => {
     const page = await rig.newPage();
     await page.goto(`${rig.base}/products/!PlaceOrder?ap=resellerbrand&product=9974`);
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByLabel('Full name').fill('Ada Lovelace');
-    await page.getByLabel('Login name').fill('ada');
-    await page.getByLabel('Password').fill('analytical-engine');
-    await page.getByRole('button', { name: 'Place order' }).click();
-    await page.getByRole('heading', { name: 'Order placed' }).waitFor();
-    orderNumber = Number(await page.locator('#order-number').textContent());
+    orderNumber = await placeOrderAsNewCustomer(page, ADA);
     expect(orderNumber).toBeGreaterThan(0);
 
     const res = await post(rig.t.app, 'PlaceOrder', {
@@ -50,16 +45,12 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
   it('signs in to the console, authorizes the order and sees the balance drop by its price', async () => {
     const page = await rig.newPage();
     await page.goto(`${rig.base}/console`);
-    await page.getByRole('heading', { name: 'Sign in to the reseller console' }).waitFor();
+    await page.getByRole('heading', { name: SIGN_IN.console.heading }).waitFor();
     await rig.screenshot(page, 'console-sign-in');
     await expect(checkPage(page)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
-    await page.getByLabel('Login name').fill('resellerbrand-api');
-    await page.getByLabel('Password').fill('wrong-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'resellerbrand-api', 'wrong-password');
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Error -16');
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await signInTo(page, 'console', 'resellerbrand-api', DEMO_PASSWORD);
     const cookies = await rig.context.cookies(rig.base);
     const session = cookies.find((c) => c.name === 'po_console')!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
@@ -147,13 +138,10 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
   it('signs in to the portal and sees the licence, with a renew link inside the window', async () => {
     const page = await rig.newPage({ width: 390, height: 844 });
     await page.goto(`${rig.base}/account`);
-    await page.getByRole('heading', { name: 'Sign in to see your licences' }).waitFor();
+    await page.getByRole('heading', { name: SIGN_IN.portal.heading }).waitFor();
     await rig.screenshot(page, 'portal-sign-in');
     await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
-    await page.getByLabel('Login name').fill('ada');
-    await page.getByLabel('Password').fill('analytical-engine');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My licences' }).waitFor();
+    await signInTo(page, 'portal', ADA.login, ADA.password);
     const licence = await rig.t.store.db.selectFrom('licences').selectAll().where('order_id', '=', orderNumber).executeTakeFirstOrThrow();
     const row = page.getByRole('row').filter({ hasText: licence.code });
     await expect(row.getByRole('cell').allTextContents()).resolves.toEqual([
@@ -171,16 +159,13 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     // (The portal session, two hours long, has ended by then: the customer signs in again.)
     rig.t.clock.set(new Date(Date.parse(licence.expires_at) - 20 * 86_400_000));
     await page.reload();
-    await page.getByRole('heading', { name: 'Sign in to see your licences' }).waitFor();
-    await page.getByLabel('Login name').fill('ada');
-    await page.getByLabel('Password').fill('analytical-engine');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInTo(page, 'portal', ADA.login, ADA.password);
     await page.getByRole('link', { name: 'Renew Web DNS Pro, 1 year' }).click();
     await page.getByRole('heading', { name: 'Place an order' }).waitFor();
     await expect(page.getByText(`This order renews licence ${licence.code}.`).isVisible()).resolves.toBe(true);
-    await expect(page.getByLabel('Login name').inputValue()).resolves.toBe('ada');
+    await expect(page.getByLabel('Login name').inputValue()).resolves.toBe(ADA.login);
     await expect(page.getByLabel('Returning customer').isChecked()).resolves.toBe(true);
-    await page.getByLabel('Password').fill('analytical-engine');
+    await page.getByLabel('Password').fill(ADA.password);
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.getByRole('heading', { name: 'Order placed' }).waitFor();
     const renewal = Number(await page.locator('#order-number').textContent());
@@ -193,13 +178,9 @@ describe.each(DIALECTS)('console and portal in Chromium (%s)', (dialect) => {
     // The browser is still signed in as the previous customer: sign out first.
     await page.goto(`${rig.base}/account`);
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in to see your licences' }).waitFor();
+    await page.getByRole('heading', { name: SIGN_IN.portal.heading }).waitFor();
     await page.goto(`${rig.base}/account`);
-    await page.getByRole('heading', { name: 'Sign in to see your licences' }).waitFor();
-    await page.getByLabel('Login name').fill('probe');
-    await page.getByLabel('Password').fill('probe-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My licences' }).waitFor();
+    await signInTo(page, 'portal', 'probe', 'probe-password');
     await expect(page.locator('.customer-name').textContent()).resolves.toBe(XSS);
     await expect(page.locator('script').count()).resolves.toBe(0);
     expect(rig.consoleMessages.filter((m) => m.startsWith('dialog'))).toEqual([]);

@@ -2,7 +2,7 @@
 // the form by its labels and places the order; mistakes come back beside the field at fault.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/dialects.js';
-import { browserRig, checkPage, type BrowserRig } from './browser.js';
+import { browserRig, checkPage, placeOrderAsNewCustomer, type BrowserRig } from './browser.js';
 
 describe.each(DIALECTS)('ordering page in Chromium (%s)', (dialect) => {
   let rig: BrowserRig;
@@ -21,14 +21,7 @@ describe.each(DIALECTS)('ordering page in Chromium (%s)', (dialect) => {
     await rig.screenshot(page, 'ordering-page');
     await expect(checkPage(page, 390)).resolves.toEqual({ unlabelled: [], overflowPx: 0 });
     await page.getByLabel('Sectigo Web Monitor, 1 year').uncheck();
-    await page.getByLabel('Email address').fill('ada@example.com');
-    await page.getByLabel('Full name').fill('Ada Lovelace');
-    await page.getByLabel('New customer').check();
-    await page.getByLabel('Login name').fill('ada');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Place order' }).click();
-    await expect(page.getByRole('heading', { name: 'Order placed' }).isVisible()).resolves.toBe(true);
-    const orderNumber = Number(await page.locator('#order-number').textContent());
+    const orderNumber = await placeOrderAsNewCustomer(page, { email: 'ada@example.com', name: 'Ada Lovelace', login: 'ada', password: 'correct horse battery' });
     expect(orderNumber).toBeGreaterThan(0);
     await rig.screenshot(page, 'ordering-success');
     const order = await rig.t.store.db.selectFrom('orders').selectAll().where('id', '=', orderNumber).executeTakeFirstOrThrow();

@@ -181,6 +181,16 @@ describe.each(DIALECTS)('ordering page (%s)', (dialect) => {
     expect(res.headers.location).toMatch(/^http:\/\/www\.mydomain\.com\/ok\?errorCode=0&orderNumber=\d+&totalCost=48\.99&currency=USD$/);
   });
 
+  it('with a successURL off the registered origins, places the order and shows the outcome with a labelled link (issue 16)', async () => {
+    const opened = await open('ap=resellerbrand&product=9974&successURL=http://www.mydomain.com/ok');
+    expect(opened.headers['x-placeorder-error-code']).toBe('0');
+    const res = await submit([['orderingSession', tokenOf(opened.body)], ['product', '9974'], ['emailAddress', 'z@example.com'], ['name', 'Z']]);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.headers['x-placeorder-error-code']).toBe('0');
+    expect(res.body).toMatch(/href="http:\/\/www\.mydomain\.com\/ok\?errorCode=0&amp;orderNumber=\d+&amp;totalCost=48\.99&amp;currency=USD">Continue to http:\/\/www\.mydomain\.com<\/a>/);
+  });
+
   it('answers -97 for an expired token with a fresh form, and for a forged one without', async () => {
     const key = webKey(t.config);
     const now = Math.floor(t.clock.now().getTime() / 1000);

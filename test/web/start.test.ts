@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_RESELLERS } from '../../src/cli/demo.js';
-import { SPEC_CURL_PARAMETERS } from '../../src/web/start/spec-samples.js';
+import { SPEC_CURL_PARAMETERS, SPEC_URL_QUERY } from '../../src/web/start/spec-samples.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';
 
@@ -49,6 +49,9 @@ describe.each(DIALECTS)('start page, demo mode (%s)', (dialect) => {
       expect(res.body).toContain(`<td data-label="Brand"><code>${r.ap}</code></td><td data-label="API user"><code>${r.login}</code></td><td data-label="Password"><code>${DEMO_PASSWORD}</code></td>`);
     }
     for (const href of ['/console', '/account', '/openapi.json', '/docs/api/place-order.md', '/docs/web.md']) expect(res.body).toContain(`href="${href}"`);
+    // A newcomer is told that authorizing in the console needs funds, and how to add them.
+    expect(res.body).toContain('They start without funds, and authorizing a <code>reseller=Y</code> order debits the reseller');
+    expect(res.body).toContain('<code>npx placeorder funds credit --ap resellerbrand --amount 500.00</code>');
   });
 
   it('links each brand to a working ordering page for the products it names', async () => {
@@ -62,30 +65,51 @@ describe.each(DIALECTS)('start page, demo mode (%s)', (dialect) => {
     }
   });
 
-  it("shows the spec's HTML form for each brand, and the form places an order as it stands", async () => {
+  it("shows the spec's HTML form, as the spec writes it, for each brand, and the form places an order as it stands", async () => {
     const body = (await page()).body;
-    // The copyable text is the spec's example, pointed at this server, for the brand that
-    // registered the example's origin.
-    expect(body).toContain(
-      [
-        `&lt;form method=&quot;post&quot; action=&quot;http://${HOST}/products/!PlaceOrder&quot;&gt;`,
-        '&lt;input type=&quot;hidden&quot; name=&quot;ap&quot; value=&quot;myresellerbrand&quot;&gt;',
-        '&lt;input type=&quot;hidden&quot; name=&quot;reseller&quot; value=&quot;y&quot;&gt;',
-        '&lt;input type=&quot;hidden&quot; name=&quot;errorURL&quot; value=&quot;http://www.mydomain.com/error_page.html&quot;&gt;',
-        '&lt;input type=&quot;hidden&quot; name=&quot;successURL&quot; value=&quot;http://www.mydomain.com/success_page.html&quot;&gt;',
-        'Email Address: &lt;input type=&quot;text&quot; name=&quot;emailAddress&quot;&gt;',
-      ].join('\n'),
-    );
+    // The copyable text is the spec's example, its errorURL and successURL included, pointed
+    // at this server, for every brand.
+    for (const r of DEMO_RESELLERS) {
+      expect(body).toContain(
+        [
+          `&lt;form method=&quot;post&quot; action=&quot;http://${HOST}/products/!PlaceOrder&quot;&gt;`,
+          `&lt;input type=&quot;hidden&quot; name=&quot;ap&quot; value=&quot;${r.ap}&quot;&gt;`,
+          '&lt;input type=&quot;hidden&quot; name=&quot;reseller&quot; value=&quot;y&quot;&gt;',
+          '&lt;input type=&quot;hidden&quot; name=&quot;errorURL&quot; value=&quot;http://www.mydomain.com/error_page.html&quot;&gt;',
+          '&lt;input type=&quot;hidden&quot; name=&quot;successURL&quot; value=&quot;http://www.mydomain.com/success_page.html&quot;&gt;',
+          'Email Address: &lt;input type=&quot;text&quot; name=&quot;emailAddress&quot;&gt;',
+        ].join('\n'),
+      );
+    }
     const entries = { emailAddress: 'form@example.com', name: 'Form Person', organizationName: 'Form Ltd', '1_MACAddress': '' };
-    const viaRedirect = await t.app.inject({ method: 'POST', url: '/products/!PlaceOrder', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(liveFormFields(body, 'myresellerbrand', entries)).toString() });
+    const submit = (ap: string) =>
+      t.app.inject({ method: 'POST', url: '/products/!PlaceOrder', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(liveFormFields(body, ap, entries)).toString() });
+    // myresellerbrand registered www.mydomain.com: redirected there.
+    const viaRedirect = await submit('myresellerbrand');
     expect(viaRedirect.statusCode).toBe(303);
     expect(String(viaRedirect.headers.location)).toMatch(/^http:\/\/www\.mydomain\.com\/success_page\.html\?errorCode=0&orderNumber=[0-9]+&totalCost=48\.99&currency=USD/);
-    // A brand without registered origins gets the form without redirects: the API's answer.
-    expect(liveFormFields(body, 'resellerbrand', entries).map(([n]) => n)).not.toContain('successURL');
-    const direct = await t.app.inject({ method: 'POST', url: '/products/!PlaceOrder', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(liveFormFields(body, 'resellerbrand', entries)).toString() });
-    expect(direct.body).toMatch(/^errorCode=0&orderNumber=[0-9]+&totalCost=48\.99&currency=USD$/);
+    // resellerbrand did not: the order is placed and the answer is a page with a labelled link.
+    const onPage = await submit('resellerbrand');
+    expect(onPage.statusCode).toBe(200);
+    expect(onPage.headers.location).toBeUndefined();
+    expect(onPage.headers['x-placeorder-error-code']).toBe('0');
+    expect(onPage.body).toMatch(/<a class="button" rel="noreferrer nofollow" href="http:\/\/www\.mydomain\.com\/success_page\.html\?errorCode=0&amp;orderNumber=[0-9]+&amp;totalCost=48\.99&amp;currency=USD">Continue to http:\/\/www\.mydomain\.com<\/a>/);
+    // Each brand's hint says which of the two the person will see.
+    expect(unescape(body)).toContain('<p><code>myresellerbrand</code> registered <code>http://www.mydomain.com</code>, so the form sends the customer’s browser there');
+    expect(unescape(body)).toContain('<p><code>http://www.mydomain.com</code> is not registered for <code>resellerbrand</code>, so the customer’s browser is not sent there');
     // The live forms are labelled for people using screen readers.
     expect(body).toContain('<label>Email Address: <input type="text" name="emailAddress"></label>');
+  });
+
+  it("links the spec's URL example against this server, and it places the order as printed", async () => {
+    const body = unescape((await page()).body);
+    const url = `http://${HOST}/products/!PlaceOrder?${SPEC_URL_QUERY}`;
+    expect(body).toContain(`<a href="${url}">Open the spec’s URL example</a>`);
+    expect(body).toContain(`<textarea id="url-sample" readonly rows="3">${url}</textarea>`);
+    const res = await t.app.inject({ method: 'GET', url: url.slice(`http://${HOST}`.length) });
+    expect(res.body).toMatch(/^errorCode=0&orderNumber=[0-9]+&totalCost=48\.99&currency=USD$/);
+    const order = await t.store.db.selectFrom('orders').select('contact_json').where('id', '=', Number(parseAnswer(res.body).orderNumber)).executeTakeFirstOrThrow();
+    expect(JSON.parse(order.contact_json)).toMatchObject({ name: 'Fred Bloggs' });
   });
 
   it("prints the spec's curl sample with this server's URL, and it places the order", async () => {
@@ -112,7 +136,9 @@ describe.each(DIALECTS)('start page, demo mode (%s)', (dialect) => {
       expect(res.body).toContain(`every API user's password: ${DEMO_PASSWORD}`);
       expect(res.body).toMatch(/ {2}myresellerbrand\s+API user myresellerbrand-api; ordering page http:\/\/placeorder\.test:8080\/products\/!PlaceOrder\?ap=myresellerbrand&reseller=Y&product=9600%2C9974\n/);
       expect(res.body).toContain(`curl --location 'http://${HOST}/products/!PlaceOrder' \\`);
+      expect(res.body).toContain(`  http://${HOST}/products/!PlaceOrder?${SPEC_URL_QUERY}\n`);
       expect(res.body).toContain(`customer portal   http://${HOST}/account`);
+      expect(res.body).toContain('top one up: npx placeorder funds credit --ap resellerbrand --amount 500.00\n');
     }
   });
 

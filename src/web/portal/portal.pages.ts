@@ -4,6 +4,16 @@ import { money } from '../ordering/ordering.page.js';
 import { hidden, shell } from '../page.js';
 import { statusText } from '../console/console.pages.js';
 
+/**
+ * An order's state as its customer reads it. The console's words are the reseller's ("Awaiting
+ * your authorization"); the customer is not the one who authorizes.
+ */
+const CUSTOMER_STATUS_TEXT: Record<string, string> = { pending_authorization: 'Awaiting your reseller’s authorization' };
+
+function customerStatusText(status: string): string {
+  return CUSTOMER_STATUS_TEXT[status] ?? statusText(status);
+}
+
 export interface LicenceView {
   readonly product: string;
   readonly status: string;
@@ -39,7 +49,7 @@ ${o.licences.length === 0
             html`<tr><td data-label="Product">${l.product}</td><td data-label="Status">${l.status}</td><td data-label="Starts">${l.start}</td><td data-label="Expires">${l.expiry}</td><td data-label="Licence code"><code>${l.code}</code></td><td data-label="Renewal">${l.renewHref ? html`<a href="${l.renewHref}">Renew ${l.product}</a>` : l.renewFrom ? html`<span class="hint">From ${l.renewFrom}</span>` : ''}</td></tr>`,
         )}</tbody></table></div>`}
 ${o.waiting.length > 0
-      ? html`<h2>Orders not active yet</h2><ul>${o.waiting.map((w) => html`<li>Order ${w.id}, ${money(w.totalCents, w.currency)}: ${statusText(w.status)}</li>`)}</ul>`
+      ? html`<h2>Orders not active yet</h2><ul>${o.waiting.map((w) => html`<li>Order ${w.id}, ${money(w.totalCents, w.currency)}: ${customerStatusText(w.status)}</li>`)}</ul>`
       : ''}`,
   });
 }

@@ -14,8 +14,10 @@ export interface DemoBrand {
   readonly formText: string;
   /** The same form, with labels and a button, to try here. */
   readonly liveForm: SafeHtml;
-  /** The form sends the browser on to the brand's own pages (successURL, errorURL). */
-  readonly redirects: boolean;
+  /** The origin of the form's successURL/errorURL (the spec's www.mydomain.com). */
+  readonly redirectOrigin: string;
+  /** The brand registered it: the browser is redirected there; otherwise it gets a page with the outcome. */
+  readonly redirectRegistered: boolean;
 }
 
 export interface DemoFacts {
@@ -26,6 +28,8 @@ export interface DemoFacts {
   readonly password: string;
   readonly brands: readonly DemoBrand[];
   readonly curl: string;
+  /** The spec's URL example, pointed at this server. */
+  readonly specUrl: string;
 }
 
 export interface StartView {
@@ -37,6 +41,8 @@ export interface StartView {
 }
 
 export const SERVICE_NAME = 'placeorder';
+/** How an operator tops up a demo brand (the demo resellers start without funds). */
+export const FUNDS_EXAMPLE = 'npx placeorder funds credit --ap resellerbrand --amount 500.00';
 export const SERVICE_SUMMARY = 'The !PlaceOrder ordering system for Web products.';
 
 export function startPage(v: StartView): SafeHtml {
@@ -80,6 +86,7 @@ function demoSections(d: DemoFacts): SafeHtml {
   return html`<section aria-labelledby="demo-h">
 <h2 id="demo-h">Demo resellers</h2>
 <p>Each is validated and has one API user, for the console and the reseller endpoints (<code>!AutoAuthorize</code> and friends). The password of every demo API user is <code>${d.password}</code>.</p>
+<p>They start without funds, and authorizing a <code>reseller=Y</code> order debits the reseller: before authorizing one in the console, top the brand up, for example <code>${FUNDS_EXAMPLE}</code> (add the server’s <code>--db</code> if it is not the default).</p>
 <div class="table-wrap"><table class="stack">
 <thead><tr><th scope="col">Brand (ap)</th><th scope="col">API user</th><th scope="col">Password</th><th scope="col">Redirect origins</th></tr></thead>
 <tbody>${d.brands.map(
@@ -87,6 +94,11 @@ function demoSections(d: DemoFacts): SafeHtml {
       html`<tr><td data-label="Brand"><code>${b.ap}</code></td><td data-label="API user"><code>${b.login}</code></td><td data-label="Password"><code>${d.password}</code></td><td data-label="Origins">${b.origins.length > 0 ? b.origins.map((o) => html`<code>${o}</code> `) : 'none'}</td></tr>`,
   )}</tbody></table></div>
 ${d.brands.map((b, i) => brandSection(b, i))}
+</section>
+<section aria-labelledby="url-h">
+<h2 id="url-h">The spec’s URL example against this server</h2>
+<p><a href="${d.specUrl}">Open the spec’s URL example</a>: a <code>GET</code> with every parameter in the query. It orders one-year Web DNS Pro from <code>resellerbrand</code> for Fred Bloggs (<code>name</code> is sent twice; the first wins) as the customer <code>login_name</code>. The answer is the API’s url-encoded text, <code>errorCode=0&amp;orderNumber=…&amp;totalCost=48.99&amp;currency=USD</code> (some browsers save it as a file).</p>
+<div class="field"><label for="url-sample">The URL</label><textarea id="url-sample" readonly rows="3">${d.specUrl}</textarea></div>
 </section>
 <section aria-labelledby="curl-h">
 <h2 id="curl-h">The spec’s curl sample against this server</h2>
@@ -101,9 +113,20 @@ function brandSection(b: DemoBrand, i: number): SafeHtml {
 <p><a href="${b.orderingUrl}">Ordering page of ${b.ap}: ${b.offered.join(' / ')}</a></p>
 <div class="field"><label for="brand-${i}-url">Ordering URL</label><textarea id="brand-${i}-url" readonly rows="2">${b.orderingUrl}</textarea></div>
 <div class="field"><label for="brand-${i}-form">The spec’s HTML form, pointed at this server</label><textarea id="brand-${i}-form" readonly rows="12">${b.formText}</textarea></div>
+<p>${formOutcome(b)}</p>
 <details><summary>Try the form here</summary>
-<p class="hint">It places a real order in this demo database. ${b.redirects ? 'On success the browser goes on to the successURL, on failure to the errorURL (pages on the brand’s registered origin).' : 'The answer is the API’s url-encoded text, as a shop’s back end would receive it (some browsers save it as a file).'}</p>
+<p class="hint">It places a real order in this demo database.</p>
 ${b.liveForm}
 </details>
 </section>`;
+}
+
+/**
+ * What the customer who submits the brand's form sees (docs/api/place-order.md, "Redirects" and
+ * "Redirect targets the reseller has not registered").
+ */
+function formOutcome(b: DemoBrand): SafeHtml {
+  return b.redirectRegistered
+    ? html`<code>${b.ap}</code> registered <code>${b.redirectOrigin}</code>, so the form sends the customer’s browser there: to the successURL with <code>errorCode=0&amp;orderNumber=…</code> appended, or on failure to the errorURL with the error. (The spec’s placeholder site is not part of this demo.)`
+    : html`<code>${b.redirectOrigin}</code> is not registered for <code>${b.ap}</code>, so the customer’s browser is not sent there: the order is placed all the same, and the customer sees a page with the outcome (<code>errorCode</code>, <code>orderNumber</code>, …) and a link labelled “Continue to ${b.redirectOrigin}”. The console’s settings then offer to register the origin.`;
 }

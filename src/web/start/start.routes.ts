@@ -3,7 +3,7 @@
 // the first line reads as an API answer does. Outside demo mode it names the service and links
 // the console, the portal and the API's documentation, nothing more; with `serve --demo` it also
 // says what is running and how to try it: the demo brands, their API users and password, an
-// ordering link and the spec's HTML form for each, and the spec's curl sample.
+// ordering link and the spec's HTML form for each, and the spec's URL example and curl sample.
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
@@ -12,7 +12,7 @@ import { packageVersion } from '../../openapi/generate.js';
 import { sendPage, securityHeaders } from '../page.js';
 import { PLACE_ORDER_PATH, orderingUrl, productNames, siteBase, specForm } from '../ordering/ordering-links.js';
 import { docsRoutes, loadDocs, type DocLink } from './docs.js';
-import { SPEC_FORM_PRODUCTS, SPEC_FORM_REDIRECTS, START_LINK_PRODUCTS, specCurl } from './spec-samples.js';
+import { SPEC_FORM_PRODUCTS, SPEC_FORM_REDIRECTS, START_LINK_PRODUCTS, specCurl, specUrl } from './spec-samples.js';
 import { startPage, type DemoBrand, type DemoFacts, type StartView } from './start.page.js';
 import { startText } from './start.text.js';
 
@@ -41,10 +41,10 @@ function startView(ctx: AppContext, req: FastifyRequest, docs: readonly DocLink[
 function demoFacts(ctx: AppContext, base: string, version: string): DemoFacts {
   const brands = DEMO_RESELLERS.map((r): DemoBrand => {
     const offer = { ap: r.ap, reseller: 'Y' as const };
-    // The spec's form comes back to the reseller's own pages; only a brand that registered
-    // their origin may say so (any other would get -4 successURL).
-    const redirects = r.origins.includes(SPEC_FORM_REDIRECTS.origin) ? SPEC_FORM_REDIRECTS : undefined;
-    const form = { ...offer, base, products: SPEC_FORM_PRODUCTS, redirects, macAddress: true };
+    // The spec's form, as the spec writes it, for every brand: its successURL/errorURL are on
+    // www.mydomain.com. A brand that registered that origin sends the browser there; any other
+    // places the order just the same and shows a page with the outcome and a labelled link.
+    const form = { ...offer, base, products: SPEC_FORM_PRODUCTS, redirects: SPEC_FORM_REDIRECTS, macAddress: true };
     return {
       ap: r.ap,
       login: r.login,
@@ -53,7 +53,8 @@ function demoFacts(ctx: AppContext, base: string, version: string): DemoFacts {
       offered: productNames(ctx.catalog, START_LINK_PRODUCTS),
       formText: specForm(form).text,
       liveForm: specForm({ ...form, live: true }),
-      redirects: redirects !== undefined,
+      redirectOrigin: SPEC_FORM_REDIRECTS.origin,
+      redirectRegistered: r.origins.includes(SPEC_FORM_REDIRECTS.origin),
     };
   });
   return {
@@ -63,6 +64,7 @@ function demoFacts(ctx: AppContext, base: string, version: string): DemoFacts {
     password: DEMO_PASSWORD,
     brands,
     curl: specCurl(base, PLACE_ORDER_PATH),
+    specUrl: specUrl(base, PLACE_ORDER_PATH),
   };
 }
 

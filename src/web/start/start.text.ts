@@ -3,7 +3,7 @@
 // tool that reads one line still learns the outcome; the rest is for a person at a terminal,
 // with every URL absolute so that it can be pasted as it is.
 import { PLACE_ORDER_PATH } from '../ordering/ordering-links.js';
-import { SERVICE_NAME, SERVICE_SUMMARY, type StartView } from './start.page.js';
+import { FUNDS_EXAMPLE, SERVICE_NAME, SERVICE_SUMMARY, type StartView } from './start.page.js';
 
 export function startText(v: StartView): string {
   const d = v.demo;
@@ -26,6 +26,8 @@ export function startText(v: StartView): string {
   if (d) {
     lines.push('', `demo resellers (every API user's password: ${d.password}):`);
     lines.push(...table(d.brands.map((b): [string, string] => [b.ap, `API user ${b.login}; ordering page ${b.orderingUrl}`])));
+    lines.push(`they start without funds; before authorizing a reseller=Y order, top one up: ${FUNDS_EXAMPLE}`);
+    lines.push('', "the spec's URL example against this server (a browser GET):", `  ${d.specUrl}`);
     lines.push('', "the spec's curl sample against this server:", d.curl);
     lines.push('', 'An HTML page with the spec\'s HTML form for each brand: ask for text/html (open this address in a browser).');
   }
