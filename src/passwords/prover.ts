@@ -5,6 +5,8 @@
 // - A locked name is refused before any hash is computed, whatever the password: no timing
 //   tells a right guess from a wrong one, and no remembered credential answers for it.
 // - An unknown name costs one verification against a dummy hash of the same cost.
+// - The checks that cost a hash run one at a time per login name in a process, each after
+//   reading the lock anew: a burst of concurrent guesses gets no more checks than a sequence.
 // - Every hash runs in the caller's own fair share of the hashing pool (src/passwords/hasher.ts).
 // - Every refusal is the same -16, byte for byte; the callers make sure of that.
 import { randomBytes } from 'node:crypto';
@@ -12,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { Hasher } from './hasher.js';
-import { clearThrottle, purgeThrottle, reserveCheck, throttleOf, type ThrottleState } from './throttle.repository.js';
+import { clearThrottle, purgeThrottle, recordFailure, throttleOf, type ThrottleState } from './throttle.repository.js';
 import type { LoginRealm } from './throttle.table.js';
 
 export interface ThrottlePolicy {
@@ -54,6 +56,8 @@ export class PasswordProver {
   private dummy: Promise<string> | undefined;
   /** `realm NUL outcome` → count, since the process started. */
   readonly outcomes = new Map<string, number>();
+  /** Per login name, the end of the last check waiting or running (`inTurn`); only names in use. */
+  private readonly turns = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: ProverDeps) {}
 
@@ -86,7 +90,7 @@ export class PasswordProver {
    * The account when `attempt` proves the password of `login`'s account, else undefined.
    * `admitted: false` (an API user's address outside its allowlist) refuses after a dummy
    * verification that is not counted, so that nobody outside the allowlist can lock the user
-   * (finding 7). Every check that costs a hash is reserved (counted) before the hash runs.
+   * (finding 7).
    */
   async prove<A extends { readonly id: number; readonly passwordHash: string }>(
     attempt: Attempt,
@@ -99,20 +103,35 @@ export class PasswordProver {
       return this.outcome(attempt, 'outside-allowlist');
     }
     const account = login.account;
-    const key = cacheName(attempt);
-    if (account !== undefined && this.deps.credentials.proven(key, attempt.password, account.passwordHash)) {
-      // Proven before in this process, against this very hash: no hash to run, nothing to reserve.
+    if (account !== undefined && this.remembered(attempt, account)) {
       if ((login.throttle?.failures ?? 0) > 0) await this.clear(attempt);
       return this.proven(attempt, account);
     }
-    if ((await this.reserve(attempt)) === 'locked') return this.outcome(attempt, 'locked');
+    return this.inTurn(attempt, () => this.check(attempt, account));
+  }
+
+  /**
+   * The check of a password that costs a hash, one at a time per login name in this process: a
+   * burst of concurrent guesses is checked in turn, so the lock that the fifth failure sets stops
+   * the rest before their hash (outside attack, finding 4), while a burst of right passwords costs
+   * one hash, the others finding it remembered when their turn comes.
+   */
+  private async check<A extends { readonly id: number; readonly passwordHash: string }>(attempt: Attempt, account: A | undefined): Promise<A | undefined> {
+    if (account !== undefined && this.remembered(attempt, account)) return this.proven(attempt, account);
+    const throttle = await throttleOf(this.deps.store.db, attempt.realm, attempt.loginName);
+    if (PasswordProver.isLocked(throttle?.lockedUntil, this.deps.clock.now().toISOString())) return this.outcome(attempt, 'locked');
+    // An unknown name costs what a known one does, in turn as a known one is checked.
     if (account === undefined) {
       await this.dummyVerify(attempt);
+      await this.countFailure(attempt);
       return this.outcome(attempt, 'unknown');
     }
-    if (!(await this.deps.hasher.verify(account.passwordHash, attempt.password, attempt.source))) return this.outcome(attempt, 'wrong');
-    this.deps.credentials.remember(key, attempt.password, account.passwordHash, account.id);
-    await this.clear(attempt);
+    if (!(await this.deps.hasher.verify(account.passwordHash, attempt.password, attempt.source))) {
+      await this.countFailure(attempt);
+      return this.outcome(attempt, 'wrong');
+    }
+    this.deps.credentials.remember(cacheName(attempt), attempt.password, account.passwordHash, account.id);
+    if ((throttle?.failures ?? 0) > 0) await this.clear(attempt);
     return this.proven(attempt, account);
   }
 
@@ -121,8 +140,9 @@ export class PasswordProver {
    * cost, counted (a new customer's order naming a licence no new account can own, finding 5).
    */
   async refuse(attempt: Attempt, login: Login<{ id: number; passwordHash: string }>): Promise<void> {
-    if (this.locked(login) || (await this.reserve(attempt)) === 'locked') return this.outcome(attempt, 'locked');
+    if (this.locked(login)) return this.outcome(attempt, 'locked');
     await this.dummyVerify(attempt);
+    await this.countFailure(attempt);
     this.outcome(attempt, 'refused');
   }
 
@@ -148,16 +168,32 @@ export class PasswordProver {
     return undefined;
   }
 
-  /** Counts the check about to run, or says the name is locked (src/passwords/throttle.repository.ts). */
-  private reserve(attempt: Attempt): Promise<'check' | 'locked'> {
+  private async countFailure(attempt: Attempt): Promise<void> {
     const now = this.deps.clock.now();
-    const policy = {
-      threshold: this.deps.policy.threshold,
-      lockedUntil: new Date(now.getTime() + this.deps.policy.lockSeconds * 1000).toISOString(),
-      at: now.toISOString(),
-      lockRow: this.deps.store.dialect === 'postgres',
-    };
-    return this.deps.store.write((tx) => reserveCheck(tx, attempt.realm, attempt.loginName, policy));
+    const until = new Date(now.getTime() + this.deps.policy.lockSeconds * 1000).toISOString();
+    const { threshold } = this.deps.policy;
+    await this.deps.store.write((tx) => recordFailure(tx, attempt.realm, attempt.loginName, threshold, until, now.toISOString()));
+  }
+
+  private remembered(attempt: Attempt, account: { passwordHash: string }): boolean {
+    return this.deps.credentials.proven(cacheName(attempt), attempt.password, account.passwordHash);
+  }
+
+  /** Runs `task` after every earlier task of the same login name in this process has ended. */
+  private async inTurn<T>(attempt: Attempt, task: () => Promise<T>): Promise<T> {
+    const key = cacheName(attempt);
+    const previous = this.turns.get(key) ?? Promise.resolve();
+    let release = () => {};
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.turns.set(key, tail);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.turns.get(key) === tail) this.turns.delete(key);
+    }
   }
 
   /** A proven password ends the count. */

@@ -19,37 +19,27 @@ export async function throttleOf(db: Db, realm: LoginRealm, loginName: string): 
 }
 
 /**
- * Reserves one password check for a login name, before the hash is computed: counted as a
- * failure unless the proof then succeeds and clears the count. Concurrent guesses are counted
- * as they arrive, so a burst of them gets no more checks than a sequence would (issue 13,
- * outside attack, finding 4). The check that reaches `threshold` locks the name (it is still
- * made); any later one while the lock lasts is refused, uncounted. A lock that has ended starts
- * the count again. `lockRow` (PostgreSQL) locks the row for the transaction so that concurrent
- * reservations count one after the other; SQLite's writes already run one at a time.
+ * Counts one failure; the failure that reaches `threshold` locks the name until `lockedUntil`
+ * and starts the count again. One upsert, so concurrent failures all count (on PostgreSQL the
+ * conflicting row is updated under its lock; SQLite writes one transaction at a time).
  */
-export async function reserveCheck(
-  tx: Db,
-  realm: LoginRealm,
-  loginName: string,
-  policy: { threshold: number; lockedUntil: string; at: string; lockRow: boolean },
-): Promise<'check' | 'locked'> {
-  const { at } = policy;
-  await tx
+export async function recordFailure(tx: Db, realm: LoginRealm, loginName: string, threshold: number, lockedUntil: string, at: string): Promise<void> {
+  const row = await tx
     .insertInto('login_throttle')
-    .values({ realm, login_name: loginName, failures: 0, locked_until: null, updated_at: at })
-    .onConflict((oc) => oc.columns(['realm', 'login_name']).doNothing())
-    .execute();
-  const query = tx.selectFrom('login_throttle').select(['failures', 'locked_until']).where('realm', '=', realm).where('login_name', '=', loginName);
-  const row = await (policy.lockRow ? query.forUpdate() : query).executeTakeFirstOrThrow();
-  if (row.locked_until !== null && row.locked_until > at) return 'locked';
-  const failures = (row.locked_until === null ? row.failures : 0) + 1;
-  await tx
-    .updateTable('login_throttle')
-    .set({ failures, locked_until: failures >= policy.threshold ? policy.lockedUntil : null, updated_at: at })
-    .where('realm', '=', realm)
-    .where('login_name', '=', loginName)
-    .execute();
-  return 'check';
+    .values({ realm, login_name: loginName, failures: 1, locked_until: null, updated_at: at })
+    .onConflict((oc) =>
+      oc.columns(['realm', 'login_name']).doUpdateSet((eb) => ({ failures: eb('login_throttle.failures', '+', 1), updated_at: at })),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  if (row.failures >= threshold) {
+    await tx
+      .updateTable('login_throttle')
+      .set({ failures: 0, locked_until: lockedUntil })
+      .where('realm', '=', realm)
+      .where('login_name', '=', loginName)
+      .execute();
+  }
 }
 
 /** A proven password ends the count (and any lock the operator lifts: `api-user unlock`). */

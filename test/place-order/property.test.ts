@@ -28,8 +28,11 @@ const pairs = fc.array(fc.tuple(name, value), { maxLength: 25 });
 
 function expectAnswered(res: { statusCode: number; body: string; headers?: Record<string, unknown> }, orderingPage = false): void {
   expect(res.statusCode).toBeLessThan(500);
-  // The ordering page (GET with `product` and no items) is HTML for a person, not an API answer.
-  if (orderingPage && String(res.headers?.['content-type']).startsWith('text/html')) {
+  // The ordering page (GET with `product` and no items) is HTML for a person, not an API answer;
+  // so is the outcome page of a successURL/errorURL the reseller has not registered (issue 16),
+  // which carries its code in a header.
+  if (String(res.headers?.['content-type']).startsWith('text/html')) {
+    if (!orderingPage) expect(String(res.headers?.['x-placeorder-error-code'])).toMatch(/^-?\d+$/);
     expect(res.body).not.toMatch(/\n\s+at /);
     return;
   }
