@@ -1,5 +1,6 @@
 // Hooks every answer passes through: rate limits (-42 with Retry-After), security headers,
 // server timeouts, metrics, and an errorCode body even for HTTP Node cannot parse.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -33,6 +34,7 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
   app.server.headersTimeout = cfg.headersTimeoutMs;
   app.server.requestTimeout = cfg.requestTimeoutMs;
   replaceClientErrorHandler(app);
+  answerWhatNodeWouldNot(app);
 
   const byAddress = new RateLimiter(cfg.rateByAddress, ctx.clock);
 
@@ -93,23 +95,50 @@ function replaceClientErrorHandler(app: FastifyInstance): void {
     } else {
       app.log.info({ reqId, code: err.code, status }, 'malformed or slow request refused');
     }
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const body = encodeUrlEncoded([
-      ['errorCode', Errors.INVALID_VALUE.code],
-      ['errorMessage', errorMessage(Errors.INVALID_VALUE, item)],
-      ['errorItem', item],
-    ]);
-    socket.end(
-      `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-        'Connection: close\r\n' +
-        'Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n' +
-        'Cache-Control: no-store\r\n' +
-        'Referrer-Policy: no-referrer\r\n' +
-        `X-Request-Id: ${reqId}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
+    rawAnswer(socket, status, item, reqId);
   });
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  417: 'Expectation Failed',
+  431: 'Request Header Fields Too Large',
+};
+
+/** A -4 answer written straight to a socket that Fastify never sees, and the socket closed. */
+function rawAnswer(socket: Socket, status: number, item: string, reqId: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = encodeUrlEncoded([
+    ['errorCode', Errors.INVALID_VALUE.code],
+    ['errorMessage', errorMessage(Errors.INVALID_VALUE, item)],
+    ['errorItem', item],
+  ]);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n' +
+      'Cache-Control: no-store\r\n' +
+      'Referrer-Policy: no-referrer\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      `X-Request-Id: ${reqId}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * Requests Node answers (or drops) before Fastify sees them: an `Expect` other than
+ * `100-continue` (Node's own 417 has no errorCode) and `CONNECT` (Node closes the socket without
+ * a word). Both get an errorCode answer like any malformed request (second outside attack).
+ */
+export function answerWhatNodeWouldNot(app: FastifyInstance): void {
+  app.server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    rawAnswer(res.socket as Socket, 417, 'Expect', newRequestId());
+  });
+  app.server.on('connect', (_req: IncomingMessage, socket: Socket) => rawAnswer(socket, 405, 'method', newRequestId()));
 }

@@ -126,3 +126,21 @@ const otherByLower = new Map(OTHER_FAMILY_PARAMS.map((n) => [n.toLowerCase(), n]
 export function otherFamilyParam(name: string): string | undefined {
   return otherByLower.get(name.toLowerCase());
 }
+
+/** Login details: compared byte for byte, so they keep every character but NUL. */
+export const LOGIN_FIELDS: ReadonlySet<string> = new Set(['loginName', 'loginPassword']);
+
+/**
+ * What no other text may hold: C0 and C1 controls, DEL, the bidirectional overrides and
+ * isolates (they make a name read backwards in the console), and the non-characters U+FFFE and
+ * U+FFFF (outside attack, issue 13).
+ */
+const FORBIDDEN_IN_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufffe\uffff]/;
+
+/**
+ * The character rule of every parameter, on every endpoint. A NUL is refused even in login
+ * details: PostgreSQL cannot hold one, and it cannot be part of a login anyone chose.
+ */
+export function charactersAllowed(name: string, value: string): boolean {
+  return LOGIN_FIELDS.has(name) ? !value.includes('\u0000') : !FORBIDDEN_IN_TEXT.test(value);
+}

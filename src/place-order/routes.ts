@@ -64,7 +64,7 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
   const commit = async (requestId: string): Promise<Answer> => {
     try {
       const order = await commitPreparedOrder(ctx, prepared, { requestId, auditParams: redactedParams(pairs) });
-      noteUnregisteredOrigins(ctx, req, result.order.reseller.id, redirects);
+      noteUnregisteredOrigins(ctx, req, result.order.reseller.id, redirects, order.orderNumber);
       return placed(order);
     } catch (error) {
       if (error instanceof PlaceOrderError) return refused(error);
@@ -95,12 +95,12 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
  * can send for any brand, would let strangers put look-alike origins on that list (outside
  * attack, finding 6). Best effort: a failure here is logged and changes nothing of the order.
  */
-function noteUnregisteredOrigins(ctx: AppContext, req: FastifyRequest, resellerId: number, redirects: Redirects): void {
+function noteUnregisteredOrigins(ctx: AppContext, req: FastifyRequest, resellerId: number, redirects: Redirects, orderNumber: number): void {
   for (const target of [redirects.successURL, redirects.errorURL]) {
     if (!target || target.registered) continue;
     const at = ctx.clock.now().toISOString();
     ctx.store
-      .write((tx) => noteOriginSighting(tx, resellerId, new URL(target.href).origin, at))
+      .write((tx) => noteOriginSighting(tx, resellerId, new URL(target.href).origin, at, orderNumber))
       .catch((error: unknown) => req.log.warn({ err: error }, 'could not note an unregistered redirect origin'));
   }
 }

@@ -10,6 +10,8 @@ import type { RawPair } from '../wire/form.js';
 import { redirectTarget, type RedirectTarget } from '../wire/redirect.js';
 import {
   ITEM_ATTRS,
+  LOGIN_FIELDS,
+  charactersAllowed,
   MAX_ITEMS_PER_ORDER,
   PLACE_ORDER_PARAMS,
   itemAttrSpec,
@@ -131,7 +133,6 @@ const EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
 const MAC48 = /^(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{12})$/;
 const INTEGER = /^-?[0-9]+$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Characters as the spec counts them (code points), computed only when it can matter. */
 function tooLong(value: string, max: number): boolean {
@@ -146,7 +147,6 @@ function isYes(v: string | undefined): boolean {
   return v !== undefined && v.toUpperCase() === 'Y';
 }
 
-const LOGIN_FIELDS = new Set(['loginName', 'loginPassword']);
 /** The fields kept as the customer's contact details (everything personal and postal). */
 const CONTACT_FIELDS = PLACE_ORDER_PARAMS.filter(
   (s) => (s.group === 'address' || s.group === 'company' || s.group === 'personal') && !LOGIN_FIELDS.has(s.name),
@@ -301,8 +301,7 @@ export function validatePlaceOrder(req: CanonicalRequest, ctx: LadderContext): L
 
 function validParam(spec: ParamSpec, value: string, ctx: LadderContext): boolean {
   if (tooLong(value, spec.maxLength)) return false;
-  // Login details are compared byte for byte; every other text is refused with control characters.
-  if (!LOGIN_FIELDS.has(spec.name) && CONTROL.test(value)) return false;
+  if (!charactersAllowed(spec.name, value)) return false;
   if (spec.allowed && canonicalAllowed(spec, value) === undefined) return false;
   switch (spec.name) {
     case 'ap':

@@ -14,7 +14,7 @@ import {
   type ActionOutcome,
   type ResellerAction,
 } from '../orders/lifecycle.service.js';
-import type { ParamSpec } from '../place-order/parameters.js';
+import { charactersAllowed, type ParamSpec } from '../place-order/parameters.js';
 import { keyHeaderOf } from '../hardening/idempotency.js';
 import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
@@ -46,8 +46,6 @@ export function registerPostEndpoints<S extends PostEndpointSpec>(
   }
 }
 
-const LOGIN_FIELDS = new Set(['loginName', 'loginPassword']);
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 type Checked = { ok: true; values: ReadonlyMap<string, string> } | { ok: false; error: PlaceOrderError };
 
@@ -74,7 +72,7 @@ export function checkParams(spec: Pick<PostEndpointSpec, 'params'>, pairs: reado
 
 function validValue(s: ParamSpec, value: string): boolean {
   if (value.length > s.maxLength && [...value].length > s.maxLength) return false;
-  if (!LOGIN_FIELDS.has(s.name) && CONTROL.test(value)) return false;
+  if (!charactersAllowed(s.name, value)) return false;
   if (s.allowed && !s.allowed.some((a) => a.toUpperCase() === value.toUpperCase())) return false;
   if (s.type === 'integer' && !/^[0-9]+$/.test(value)) return false;
   if (s.name === 'orderNumber') return Number(value) >= 1 && Number.isSafeInteger(Number(value));

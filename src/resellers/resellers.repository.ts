@@ -25,6 +25,8 @@ const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.san
 const contextOfRow = new WeakMap<object, ResellerContext>();
 
 export async function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
+  // No brand holds a NUL, and PostgreSQL refuses one in a query: the brand is unknown (-4 ap).
+  if (ap.includes('\u0000')) return undefined;
   const raw = rawSqlite(db);
   if (raw) {
     const row = raw.get<ResellerContextRow & { origins_json: string }>(RESELLER_CONTEXT_SQL, ap);
@@ -136,11 +138,15 @@ export async function apiUserExists(db: Db, loginName: string): Promise<boolean>
 /** Distinct unregistered origins remembered per reseller: an attacker cannot grow the table. */
 export const MAX_ORIGIN_SIGHTINGS = 100;
 
-/** Counts a sighting of an unregistered redirect origin (issue 16). */
-export async function noteOriginSighting(tx: Db, resellerId: number, origin: string, at: string): Promise<void> {
+/**
+ * Counts a sighting of an unregistered redirect origin in a placed order (issue 16). At the cap
+ * the origin seen least recently makes room: an origin the reseller's own form names today shows
+ * up however many others were named before (second outside attack).
+ */
+export async function noteOriginSighting(tx: Db, resellerId: number, origin: string, at: string, orderId: number): Promise<void> {
   const seen = await tx
     .updateTable('redirect_origin_sightings')
-    .set((eb) => ({ hits: eb('hits', '+', 1), last_seen_at: at }))
+    .set((eb) => ({ hits: eb('hits', '+', 1), last_seen_at: at, last_order_id: orderId }))
     .where('reseller_id', '=', resellerId)
     .where('origin', '=', origin)
     .executeTakeFirst();
@@ -150,10 +156,19 @@ export async function noteOriginSighting(tx: Db, resellerId: number, origin: str
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('reseller_id', '=', resellerId)
     .executeTakeFirstOrThrow();
-  if (Number(n) >= MAX_ORIGIN_SIGHTINGS) return;
+  if (Number(n) >= MAX_ORIGIN_SIGHTINGS) {
+    const oldest = await tx
+      .selectFrom('redirect_origin_sightings')
+      .select('origin')
+      .where('reseller_id', '=', resellerId)
+      .orderBy('last_seen_at')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await tx.deleteFrom('redirect_origin_sightings').where('reseller_id', '=', resellerId).where('origin', '=', oldest.origin).execute();
+  }
   await tx
     .insertInto('redirect_origin_sightings')
-    .values({ reseller_id: resellerId, origin, first_seen_at: at, last_seen_at: at, hits: 1 })
+    .values({ reseller_id: resellerId, origin, first_seen_at: at, last_seen_at: at, hits: 1, last_order_id: orderId })
     .onConflict((oc) => oc.columns(['reseller_id', 'origin']).doNothing())
     .execute();
 }
@@ -163,7 +178,7 @@ export async function recentOriginSightings(db: Db, resellerId: number, since: s
   return db
     .selectFrom('redirect_origin_sightings as s')
     .leftJoin('reseller_redirect_origins as o', (join) => join.onRef('o.reseller_id', '=', 's.reseller_id').onRef('o.origin', '=', 's.origin'))
-    .select(['s.origin', 's.first_seen_at', 's.last_seen_at', 's.hits'])
+    .select(['s.origin', 's.first_seen_at', 's.last_seen_at', 's.hits', 's.last_order_id'])
     .where('s.reseller_id', '=', resellerId)
     .where('s.last_seen_at', '>=', since)
     .where('o.origin', 'is', null)

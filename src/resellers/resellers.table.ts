@@ -27,6 +27,7 @@ export interface RedirectOriginSightingsTable {
   first_seen_at: string;
   last_seen_at: string;
   hits: number;
+  last_order_id: number | null;
 }
 
 export interface ApiUsersTable {

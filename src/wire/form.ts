@@ -20,16 +20,17 @@ export function parsePairs(...sources: (string | undefined)[]): RawPair[] {
     if (!source) continue;
     for (const [name, value] of new URLSearchParams(source)) {
       if (pairs.length >= MAX_PAIRS) return pairs;
-      pairs.push({ name: withoutNul(name), value: withoutNul(value) });
+      pairs.push({ name, value });
     }
   }
   return pairs;
 }
 
 /**
- * A NUL (`%00`) becomes U+FFFD, as invalid UTF-8 does: no text of this API can hold one, and
- * PostgreSQL refuses it in any query (issue 13: `loginName=a%00b` was a -14 and an error log
- * line there, while SQLite placed the order). Every form and query string is read through here.
+ * A NUL (`%00`) becomes U+FFFD, as invalid UTF-8 does, in the pages' forms (src/web/request.ts):
+ * PostgreSQL refuses it in any query (issue 13: a NUL in a sign-in name was a -14 and an error
+ * log line there). The API's parameters keep it, so that their character rule refuses it with
+ * -4 (`charactersAllowed` in src/place-order/parameters.ts).
  */
 export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;

@@ -2,6 +2,7 @@
 // 1 and 2 are in one-answer.test.ts; finding 8's reseller half in idempotency-reseller.test.ts;
 // finding 10's free offer in place-order/ladder.test.ts and its change-password form in
 // web/console.test.ts.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
@@ -299,5 +300,43 @@ describe('the hashing pool when every place is taken', () => {
     expect(sourceKey('2001:db8:1:2:aaaa::1')).toBe(sourceKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'));
     expect(sourceKey('2001:db8:1:2::1')).not.toBe(sourceKey('2001:db8:1:3::1'));
     expect(sourceKey('203.0.113.9')).toBe('203.0.113.9');
+  });
+});
+
+describe.each(DIALECTS)('what the third outside attack found (%s)', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('controls, bidirectional overrides and non-characters in a text parameter are -4; a NUL in login details too', async () => {
+    for (const bad of ['\u0000', 'A\u0085', 'Ada \u202eLovelace', 'x\uffff']) {
+      expect((await post(t.app, 'PlaceOrder', guestOrder({ name: bad }))).answer, JSON.stringify(bad)).toMatchObject({ errorCode: '-4', errorItem: 'name' });
+    }
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ loginName: 'a\u0000b', loginPassword: 'pw-123456' }))).answer).toMatchObject({ errorCode: '-4', errorItem: 'loginName' });
+    expect((await post(t.app, 'GetOrderStatus', { loginName: '\u0000', loginPassword: 'pw', orderNumber: '1' })).answer).toMatchObject({ errorCode: '-4', errorItem: 'loginName' });
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ ap: 'reseller\u0000brand' }))).answer).toMatchObject({ errorCode: '-4', errorItem: 'ap' });
+    // Login details otherwise keep every character: they are compared byte for byte.
+    expect((await post(t.app, 'PlaceOrder', guestOrder({ loginName: 'ÿ\u202e-name', loginPassword: 'pw\u0085-123456', emailAddress: 'keep@example.com' }))).answer.errorCode).toBe('0');
+  });
+
+  it('an Expect other than 100-continue, and CONNECT, get an errorCode answer', async () => {
+    const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = Number(new URL(base).port);
+    const exchange = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => s.write(text));
+        let data = '';
+        s.on('data', (d) => (data += d));
+        s.on('end', () => resolve(data));
+        s.on('error', reject);
+      });
+    const expectation = await exchange('GET / HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n');
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 /);
+    expect(expectation).toMatch(/\r\n\r\nerrorCode=-4&errorMessage=[^&]+&errorItem=Expect$/);
+    const tunnel = await exchange('CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n');
+    expect(tunnel).toMatch(/^HTTP\/1\.1 405 /);
+    expect(tunnel).toMatch(/errorCode=-4/);
   });
 });

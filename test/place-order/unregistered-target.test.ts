@@ -66,10 +66,15 @@ describe.each(DIALECTS)('redirect targets the reseller has not registered (%s)',
     const seen = await recentOriginSightings(t.store.db, resellerId, since);
     expect(seen.find((s) => s.origin === SHOP)).toMatchObject({ hits: expect.any(Number) });
     expect(seen.find((s) => s.origin === SHOP)!.hits).toBeGreaterThanOrEqual(2);
-    const at = t.clock.now().toISOString();
-    for (let i = 0; i < MAX_ORIGIN_SIGHTINGS + 20; i++) await t.store.write((tx) => noteOriginSighting(tx, resellerId, `https://spray${i}.example`, at));
+    // A spray of origins: the table stays bounded, and the origin named most recently is kept.
+    for (let i = 0; i < MAX_ORIGIN_SIGHTINGS + 20; i++) {
+      const later = new Date(t.clock.now().getTime() + (i + 1) * 1000).toISOString();
+      await t.store.write((tx) => noteOriginSighting(tx, resellerId, `https://spray${i}.example`, later, 1));
+    }
     const count = await t.store.db.selectFrom('redirect_origin_sightings').select((eb) => eb.fn.countAll<number>().as('n')).where('reseller_id', '=', resellerId).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(MAX_ORIGIN_SIGHTINGS);
+    const latest = `https://spray${MAX_ORIGIN_SIGHTINGS + 19}.example`;
+    expect((await recentOriginSightings(t.store.db, resellerId, since, 200)).map((x) => x.origin)).toContain(latest);
     await t.store.write((tx) => tx.insertInto('reseller_redirect_origins').values({ reseller_id: resellerId, origin: SHOP }).execute());
     expect((await recentOriginSightings(t.store.db, resellerId, since, 200)).map((s) => s.origin)).not.toContain(SHOP);
     // Registered now: the next order redirects, signed.

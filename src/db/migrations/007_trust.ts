@@ -38,6 +38,8 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('first_seen_at', 'text', (c) => c.notNull())
     .addColumn('last_seen_at', 'text', (c) => c.notNull())
     .addColumn('hits', 'integer', (c) => c.notNull())
+    // The newest order that named it: the console links to it, so the reseller can see who did.
+    .addColumn('last_order_id', types(dialect).ref)
     .addPrimaryKeyConstraint('redirect_origin_sightings_pk', ['reseller_id', 'origin'])
     .execute();
 }

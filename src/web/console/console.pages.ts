@@ -281,7 +281,7 @@ export function settingsPage(
   f: ConsoleFrame,
   o: {
     origins: readonly string[];
-    seen: ReadonlyArray<{ origin: string; hits: number; last_seen_at: string }>;
+    seen: ReadonlyArray<Sighting>;
     ipAllow: readonly string[];
     clientAddress: string;
     loginName: string;
@@ -342,11 +342,18 @@ ${field({ name: 'confirmPassword', label: 'New password again', type: 'password'
  * customers were shown a link instead of being redirected. One click registers one, through the
  * same CSRF-protected form and strict origin check as typing it in.
  */
-function seenOrigins(f: ConsoleFrame, seen: ReadonlyArray<{ origin: string; hits: number; last_seen_at: string }>): SafeHtml {
+interface Sighting {
+  origin: string;
+  hits: number;
+  last_seen_at: string;
+  last_order_id: number | null;
+}
+
+function seenOrigins(f: ConsoleFrame, seen: ReadonlyArray<Sighting>): SafeHtml {
   if (seen.length === 0) return html``;
   return html`<h3>Seen in your orders, not registered</h3>
-<p>Your orders named these origins in successURL or errorURL. Their customers were shown the outcome and a link instead of being sent there. Register an origin only if it is yours.</p>
+<p>Orders placed under your brand named these origins in successURL or errorURL. Their customers were shown the outcome and a link instead of being sent there. Anyone can place an order under your brand: check the order, and register an origin only if the site is yours.</p>
 <ul>${seen.map(
-    (s) => html`<li><code>${s.origin}</code> (${s.hits} ${s.hits === 1 ? 'time' : 'times'}, last ${s.last_seen_at.slice(0, 10)}) <form method="post" action="/console/settings/origins/add" class="inline">${hidden('csrf', f.csrf)}${hidden('origin', s.origin)}<button type="submit" aria-label="Register ${s.origin}">Register</button></form></li>`,
+    (s) => html`<li><code>${s.origin}</code> (${s.hits} ${s.hits === 1 ? 'time' : 'times'}, last ${s.last_seen_at.slice(0, 10)}${s.last_order_id !== null ? html`, in <a href="/console/orders/${s.last_order_id}">order ${s.last_order_id}</a>` : ''}) <form method="post" action="/console/settings/origins/add" class="inline">${hidden('csrf', f.csrf)}${hidden('origin', s.origin)}<button type="submit" aria-label="Register ${s.origin}">Register</button></form></li>`,
   )}</ul>`;
 }
