@@ -15,6 +15,7 @@ import { Errors, fail } from './errors.js';
 import { newRequestId } from './random-ids.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
+import { registerMaintenance } from './maintenance/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerHardening } from './hardening/register.js';
 import { tlsServerOptions } from './hardening/tls.js';
@@ -126,8 +127,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendAnswer(reply, answerOf(fields, { status: 404 }));
   });
 
-  app.addHook('onClose', async () => ctx.idempotency.close());
   registerHardening(app, ctx);
+  registerMaintenance(app, ctx);
   placeOrderRoutes(app, ctx);
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);

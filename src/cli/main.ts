@@ -10,6 +10,7 @@ import { clockCommand } from './clock.js';
 import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
 import { ordersCommand } from './orders.js';
+import { purgeCommand } from './purge.js';
 import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
 import { sandboxCommand } from './sandbox.js';
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   clock: clockCommand,
   sandbox: sandboxCommand,
   webhooks: webhooksCommand,
+  purge: purgeCommand,
 };
 
 const HELP = `placeorder — the !PlaceOrder ordering system for Web products
@@ -41,7 +43,7 @@ commands:
   serve      run the HTTP server (--port, --host, --db, --allow-http, --demo, --trusted-proxy, --tls-cert, --tls-key)
   migrate    bring the database schema up to date
   reseller   add a reseller with its first API user (reseller add --ap … --login … --password …)
-  orders     list orders (orders list [--ap BRAND] [--json])
+  orders     list orders, newest first (orders list [--ap BRAND] [--limit N] [--before ORDER] [--json])
              orders mark-paid ORDER (a reseller=N order was paid: activate it) | orders cancel ORDER
   funds      reseller funds (funds credit --ap … --amount … | funds adjust … | funds show --ap … [--json])
   api-user   an API user's new password or early unlock (api-user password --login … --password … | api-user unlock --login …)
@@ -51,6 +53,7 @@ commands:
   clock      a sandbox reseller's test clock (clock advance --ap BRAND 40d | clock show | clock reset)
   sandbox    wipe a sandbox reseller's orders and events (sandbox reset --ap BRAND)
   webhooks   a reseller's webhook endpoints and events (webhooks add --ap BRAND --url URL | list | remove | events)
+  purge      delete side-table rows past their retention now, as the server does every 10 minutes ([--dry-run])
 
 --db takes a SQLite file path (default ./data/placeorder.db) or a postgres:// URL (env PLACEORDER_DB).`;
 

@@ -4,9 +4,10 @@ import { systemClock } from '../clock.js';
 import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
 import { listOrders } from '../orders/orders.repository.js';
 import { formatCents } from '../money.js';
+import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';
 
-const USAGE = `placeorder orders list [--ap BRAND] [--limit N] [--json] [--db PATH_OR_URL]
+const USAGE = `placeorder orders list [--ap BRAND] [--limit N] [--before ORDER] [--json] [--db PATH_OR_URL]   (newest first; --before pages on)
        placeorder orders mark-paid ORDER [--db PATH_OR_URL]   (a reseller=N order's customer paid: activate it)
        placeorder orders cancel ORDER [--db PATH_OR_URL]      (withdraw an unpaid order)`;
 
@@ -16,16 +17,22 @@ export async function ordersCommand(args: string[], io: Io): Promise<number> {
   if (sub !== 'list') throw new CliError(`unknown orders command "${sub ?? ''}"\nusage: ${USAGE}`);
   const { values } = parseFlags(
     rest,
-    { ap: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
+    { ap: { type: 'string' }, limit: { type: 'string' }, before: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } },
     USAGE,
   );
   const limitText = (values.limit as string | undefined) ?? '1000';
   if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
     throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
   }
+  const before = values.before as string | undefined;
+  if (before !== undefined && !/^[1-9][0-9]{0,15}$/.test(before)) throw new CliError(`--before must be an order number, got "${before}"`);
   return withStore(values.db as string | undefined, async (store) => {
+    // The brand is resolved first, so that the list reads one reseller's index (migration 008).
+    const resellerId = values.ap === undefined ? undefined : await resellerIdByAp(store.db, values.ap as string);
+    if (values.ap !== undefined && resellerId === undefined) throw new CliError(`there is no reseller "${values.ap as string}"`);
     const orders = await listOrders(store.db, {
-      ...(values.ap !== undefined ? { ap: values.ap as string } : {}),
+      ...(resellerId !== undefined ? { resellerId } : {}),
+      ...(before !== undefined ? { beforeOrderNumber: Number(before) } : {}),
       limit: Number(limitText),
     });
     if (values.json) {

@@ -8,8 +8,12 @@ export interface CustomerLogin {
   readonly passwordHash: string;
 }
 
+export function customerLoginQuery(db: Db, loginName: string) {
+  return db.selectFrom('customers').select(['id', 'password_hash']).where('login_name', '=', loginName);
+}
+
 export async function customerLogin(db: Db, loginName: string): Promise<CustomerLogin | undefined> {
-  const row = await db.selectFrom('customers').select(['id', 'password_hash']).where('login_name', '=', loginName).executeTakeFirst();
+  const row = await customerLoginQuery(db, loginName).executeTakeFirst();
   return row && { id: row.id, passwordHash: row.password_hash };
 }
 
@@ -27,12 +31,17 @@ export async function customerForOrder(
 ): Promise<StoredCustomer | undefined> {
   const raw = rawSqlite(tx);
   if (raw) return raw.get(CUSTOMER_FOR_ORDER_SQL, customerId);
-  const query = tx
+  const query = customerForOrderQuery(tx, customerId);
+  return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
+}
+
+/** The Kysely form of CUSTOMER_FOR_ORDER_SQL (PostgreSQL runs this one). */
+export function customerForOrderQuery(tx: Db, customerId: number) {
+  return tx
     .selectFrom('customers as c')
     .leftJoin('login_throttle as t', (join) => join.on('t.realm', '=', 'customer').onRef('t.login_name', '=', 'c.login_name'))
     .select(['c.password_hash', 'c.email_address', 'c.details_json', 't.locked_until'])
     .where('c.id', '=', customerId);
-  return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
 }
 
 export interface StoredCustomer {
@@ -42,7 +51,7 @@ export interface StoredCustomer {
   locked_until: string | null;
 }
 
-const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
+export const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
   left join login_throttle t on t.realm = 'customer' and t.login_name = c.login_name where c.id = ?`;
 
 export interface NewCustomer {

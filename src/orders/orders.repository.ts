@@ -173,6 +173,19 @@ export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
   else await tx.insertInto('audit_log').values(row).execute();
 }
 
+/**
+ * Audit records after `afterId`, oldest first: one step of the retention purge's walk, which
+ * goes by the primary key from the oldest record on (records are written in time order) rather
+ * than by an index on `at` that every order would pay for (src/maintenance/purge.ts).
+ */
+export function auditAfterQuery(db: Db, afterId: number, limit: number) {
+  return db.selectFrom('audit_log').select(['id', 'at']).where('id', '>', afterId).orderBy('id').limit(limit);
+}
+
+export function deleteAuditQuery(tx: Db, ids: readonly number[]) {
+  return tx.deleteFrom('audit_log').where('id', 'in', [...ids]);
+}
+
 /** Operator prices for the given codes; on SQLite one statement per code (the index's lookup). */
 export async function priceOverrides(db: Db, ppps: readonly number[]): Promise<Map<number, number>> {
   if (ppps.length === 0) return new Map();
@@ -211,13 +224,19 @@ export interface OrderSummary {
 }
 
 export interface ListOrdersQuery {
-  ap?: string;
+  /** One reseller's orders (by id: the CLI resolves the brand first), or everyone's. */
+  resellerId?: number;
   /** Keyset pagination: orders with a number below this one. */
   beforeOrderNumber?: number;
   limit: number;
 }
 
-export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSummary[]> {
+/**
+ * Newest first by order number, `limit` of them below the cursor: the primary key, or
+ * `orders_reseller_id (reseller_id, id)` for one reseller (migration 008), read from the cursor
+ * on, so the last page of a million orders costs what the first does.
+ */
+export function listOrdersQuery(db: Db, q: ListOrdersQuery) {
   let query = db
     .selectFrom('orders')
     .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
@@ -235,17 +254,25 @@ export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSumma
     ])
     .orderBy('orders.id', 'desc')
     .limit(q.limit);
-  if (q.ap !== undefined) query = query.where('resellers.ap', '=', q.ap);
+  if (q.resellerId !== undefined) query = query.where('orders.reseller_id', '=', q.resellerId);
   if (q.beforeOrderNumber !== undefined) query = query.where('orders.id', '<', q.beforeOrderNumber);
-  const rows = await query.execute();
-  if (rows.length === 0) return [];
-  const items = await db
+  return query;
+}
+
+/** The items of some orders (a page of a list), by order and item number. */
+export function itemsOfOrdersQuery(db: Db, orderIds: readonly number[]) {
+  return db
     .selectFrom('order_items')
     .select(['order_id', 'item_no', 'ppp', 'product_code', 'term', 'price_cents'])
-    .where('order_id', 'in', rows.map((r) => r.id))
+    .where('order_id', 'in', [...orderIds])
     .orderBy('order_id')
-    .orderBy('item_no')
-    .execute();
+    .orderBy('item_no');
+}
+
+export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSummary[]> {
+  const rows = await listOrdersQuery(db, q).execute();
+  if (rows.length === 0) return [];
+  const items = await itemsOfOrdersQuery(db, rows.map((r) => r.id)).execute();
   const byOrder = new Map<number, OrderSummary['items']>();
   for (const i of items) {
     const list = byOrder.get(i.order_id) ?? [];
@@ -266,16 +293,26 @@ export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSumma
   }));
 }
 
-/** The order a request (by its request id) committed, for answering a retry after a crash. */
+/**
+ * The order a request (by its request id) committed, for answering a retry after a crash. The
+ * order was placed after its request claimed the Idempotency-Key (`since`), so the reseller's
+ * orders are read from then on (`orders_reseller_created_id`): request ids have no index of
+ * their own, which every order would pay for to serve this rare question.
+ */
+export function orderOfRequestQuery(db: Db, requestId: string, resellerId: number, since: string) {
+  return db
+    .selectFrom('orders')
+    .select(['id', 'total_cents', 'currency'])
+    .where('reseller_id', '=', resellerId)
+    .where('created_at', '>=', since)
+    .where('request_id', '=', requestId);
+}
+
 export async function orderOfRequest(
   db: Db,
   requestId: string,
   resellerId: number,
+  since: string,
 ): Promise<{ id: number; total_cents: number; currency: string } | undefined> {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'total_cents', 'currency'])
-    .where('request_id', '=', requestId)
-    .where('reseller_id', '=', resellerId)
-    .executeTakeFirst();
+  return orderOfRequestQuery(db, requestId, resellerId, since).executeTakeFirst();
 }

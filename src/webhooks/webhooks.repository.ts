@@ -115,6 +115,11 @@ export interface DueDelivery {
 
 /** Pending deliveries whose time has come and whose lease (if any) has run out. */
 export async function dueDeliveries(db: Db, nowIso: string, limit: number): Promise<DueDelivery[]> {
+  return dueDeliveriesQuery(db, nowIso, limit).execute();
+}
+
+/** From `webhook_deliveries_due (state, next_attempt_at)`: the pending ones only, never the delivered history. */
+export function dueDeliveriesQuery(db: Db, nowIso: string, limit: number) {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('order_events as e', 'e.id', 'd.event_row_id')
@@ -124,8 +129,7 @@ export async function dueDeliveries(db: Db, nowIso: string, limit: number): Prom
     .where('d.next_attempt_at', '<=', nowIso)
     .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', nowIso)]))
     .orderBy('d.id')
-    .limit(limit)
-    .execute();
+    .limit(limit);
 }
 
 /** Takes the delivery for this worker until `leaseUntil`; false when another worker has it. */
@@ -214,11 +218,21 @@ export async function disableEndpoint(tx: Db, resellerId: number, endpointId: nu
     .where('active', '=', 1)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return false;
-  await tx.updateTable('webhook_deliveries').set({ state: 'failed', lease_until: null }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending').execute();
+  await failPendingQuery(tx, endpointId).execute();
   return true;
 }
 
+/** The endpoint's pending deliveries end as failed: found among the pending ones (`webhook_deliveries_due`). */
+export function failPendingQuery(tx: Db, endpointId: number) {
+  return tx.updateTable('webhook_deliveries').set({ state: 'failed', lease_until: null }).where('state', '=', 'pending').where('endpoint_id', '=', endpointId);
+}
+
 export async function recentEvents(db: Db, resellerId: number, limit: number, beforeId?: number) {
+  return recentEventsQuery(db, resellerId, limit, beforeId).execute();
+}
+
+/** Newest first from `order_events_reseller (reseller_id, id)`, from the cursor on. */
+export function recentEventsQuery(db: Db, resellerId: number, limit: number, beforeId?: number) {
   let q = db
     .selectFrom('order_events')
     .select(['id', 'event_id', 'order_id', 'type', 'created_at'])
@@ -226,28 +240,34 @@ export async function recentEvents(db: Db, resellerId: number, limit: number, be
     .orderBy('id', 'desc')
     .limit(limit);
   if (beforeId !== undefined) q = q.where('id', '<', beforeId);
-  return q.execute();
+  return q;
 }
 
 export async function deliveriesOfEvents(db: Db, eventRowIds: readonly number[]) {
   if (eventRowIds.length === 0) return [];
+  return deliveriesOfEventsQuery(db, eventRowIds).execute();
+}
+
+export function deliveriesOfEventsQuery(db: Db, eventRowIds: readonly number[]) {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
     .select(['d.id', 'd.event_row_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.delivered_at', 'w.url'])
     .where('d.event_row_id', 'in', [...eventRowIds])
-    .orderBy('d.id')
-    .execute();
+    .orderBy('d.id');
 }
 
 export async function attemptsOf(db: Db, deliveryIds: readonly number[]) {
   if (deliveryIds.length === 0) return [];
+  return attemptsOfQuery(db, deliveryIds).execute();
+}
+
+export function attemptsOfQuery(db: Db, deliveryIds: readonly number[]) {
   return db
     .selectFrom('webhook_attempts')
     .select(['delivery_id', 'at', 'http_status', 'error', 'duration_ms'])
     .where('delivery_id', 'in', [...deliveryIds])
-    .orderBy('id')
-    .execute();
+    .orderBy('id');
 }
 
 export interface ExpiryCandidate {
@@ -261,41 +281,88 @@ export interface ExpiryCandidate {
   currency: string;
 }
 
+/** Which licences a scan asks about: one kind of event, expiring in (after, until]. */
+export interface ExpiryScan {
+  readonly kind: 'expiring' | 'expired';
+  readonly after: string;
+  readonly until: string;
+  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
+  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
+  readonly limit: number;
+}
+
 /**
- * Active orders' licences expiring at or before `until` (and, for `expired`, at or before now)
- * that have no event of that kind yet. `onlyReseller` narrows to one sandbox reseller (its own
- * clock); `exceptResellers` leaves the sandbox resellers with a moved clock to their own scan.
+ * Active orders' licences expiring in (after, until] that have no event of that kind yet, in
+ * expiry order. The licences drive (`licences_expires`, a range) and each one's order is found
+ * by its number: `cross join` keeps SQLite from starting at the orders, all of whose active
+ * ones it would otherwise walk for the status (test/scale/query-plans.test.ts).
  */
-export async function expiryCandidates(
-  db: Db,
-  kind: 'expiring' | 'expired',
-  until: string,
-  after: string | null,
-  scope: { onlyReseller?: number; exceptResellers?: readonly number[] },
-  limit: number,
-): Promise<ExpiryCandidate[]> {
+export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
   let q = db
     .selectFrom('licences as l')
-    .innerJoin('orders as o', 'o.id', 'l.order_id')
+    .crossJoin('orders as o')
     .select(['l.id as licence_id', 'l.order_id', 'l.reseller_id', 'l.code', 'l.expires_at', 'o.status', 'o.total_cents', 'o.currency'])
-    .where('o.status', '=', 'active')
+    .whereRef('o.id', '=', 'l.order_id')
+    .where('l.expires_at', '>', s.after)
+    .where('l.expires_at', '<=', s.until)
     .where('l.revoked_at', 'is', null)
-    .where('l.expires_at', '<=', until)
+    .where('o.status', '=', 'active')
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
           selectFrom('order_events as e')
             .select('e.id')
-            .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${kind}:`)} || cast(l.id as text)`),
+            .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${s.kind}:`)} || cast(l.id as text)`),
         ),
       ),
     )
+    .orderBy('l.expires_at')
     .orderBy('l.id')
-    .limit(limit);
-  if (after !== null) q = q.where('l.expires_at', '>', after);
-  if (scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', scope.onlyReseller);
-  if (scope.exceptResellers && scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...scope.exceptResellers]);
-  return q.execute();
+    .limit(s.limit);
+  if (s.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', s.scope.onlyReseller);
+  if (s.scope.exceptResellers && s.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...s.scope.exceptResellers]);
+  return q;
+}
+
+export async function expiryCandidates(db: Db, s: ExpiryScan): Promise<ExpiryCandidate[]> {
+  return expiryCandidatesQuery(db, s).execute();
+}
+
+/** Events after `afterId`, oldest first: one step of the retention purge's walk (src/maintenance/purge.ts). */
+export function eventsAfterQuery(db: Db, afterId: number, limit: number) {
+  return db.selectFrom('order_events').select(['id', 'created_at as at']).where('id', '>', afterId).orderBy('id').limit(limit);
+}
+
+/** The statements that delete events with their deliveries and attempts, children first. */
+export function deleteEventsQueries(tx: Db, eventRowIds: readonly number[]) {
+  const ids = [...eventRowIds];
+  const deliveries = tx.selectFrom('webhook_deliveries').select('id').where('event_row_id', 'in', ids);
+  return {
+    attempts: tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries),
+    deliveries: tx.deleteFrom('webhook_deliveries').where('event_row_id', 'in', ids),
+    events: tx.deleteFrom('order_events').where('id', 'in', ids),
+  };
+}
+
+/** What deleteEvents would delete besides the events (`placeorder purge --dry-run`). */
+export async function countEventChildren(db: Db, eventRowIds: readonly number[]): Promise<{ webhook_deliveries: number; webhook_attempts: number }> {
+  const ids = [...eventRowIds];
+  const deliveries = db.selectFrom('webhook_deliveries').select('id').where('event_row_id', 'in', ids);
+  const d = await db.selectFrom(deliveries.as('x')).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const a = await db
+    .selectFrom('webhook_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('delivery_id', 'in', deliveries)
+    .executeTakeFirstOrThrow();
+  return { webhook_deliveries: Number(d.n), webhook_attempts: Number(a.n) };
+}
+
+export async function deleteEvents(tx: Db, eventRowIds: readonly number[]): Promise<{ events: number; deliveries: number; attempts: number }> {
+  const q = deleteEventsQueries(tx, eventRowIds);
+  const attempts = await q.attempts.executeTakeFirst();
+  const deliveries = await q.deliveries.executeTakeFirst();
+  const events = await q.events.executeTakeFirst();
+  return { events: Number(events.numDeletedRows), deliveries: Number(deliveries.numDeletedRows), attempts: Number(attempts.numDeletedRows) };
 }
 
 export async function movedSandboxClocks(db: Db): Promise<Array<{ reseller_id: number; offset_seconds: number }>> {
