@@ -107,7 +107,8 @@ export async function deleteExpired(tx: Db, scope: string, key: string, owner: s
 /** Expired keys, at most `limit` (oldest first, from `idempotency_keys_expires`): one batch of the retention purge. */
 export function purgeExpiredQuery(tx: Db, now: string, limit: number) {
   const batch = tx.selectFrom('idempotency_keys').select(['scope', 'idem_key']).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
-  return tx.deleteFrom('idempotency_keys').where(sql<boolean>`(scope, idem_key) in (${batch})`);
+  // The time condition twice: the outer one lets PostgreSQL find the rows to delete in the index too.
+  return tx.deleteFrom('idempotency_keys').where('expires_at', '<=', now).where(sql<boolean>`(scope, idem_key) in (${batch})`);
 }
 
 export async function purgeExpired(tx: Db, now: string, limit: number): Promise<number> {

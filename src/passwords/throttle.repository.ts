@@ -55,7 +55,7 @@ function staleThrottle(db: Db, before: string) {
 /** At most `limit` of them (`login_throttle_updated`): one batch of the retention purge. */
 export function purgeThrottleQuery(tx: Db, before: string, limit: number) {
   const batch = staleThrottle(tx, before).select(['realm', 'login_name']).orderBy('updated_at').limit(limit);
-  return tx.deleteFrom('login_throttle').where(sql<boolean>`(realm, login_name) in (${batch})`);
+  return tx.deleteFrom('login_throttle').where('updated_at', '<', before).where(sql<boolean>`(realm, login_name) in (${batch})`);
 }
 
 export async function purgeThrottle(tx: Db, before: string, limit: number): Promise<number> {

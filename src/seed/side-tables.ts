@@ -58,7 +58,8 @@ export async function addCustomers(world: World, tables: Tables, customerHash: s
 export async function addSideTables(world: World, tables: Tables): Promise<void> {
   const perDay = Math.max(50, Math.round(world.options.orders / 400));
   const r = world.random;
-  for (let k = 0; k < Math.min(perDay, 20_000); k++) {
+  // A day of keys at a tenth of orders keyed, but never fewer than a busy hour's 2,000.
+  for (let k = 0; k < Math.min(Math.max(perDay, 2000), 20_000); k++) {
     const claimed = world.nowMs - r.int(26 * HOUR_MS);
     const reseller = world.pickReseller(r.next(), r.next());
     tables.add('idempotency_keys', {

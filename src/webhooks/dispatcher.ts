@@ -216,6 +216,8 @@ export class WebhookDispatcher {
         const mark = this.scanned.get(`${key}:${kind}`);
         const found = await expiryCandidates(db, { kind, after: mark !== undefined && mark > floor ? mark : floor, until, scope, limit });
         for (const c of found) {
+          // Unrevoked licences belong to active orders (expiryCandidatesQuery); never report another.
+          if (c.status !== 'active') continue;
           const id = await this.o.store.write((tx) =>
             recordOrderEvent(tx, kind === 'expiring' ? 'order.expiring' : 'order.expired', {
               resellerId: c.reseller_id,

@@ -292,21 +292,32 @@ export interface ExpiryScan {
 }
 
 /**
- * Active orders' licences expiring in (after, until] that have no event of that kind yet, in
- * expiry order. The licences drive (`licences_expires`, a range) and each one's order is found
- * by its number: `cross join` keeps SQLite from starting at the orders, all of whose active
- * ones it would otherwise walk for the status (test/scale/query-plans.test.ts).
+ * Unrevoked licences expiring in (after, until] that have no event of that kind yet, in expiry
+ * order: a range of `licences_expires`. A licence is unrevoked exactly while its order is
+ * active (licences are issued when an order activates and revoked when it is refunded, the
+ * only way out of active), so the orders are not joined, which let the planners start from
+ * them: SQLite walked every active order, PostgreSQL scanned them all for a hash join
+ * (test/scale/query-plans.test.ts). Each returned licence reads its order by number.
  */
 export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
   let q = db
     .selectFrom('licences as l')
-    .crossJoin('orders as o')
-    .select(['l.id as licence_id', 'l.order_id', 'l.reseller_id', 'l.code', 'l.expires_at', 'o.status', 'o.total_cents', 'o.currency'])
-    .whereRef('o.id', '=', 'l.order_id')
+    .select((eb) => {
+      const order = eb.selectFrom('orders as o').whereRef('o.id', '=', 'l.order_id');
+      return [
+        'l.id as licence_id',
+        'l.order_id',
+        'l.reseller_id',
+        'l.code',
+        'l.expires_at',
+        eb.fn.coalesce(order.select('o.status'), sql.lit('')).as('status'),
+        eb.fn.coalesce(order.select('o.total_cents'), sql.lit(0)).as('total_cents'),
+        eb.fn.coalesce(order.select('o.currency'), sql.lit('')).as('currency'),
+      ];
+    })
     .where('l.expires_at', '>', s.after)
     .where('l.expires_at', '<=', s.until)
     .where('l.revoked_at', 'is', null)
-    .where('o.status', '=', 'active')
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -316,8 +327,8 @@ export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
         ),
       ),
     )
+    // Expiry order alone, the index's own: a tie-breaker would make PostgreSQL sort the range.
     .orderBy('l.expires_at')
-    .orderBy('l.id')
     .limit(s.limit);
   if (s.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', s.scope.onlyReseller);
   if (s.scope.exceptResellers && s.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...s.scope.exceptResellers]);

@@ -28,7 +28,7 @@ export async function orderOfNonce(db: Db, nonce: string) {
 /** Claims made before `before`, at most `limit` (`ordering_submissions_created`): one batch of the retention purge. */
 export function deleteNoncesQuery(tx: Db, before: string, limit: number) {
   const batch = tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', before).orderBy('created_at').limit(limit);
-  return tx.deleteFrom('ordering_submissions').where('nonce', 'in', batch);
+  return tx.deleteFrom('ordering_submissions').where('created_at', '<', before).where('nonce', 'in', batch);
 }
 
 export async function deleteNonces(tx: Db, before: string, limit: number): Promise<number> {

@@ -23,7 +23,7 @@ export async function deleteSession(tx: Db, tokenHash: string): Promise<void> {
 /** Sessions that ended before `nowIso`, at most `limit` (`web_sessions_expires`): one batch of the retention purge. */
 export function deleteExpiredSessionsQuery(tx: Db, nowIso: string, limit: number) {
   const batch = tx.selectFrom('web_sessions').select('token_hash').where('expires_at', '<', nowIso).orderBy('expires_at').limit(limit);
-  return tx.deleteFrom('web_sessions').where('token_hash', 'in', batch);
+  return tx.deleteFrom('web_sessions').where('expires_at', '<', nowIso).where('token_hash', 'in', batch);
 }
 
 export async function deleteExpiredSessions(tx: Db, nowIso: string, limit: number): Promise<number> {
