@@ -13,6 +13,9 @@ import { ID_TABLES, TABLE_SPECS } from './tables.js';
 import { Timeline } from './timeline.js';
 import { SEED_API_PASSWORD, SEED_CUSTOMER_PASSWORD, World, type SeedOptions } from './world.js';
 
+/** Changes whenever what the seed writes changes: the benchmark's kept seeds (bench/preload.mjs) carry it in their names. */
+export const SEED_FORMAT = 1;
+
 export interface SeedSummary {
   readonly rows: Record<string, number>;
   readonly seconds: number;
