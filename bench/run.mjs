@@ -1,4 +1,4 @@
-/* global URLSearchParams, setTimeout, clearTimeout, fetch */
+/* global URLSearchParams */
 // `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile] [--preload N [--fresh-preload]]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
@@ -18,19 +18,16 @@
 // latest-<dialect>-preload.json instead) and prints a summary. With
 // --profile, the first server runs under `node --cpu-prof` and its profile is summarized.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
 import { preloadedDatabase } from './preload.mjs';
+import { ROOT, benchServer, children, post, runCli, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const CLI = join(ROOT, 'bin', 'placeorder.js');
 
 // Limits: a run is bounded (each phase at most 60 s, at most 500 connections), so the whole
 // benchmark never takes much more than two minutes on PostgreSQL.
@@ -103,10 +100,11 @@ const SERVER_ENV = {
 // Outside the repository: profiles are large and belong to one machine and run.
 const PROFILE_DIR = join(os.tmpdir(), 'placeorder-bench-profiles');
 
-const children = new Set();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
+/** How this run starts a server: its environment, log level, the first server's profiler; its first orders. */
+function serverOptions(index) {
+  const nodeArgs = flags.profile && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  return { env: SERVER_ENV, logLevel: flags['log-level'], nodeArgs, first: NEW_CUSTOMER_BODY, returning: RETURNING_BODY };
+}
 
 function boundedInt(name, text, min, max) {
   const n = Number(text);
@@ -120,19 +118,6 @@ function boundedInt(name, text, min, max) {
 function log(line) {
   process.stdout.write(`bench: ${line}\n`);
 }
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function build() {
   if (flags['no-build']) return;
@@ -170,73 +155,6 @@ async function freshDatabase() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-function runCli(args) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`placeorder ${args[0]} failed: ${r.stderr || r.stdout}`);
-  return r.stdout;
-}
-
-/** Starts a child process; its output goes to a file (as a production log would). */
-function startProcess(args, logPath, env = {}) {
-  const out = openSync(logPath, 'a');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
-  closeSync(out);
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopProcess(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function post(port, body) {
-  const res = await fetch(`http://127.0.0.1:${port}/products/!PlaceOrder`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body,
-  });
-  return res.text();
-}
-
-async function waitReady(port, child, what) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited during start (code ${child.exitCode})`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`${what} did not start within 30 s`);
-}
-
-async function startPlaceorder(location, dir, index) {
-  const port = await freePort();
-  const profileArgs = flags.profile && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = startProcess(
-    [...profileArgs, CLI, 'serve', '--allow-http', '--db', location, '--port', String(port), '--host', '127.0.0.1', '--log-level', flags['log-level']],
-    join(dir, `server-${index}.log`),
-    SERVER_ENV,
-  );
-  await waitReady(port, child, `placeorder serve #${index}`);
-  return { port, child };
-}
-
-async function startEcho(dir, index) {
-  const port = await freePort();
-  const child = startProcess([join(ROOT, 'bench', 'echo-server.mjs'), String(port)], join(dir, `echo-${index}.log`));
-  await waitReady(port, child, `echo #${index}`);
-  return { port, child };
 }
 
 /** Runs one load generator per port in parallel (each its own process) and sums them. */
@@ -359,18 +277,6 @@ async function sqliteSynchronous(location) {
   }
 }
 
-/** A placeorder serving `location`, with the benchmark's brand and customer ready (its first two orders). */
-async function benchServer(location, dir, index) {
-  runCli(['reseller', 'add', '--ap', AP, '--login', `bench-api-${index}`, '--password', 'bench-api-password', '--validated', '--db', location]);
-  const server = await startPlaceorder(location, dir, index);
-  // The first order creates the customer; every order after it is a returning customer's.
-  const first = await post(server.port, NEW_CUSTOMER_BODY);
-  if (!first.startsWith('errorCode=0&')) throw new Error(`the first (new-customer) order failed: ${first}`);
-  const second = await post(server.port, RETURNING_BODY);
-  if (!second.startsWith('errorCode=0&')) throw new Error(`a returning-customer order failed: ${second}`);
-  return server;
-}
-
 /** The measurements: echo and placeorder alternately (and the preloaded placeorder, alternating with the empty one). */
 async function measureRounds(db, servers, echoes, preloaded) {
   const all = { echo1: [], placeorder1: [], preloaded: [], echo2: [], placeorder2: [] };
@@ -385,7 +291,7 @@ async function measureRounds(db, servers, echoes, preloaded) {
     else await full().then(empty);
   }
   if (dialect === 'postgres' && !preloaded) {
-    servers.push(await startPlaceorder(db.location, db.dir, 2));
+    servers.push(await startPlaceorder(db.location, db.dir, 2, serverOptions(2)));
     const check = await post(servers[1].port, RETURNING_BODY);
     if (!check.startsWith('errorCode=0&')) throw new Error(`second server: a returning-customer order failed: ${check}`);
     echoes.push(await startEcho(db.dir, 2));
@@ -409,10 +315,10 @@ async function main() {
   const echoes = [];
   let pre;
   try {
-    servers.push(await benchServer(db.location, db.dir, 1));
+    servers.push(await benchServer(db.location, db.dir, 1, serverOptions(1)));
     if (preload > 0) {
       pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: preload, fresh: flags['fresh-preload'], dir: db.dir, log, runCli });
-      pre.server = await benchServer(pre.location, db.dir, 'preloaded');
+      pre.server = await benchServer(pre.location, db.dir, 'preloaded', serverOptions('preloaded'));
     }
     echoes.push(await startEcho(db.dir, 1));
     const all = await measureRounds(db, servers, echoes, pre?.server);
