@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { URLSearchParams } from 'node:url';
 import { startServer } from './lib/server.mjs';
 
 const { values } = parseArgs({
@@ -70,7 +72,7 @@ async function honest(agent, base, until, tag) {
       i % 2 === 0
         ? order({ loginName: `${tag}-new-${i}`, loginPassword: 'honest-password', emailAddress: `${tag}${i}@example.com` })
         : order({ loginName: 'honest-returning', loginPassword: 'honest-password', isReturningCustomer: 'Y', emailAddress: 'honest@example.com' });
-    seen.push(await post(agent, base, 'PlaceOrder', params, '127.0.0.3'));
+    seen.push({ ...(await post(agent, base, 'PlaceOrder', params, '127.0.0.3')), kind: i % 2 === 0 ? 'new' : 'returning' });
     i++;
     await sleep(200);
   }
@@ -96,7 +98,8 @@ try {
   await post(agent, base, 'PlaceOrder', order({ loginName: 'victim', loginPassword: 'victim-password', emailAddress: 'victim@example.com' }));
   await post(agent, base, 'PlaceOrder', order({ loginName: 'honest-returning', loginPassword: 'honest-password', emailAddress: 'honest@example.com' }));
 
-  const baseline = summary(await honest(agent, base, performance.now() + 15_000, 'baseline'));
+  const baselineSeen = await honest(agent, base, performance.now() + 15_000, 'baseline');
+  const baseline = { all: summary(baselineSeen), new: summary(baselineSeen.filter((s) => s.kind === 'new')), returning: summary(baselineSeen.filter((s) => s.kind === 'returning')) };
   const before = await proofs(base);
   const until = performance.now() + seconds * 1000;
   let n = 0;
@@ -131,6 +134,8 @@ try {
     victimOwnAttempts: summary(victimSeen),
     honestBaseline: baseline,
     honestDuringAttack: summary(during),
+    honestNewCustomersDuringAttack: summary(during.filter((s) => s.kind === 'new')),
+    honestReturningDuringAttack: summary(during.filter((s) => s.kind === 'returning')),
   };
   console.log(JSON.stringify(result, null, 2));
 } finally {
