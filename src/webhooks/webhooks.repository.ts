@@ -118,7 +118,7 @@ export async function dueDeliveries(db: Db, nowIso: string, limit: number): Prom
   return dueDeliveriesQuery(db, nowIso, limit).execute();
 }
 
-/** From `webhook_deliveries_due (state, next_attempt_at)`: the pending ones only, never the delivered history. */
+/** From `webhook_deliveries_due (state, next_attempt_at)`: the pending ones only, never the delivered history, longest due first. */
 export function dueDeliveriesQuery(db: Db, nowIso: string, limit: number) {
   return db
     .selectFrom('webhook_deliveries as d')
@@ -128,7 +128,9 @@ export function dueDeliveriesQuery(db: Db, nowIso: string, limit: number) {
     .where('d.state', '=', 'pending')
     .where('d.next_attempt_at', '<=', nowIso)
     .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', nowIso)]))
-    .orderBy('d.id')
+    // The due index's own order: ordered by id, PostgreSQL walked every delivery from the
+    // oldest (all delivered) to reach the pending ones, the newest (test/scale/query-plans.test.ts).
+    .orderBy('d.next_attempt_at')
     .limit(limit);
 }
 
