@@ -16,6 +16,8 @@ export interface ExportLine extends LedgerLine {
 }
 
 const BATCH = 500;
+/** The first batch is smaller, so that the download starts sooner. */
+const FIRST_BATCH = 100;
 
 /** The newest entry the export will end at (0: the account has none). */
 async function exportEnd(store: Store, accountId: number): Promise<number> {
@@ -34,8 +36,8 @@ export async function* ledgerExport(store: Store, resellerId: number, batch = BA
   const lastId = await exportEnd(store, accountId);
   let after = 0;
   let balance = 0;
-  while (after < lastId) {
-    const rows = await entriesBatchQuery(store.db, accountId, after, lastId, batch).execute();
+  for (let size = Math.min(batch, FIRST_BATCH); after < lastId; size = batch) {
+    const rows = await entriesBatchQuery(store.db, accountId, after, lastId, size).execute();
     if (rows.length === 0) return;
     for (const r of rows) {
       balance += r.amount_cents;
