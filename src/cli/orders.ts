@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultCatalog } from '../catalog/catalog.js';
 import { systemClock } from '../clock.js';
 import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
-import { listOrders } from '../orders/orders.repository.js';
+import { listOrders } from '../orders/order-list.repository.js';
 import { formatCents } from '../money.js';
 import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';

@@ -10,7 +10,7 @@ import { auditAfterQuery, deleteAuditQuery } from '../orders/orders.repository.j
 import { countStaleThrottleQuery, purgeThrottle } from '../passwords/throttle.repository.js';
 import { countNoncesQuery, deleteNonces } from '../web/ordering/submissions.repository.js';
 import { countExpiredSessionsQuery, deleteExpiredSessions } from '../web/sessions/sessions.repository.js';
-import { countEventChildren, deleteEvents, eventsAfterQuery } from '../webhooks/webhooks.repository.js';
+import { countEventChildren, deleteEvents, eventsAfterQuery } from '../webhooks/event-retention.repository.js';
 import { cutoffs, type Cutoffs } from './retention.js';
 
 /** Rows gone (or, in a dry run, that would go), by table. */

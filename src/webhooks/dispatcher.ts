@@ -10,14 +10,8 @@ import type { Store } from '../db/store.js';
 import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
-import {
-  claimDelivery,
-  dueDeliveries,
-  expiryCandidates,
-  movedSandboxClocks,
-  recordAttempt,
-  type DueDelivery,
-} from './webhooks.repository.js';
+import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
+import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
 /** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
 export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 21_600, 43_200, 86_400, 86_400];

@@ -9,7 +9,8 @@ import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, 
 import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
 import { everOrderedQuery, itemsOfOrderQuery, liveOrderOfQuery, loadOrderQuery, offerUsedQuery, orderHeaderQuery, renewalExistsQuery } from '../../src/orders/lifecycle.repository.js';
-import { auditAfterQuery, deleteAuditQuery, itemsOfOrdersQuery, listOrdersQuery, orderOfRequestQuery } from '../../src/orders/orders.repository.js';
+import { itemsOfOrdersQuery, listOrdersQuery } from '../../src/orders/order-list.repository.js';
+import { auditAfterQuery, deleteAuditQuery, orderOfRequestQuery } from '../../src/orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '../../src/passwords/throttle.repository.js';
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
 import { RESELLER_CONTEXT_SQL, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
@@ -18,16 +19,9 @@ import { orderContactQuery, orderListQuery, pendingCountQuery } from '../../src/
 import { countNoncesQuery, deleteNoncesQuery, orderOfNonceQuery } from '../../src/web/ordering/submissions.repository.js';
 import { customerByIdQuery, licencesOfCustomerQuery, renewedCodesQuery, waitingOrdersOfCustomerQuery } from '../../src/web/portal/portal.repository.js';
 import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/web/sessions/sessions.repository.js';
-import {
-  attemptsOfQuery,
-  deleteEventsQueries,
-  deliveriesOfEventsQuery,
-  dueDeliveriesQuery,
-  eventsAfterQuery,
-  expiryCandidatesQuery,
-  failPendingQuery,
-  recentEventsQuery,
-} from '../../src/webhooks/webhooks.repository.js';
+import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
+import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';
+import { attemptsOfQuery, deliveriesOfEventsQuery, dueDeliveriesQuery, failPendingQuery, recentEventsQuery } from '../../src/webhooks/webhooks.repository.js';
 import type { PlanCase } from './plan-check.js';
 
 /** Values that exist in the seeded database, read from it. */

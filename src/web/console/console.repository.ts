@@ -4,7 +4,7 @@
 // src/funds/funds.service.ts); this file does not repeat their SQL.
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/store.js';
-import { itemsOfOrdersQuery } from '../../orders/orders.repository.js';
+import { itemsOfOrdersQuery } from '../../orders/order-list.repository.js';
 import type { OrderStatus, OrdersTable } from '../../orders/orders.table.js';
 
 export interface OrderListFilter {
