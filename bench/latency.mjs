@@ -1,4 +1,3 @@
-/* global URLSearchParams */
 // `node bench/latency.mjs [--db postgres://…] [--preload N] [--requests N] [--rate R] [--settle S] [--no-build]`
 //
 // How long the pages people wait for take on a database with N orders (default 1,000,000; the
@@ -16,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rssMiB, loadAverage } from './machine.mjs';
 import { preloadedDatabase } from './preload.mjs';
-import { ROOT, benchServer, children, runCli, sleep, stopProcess } from './servers.mjs';
+import { RETURNING_BODY, ROOT, benchServer, children, runCli, sleep, stopProcess } from './servers.mjs';
 import { Client, pagesOf, rows, samplesOf, signIn } from './latency-pages.mjs';
 
 const { values: flags } = parseArgs({
@@ -37,13 +36,10 @@ const requests = Number(flags.requests);
 const rate = Number(flags.rate);
 const log = (line) => process.stdout.write(`latency: ${line}\n`);
 
-const CUSTOMER = { ap: 'benchbrand', reseller: 'Y', loginName: 'bench-customer', loginPassword: 'bench-customer-password', emailAddress: 'bench.customer@example.com', '1_PPP': '9974' };
-const FIRST = new URLSearchParams({ ...CUSTOMER, isReturningCustomer: 'N', name: 'Bench Customer' }).toString();
-const RETURNING = new URLSearchParams({ ...CUSTOMER, isReturningCustomer: 'Y' }).toString();
 
 /** The background orders: bench/drive.mjs at a fixed rate, stopped when the measurement ends. */
 function backgroundLoad(port, seconds) {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${port}/products/!PlaceOrder`, '10', String(seconds), RETURNING, String(rate)], {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${port}/products/!PlaceOrder`, '10', String(seconds), RETURNING_BODY, String(rate)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -75,8 +71,7 @@ async function main() {
   const pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: preload, fresh: false, dir, log, runCli });
   let server;
   try {
-    const env = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
-    server = await benchServer(pre.location, dir, 'latency', { env, first: FIRST, returning: RETURNING });
+    server = await benchServer(pre.location, dir, 'latency');
     log(`the server settles for ${flags.settle} s (--settle)`);
     await sleep(Number(flags.settle) * 1000);
     const client = new Client(server.port);

@@ -1,4 +1,3 @@
-/* global URLSearchParams */
 // `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile] [--preload N [--fresh-preload]]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
@@ -25,7 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
 import { preloadedDatabase } from './preload.mjs';
-import { ROOT, benchServer, children, post, runCli, sleep, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
+import { NEW_CUSTOMER_BODY, NO_RATE_LIMITS, RETURNING_BODY, ROOT, benchServer, children, post, runCli, sleep, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -69,38 +68,13 @@ const preload = boundedInt('preload', flags.preload, 0, 10_000_000);
 const settleSeconds = boundedInt('settle', flags.settle, 0, 600);
 const dialect = flags.db && /^postgres(ql)?:\/\//i.test(flags.db) ? 'postgres' : 'sqlite';
 
-const AP = 'benchbrand';
-const CUSTOMER = { loginName: 'bench-customer', loginPassword: 'bench-customer-password' };
-// One-year Web DNS Pro: not an SWP product, so the one-per-account rule (-73) never applies.
-const NEW_CUSTOMER_BODY = new URLSearchParams({
-  ap: AP,
-  reseller: 'Y',
-  isReturningCustomer: 'N',
-  ...CUSTOMER,
-  emailAddress: 'bench.customer@example.com',
-  name: 'Bench Customer',
-  '1_PPP': '9974',
-}).toString();
-const RETURNING_BODY = new URLSearchParams({
-  ap: AP,
-  reseller: 'Y',
-  isReturningCustomer: 'Y',
-  ...CUSTOMER,
-  emailAddress: 'bench.customer@example.com',
-  '1_PPP': '9974',
-}).toString();
-
 // The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
 // generator on one address for one brand: they are turned off (0) for the measurement.
 if (!['on', 'off'].includes(flags['writer-thread'])) {
   console.error(`bench: --writer-thread must be on or off, got "${flags['writer-thread']}"`);
   process.exit(2);
 }
-const SERVER_ENV = {
-  PLACEORDER_RATE_ADDRESS_PER_SECOND: '0',
-  PLACEORDER_RATE_RESELLER_PER_SECOND: '0',
-  PLACEORDER_WRITER_THREAD: flags['writer-thread'] === 'on' ? 'true' : 'false',
-};
+const SERVER_ENV = { ...NO_RATE_LIMITS, PLACEORDER_WRITER_THREAD: flags['writer-thread'] === 'on' ? 'true' : 'false' };
 
 // Outside the repository: profiles are large and belong to one machine and run.
 const PROFILE_DIR = join(os.tmpdir(), 'placeorder-bench-profiles');

@@ -1,4 +1,4 @@
-/* global setTimeout, clearTimeout, fetch */
+/* global setTimeout, clearTimeout, fetch, URLSearchParams */
 // The processes of a benchmark run: placeorder servers (each its own `placeorder serve` on
 // loopback, its log to a file), the echo yardstick, the CLI; all killed if the run dies.
 // Shared by bench/run.mjs and bench/latency.mjs.
@@ -10,6 +10,16 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'bin', 'placeorder.js');
+
+/**
+ * The benchmark's order: a returning customer's one-year Web DNS Pro at the brand `benchbrand`
+ * (not an SWP product, so the one-per-account rule -73 never applies); the first order, as a
+ * new customer, creates the account. Rate limits are off for the servers that take them.
+ */
+const BENCH_CUSTOMER = { ap: 'benchbrand', reseller: 'Y', loginName: 'bench-customer', loginPassword: 'bench-customer-password', emailAddress: 'bench.customer@example.com', '1_PPP': '9974' };
+export const NEW_CUSTOMER_BODY = new URLSearchParams({ ...BENCH_CUSTOMER, isReturningCustomer: 'N', name: 'Bench Customer' }).toString();
+export const RETURNING_BODY = new URLSearchParams({ ...BENCH_CUSTOMER, isReturningCustomer: 'Y' }).toString();
+export const NO_RATE_LIMITS = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
 
 export const children = new Set();
 process.on('exit', () => {
@@ -101,9 +111,9 @@ export async function startEcho(dir, index) {
 
 
 /** A placeorder serving `location`, with the benchmark's brand and customer ready (its first two orders). */
-export async function benchServer(location, dir, index, { first, returning, ...o }) {
+export async function benchServer(location, dir, index, { first = NEW_CUSTOMER_BODY, returning = RETURNING_BODY, env = NO_RATE_LIMITS, ...o } = {}) {
   runCli(['reseller', 'add', '--ap', 'benchbrand', '--login', `bench-api-${index}`, '--password', 'bench-api-password', '--validated', '--db', location]);
-  const server = await startPlaceorder(location, dir, index, o);
+  const server = await startPlaceorder(location, dir, index, { ...o, env });
   // The first order creates the customer; every order after it is a returning customer's.
   const made = await post(server.port, first);
   if (!made.startsWith('errorCode=0&')) throw new Error(`the first (new-customer) order failed: ${made}`);

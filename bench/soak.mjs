@@ -1,4 +1,4 @@
-/* global URLSearchParams, fetch */
+/* global fetch */
 // `node bench/soak.mjs [--db postgres://…] [--preload N] [--minutes M] [--rate R] [--no-build]`
 //
 // Is the memory of `placeorder serve` flat on a database with N orders (default 1,000,000; the
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { loadAverage, rssMiB } from './machine.mjs';
 import { rows } from './latency-pages.mjs';
 import { preloadedDatabase } from './preload.mjs';
-import { ROOT, benchServer, children, runCli, sleep, stopProcess } from './servers.mjs';
+import { RETURNING_BODY, ROOT, benchServer, children, runCli, sleep, stopProcess } from './servers.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -28,9 +28,6 @@ const { values: flags } = parseArgs({
 });
 const dialect = flags.db ? 'postgres' : 'sqlite';
 const log = (line) => process.stdout.write(`soak: ${line}\n`);
-const CUSTOMER = { ap: 'benchbrand', reseller: 'Y', loginName: 'bench-customer', loginPassword: 'bench-customer-password', emailAddress: 'bench.customer@example.com', '1_PPP': '9974' };
-const FIRST = new URLSearchParams({ ...CUSTOMER, isReturningCustomer: 'N', name: 'Bench Customer' }).toString();
-const RETURNING = new URLSearchParams({ ...CUSTOMER, isReturningCustomer: 'Y' }).toString();
 
 async function heapMiB(port) {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -42,10 +39,9 @@ async function main() {
   if (!flags['no-build']) spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(os.tmpdir(), 'placeorder-soak-'));
   const pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: Number(flags.preload), fresh: false, dir, log, runCli });
-  const env = { PLACEORDER_RATE_ADDRESS_PER_SECOND: '0', PLACEORDER_RATE_RESELLER_PER_SECOND: '0' };
-  const server = await benchServer(pre.location, dir, 'soak', { env, first: FIRST, returning: RETURNING });
+  const server = await benchServer(pre.location, dir, 'soak');
   const seconds = Number(flags.minutes) * 60;
-  const load = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${server.port}/products/!PlaceOrder`, '50', String(seconds), RETURNING, flags.rate], { cwd: ROOT, stdio: 'ignore' });
+  const load = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${server.port}/products/!PlaceOrder`, '50', String(seconds), RETURNING_BODY, flags.rate], { cwd: ROOT, stdio: 'ignore' });
   children.add(load);
   const samples = [];
   const newest = async () => Number((await rows(pre.location, 'select max(id) as m from orders'))[0].m);
