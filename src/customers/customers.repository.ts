@@ -31,17 +31,12 @@ export async function customerForOrder(
 ): Promise<StoredCustomer | undefined> {
   const raw = rawSqlite(tx);
   if (raw) return raw.get(CUSTOMER_FOR_ORDER_SQL, customerId);
-  const query = customerForOrderQuery(tx, customerId);
-  return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
-}
-
-/** The Kysely form of CUSTOMER_FOR_ORDER_SQL (PostgreSQL runs this one). */
-export function customerForOrderQuery(tx: Db, customerId: number) {
-  return tx
+  const query = tx
     .selectFrom('customers as c')
     .leftJoin('login_throttle as t', (join) => join.on('t.realm', '=', 'customer').onRef('t.login_name', '=', 'c.login_name'))
     .select(['c.password_hash', 'c.email_address', 'c.details_json', 't.locked_until'])
     .where('c.id', '=', customerId);
+  return (forUpdate ? query.forUpdate('c') : query).executeTakeFirst();
 }
 
 export interface StoredCustomer {
@@ -51,7 +46,7 @@ export interface StoredCustomer {
   locked_until: string | null;
 }
 
-export const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
+const CUSTOMER_FOR_ORDER_SQL = `select c.password_hash, c.email_address, c.details_json, t.locked_until from customers c
   left join login_throttle t on t.realm = 'customer' and t.login_name = c.login_name where c.id = ?`;
 
 export interface NewCustomer {

@@ -3,10 +3,10 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { DebitedTotal } from '../funds/debited-total.js';
 import { schemaState } from '../db/store.js';
 import { Errors } from '../errors.js';
 import { encodeUrlEncoded } from '../wire/form.js';
-import { DebitedTotal } from '../funds/debited-total.js';
 import type { Metrics } from './metrics.js';
 
 export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {

@@ -59,8 +59,9 @@ export function sandboxDeleteQueries(tx: Db, resellerId: number) {
     // Orders placed from the ordering page are referenced by the form's one-time nonce.
     tx.deleteFrom('ordering_submissions').where('order_id', 'in', orderIds),
     tx.deleteFrom('audit_log').where('order_id', 'in', orderIds),
-    tx.deleteFrom('idempotency_keys').where('scope', '=', `r:${resellerId}`),
-    // Keys claimed by this reseller's customers (scope `r:<id>:login:…`, src/place-order/routes.ts).
+    // The keys of the reseller's customers and guests (`r:<id>:…`, src/place-order/routes.ts),
+    // which could replay deleted orders, as a range of the primary key (a LIKE would not use it
+    // on PostgreSQL). Its API users' keys (`api:<user>`) stay: the reset's own key is among them.
     tx.deleteFrom('idempotency_keys').where('scope', '>=', `r:${resellerId}:`).where('scope', '<', `r:${resellerId};`),
   ] as const;
 }

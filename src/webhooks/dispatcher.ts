@@ -7,9 +7,9 @@
 // 30 days, expired), once per licence.
 import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
+import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
 import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
 import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
@@ -18,9 +18,6 @@ export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 2
 
 /** How far ahead an `order.expiring` event warns. */
 export const EXPIRING_DAYS = 30;
-
-/** A licence committed this long after its unit read the clock is still found by the next scan. */
-const SCAN_MARGIN_MS = 60_000;
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -232,3 +229,6 @@ export class WebhookDispatcher {
     return recorded;
   }
 }
+
+/** A licence committed this long after its unit read the clock is still found by the next scan. */
+const SCAN_MARGIN_MS = 60_000;

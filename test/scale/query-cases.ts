@@ -4,7 +4,7 @@
 // an allowance, with the reason it stays bounded (plan-check.ts).
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Store } from '../../src/db/store.js';
-import { CUSTOMER_FOR_ORDER_SQL, customerForOrderQuery, customerLoginQuery } from '../../src/customers/customers.repository.js';
+import { customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
 import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
@@ -94,8 +94,6 @@ export function apiCases(store: Store, s: Samples): PlanCase[] {
     { name: 'reseller origins', query: originsOfQuery(db, s.bigReseller) },
     { name: 'customer login', query: customerLoginQuery(db, s.loginName) },
     { name: 'throttle of a login', query: throttleOfQuery(db, 'customer', s.loginName) },
-    ...(store.dialect === 'sqlite' ? [{ name: 'customer for order (raw SQLite)', query: raw(CUSTOMER_FOR_ORDER_SQL, s.order.customer_id) }] : []),
-    { name: 'customer for order', query: customerForOrderQuery(db, s.order.customer_id) },
     { name: '-45 offer used (customer)', query: offerUsedQuery(db, customer, 'FREE_HP_UPGRADE') },
     { name: '-45 offer used (guest email)', query: offerUsedQuery(db, guest, 'FREE_HP_UPGRADE') },
     { name: '-73 live order of product', query: liveOrderOfQuery(db, customer, 'web-monitor', s.now) },
