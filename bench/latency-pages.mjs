@@ -4,12 +4,11 @@
 // values from the seeded database (the middle of the big reseller's orders, an order, a
 // customer with licences).
 import { Agent, request } from 'node:http';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { rows } from './read.mjs';
 import { ROOT } from './servers.mjs';
 
-const require = createRequire(import.meta.url);
 
 export class Client {
   constructor(port) {
@@ -54,26 +53,6 @@ export async function signIn(client, area, loginName, password) {
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
   const res = await client.send('POST', `/${area}/sign-in`, { body: new URLSearchParams({ csrf, loginName, loginPassword: password }).toString() });
   if (res.status !== 303) throw new Error(`${area} sign-in as ${loginName} failed (${res.status}, errorCode ${res.headers['x-placeorder-error-code']})`);
-}
-
-export async function rows(location, text) {
-  if (!/^postgres/.test(location)) {
-    const Database = require('better-sqlite3');
-    const db = new Database(location, { readonly: true });
-    try {
-      return db.prepare(text).all();
-    } finally {
-      db.close();
-    }
-  }
-  const pg = require('pg');
-  const c = new pg.Client({ connectionString: location });
-  await c.connect();
-  try {
-    return (await c.query(text)).rows;
-  } finally {
-    await c.end();
-  }
 }
 
 /** Values of the seeded database: reseller 1 (scale-0001) has half of the orders. */

@@ -8,15 +8,15 @@
 // licences page, and !GetOrderStatus. Each is asked `--requests` times (default 200), one at a
 // time, the pages taking turns, as one signed-in person would; p50, p95, p99 and the worst are
 // printed and written to bench/results/latency-<dialect>.json. Issue 15 asks p99 ≤ 50 ms.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rssMiB, loadAverage } from './machine.mjs';
-import { preloadedDatabase } from './preload.mjs';
-import { RETURNING_BODY, ROOT, benchServer, children, runCli, sleep, stopProcess } from './servers.mjs';
-import { Client, pagesOf, rows, samplesOf, signIn } from './latency-pages.mjs';
+import { withPreloadedServer } from './preload.mjs';
+import { newestOrder } from './read.mjs';
+import { ROOT, driveAtRate, sleep } from './servers.mjs';
+import { Client, pagesOf, samplesOf, signIn } from './latency-pages.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -37,19 +37,6 @@ const rate = Number(flags.rate);
 const log = (line) => process.stdout.write(`latency: ${line}\n`);
 
 
-/** The background orders: bench/drive.mjs at a fixed rate, stopped when the measurement ends. */
-function backgroundLoad(port, seconds) {
-  const child = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${port}/products/!PlaceOrder`, '10', String(seconds), RETURNING_BODY, String(rate)], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  const done = new Promise((resolve) => child.once('exit', resolve));
-  return { child, done };
-}
-
-const newestOrder = async (location) => Number((await rows(location, 'select max(id) as m from orders'))[0].m);
-
 function percentiles(ms) {
   const s = [...ms].sort((a, b) => a - b);
   const at = (q) => Math.round(s[Math.min(s.length - 1, Math.floor(q * s.length))] * 10) / 10;
@@ -64,55 +51,53 @@ async function measure(client, pages) {
   return Object.fromEntries(Object.entries(times).map(([name, ms]) => [name, percentiles(ms)]));
 }
 
+/** Signs in, warms up, then times every page under the background orders. */
+async function timePages(server, location) {
+  log(`the server settles for ${flags.settle} s (--settle)`);
+  await sleep(Number(flags.settle) * 1000);
+  const client = new Client(server.port);
+  const samples = await samplesOf(location);
+  await signIn(client, 'console', 'scale-0001-api', samples.apiPassword);
+  await signIn(client, 'account', samples.customerLogin, samples.customerPassword);
+  const pages = pagesOf(samples);
+  log(`warming up (every page ${Math.min(20, requests)} times), then ${requests} of each under ${rate} orders/s`);
+  for (let i = 0; i < Math.min(20, requests); i++) for (const p of pages) await p.run(client);
+  const rssBefore = rssMiB(server.child.pid);
+  const firstOrder = await newestOrder(location);
+  const started = Date.now();
+  const load = driveAtRate(server.port, 3600, rate);
+  const results = await measure(client, pages);
+  const seconds = (Date.now() - started) / 1000;
+  load.child.kill('SIGTERM');
+  await load.done;
+  return {
+    seconds,
+    // Orders placed while the pages were timed (order numbers), per second.
+    backgroundOrdersPerSecond: Math.round(((await newestOrder(location)) - firstOrder) / seconds),
+    serverRssMiB: { before: rssBefore, after: rssMiB(server.child.pid) },
+    pages: results,
+  };
+}
+
 async function main() {
   if (!flags['no-build']) spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
-  const dir = mkdtempSync(join(os.tmpdir(), 'placeorder-latency-'));
   const loadBefore = loadAverage();
-  const pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: preload, fresh: false, dir, log, runCli });
-  let server;
-  try {
-    server = await benchServer(pre.location, dir, 'latency');
-    log(`the server settles for ${flags.settle} s (--settle)`);
-    await sleep(Number(flags.settle) * 1000);
-    const client = new Client(server.port);
-    const samples = await samplesOf(pre.location);
-    await signIn(client, 'console', 'scale-0001-api', samples.apiPassword);
-    await signIn(client, 'account', samples.customerLogin, samples.customerPassword);
-    const pages = pagesOf(samples);
-    log(`warming up (every page ${Math.min(20, requests)} times), then ${requests} of each under ${rate} orders/s`);
-    for (let i = 0; i < Math.min(20, requests); i++) for (const p of pages) await p.run(client);
-    const rssBefore = rssMiB(server.child.pid);
-    const firstOrder = await newestOrder(pre.location);
-    const started = Date.now();
-    const load = backgroundLoad(server.port, 3600);
-    const results = await measure(client, pages);
-    const seconds = (Date.now() - started) / 1000;
-    load.child.kill('SIGTERM');
-    await load.done;
-    const placed = (await newestOrder(pre.location)) - firstOrder;
-    const result = {
-      at: new Date().toISOString(),
-      dialect,
-      preloadedOrders: preload,
-      requestsPerPage: requests,
-      backgroundRate: rate,
-      // Orders placed while the pages were timed (order numbers), per second.
-      backgroundOrdersPerSecond: Math.round(placed / seconds),
-      seconds: Math.round(seconds),
-      serverRssMiB: { before: rssBefore, after: rssMiB(server.child.pid) },
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: loadAverage(),
-      pages: results,
-    };
-    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench', 'results', `latency-${dialect}.json`), JSON.stringify(result, null, 2) + '\n');
-    log(`${dialect}, ${preload} orders stored, ${requests} requests a page in ${Math.round(seconds)} s, load ${loadBefore.join(' ')} → ${result.loadAverageAfter.join(' ')}, background ${result.backgroundOrdersPerSecond} orders/s, RSS ${result.serverRssMiB.before} → ${result.serverRssMiB.after} MiB`);
-    for (const [name, r] of Object.entries(results)) log(`  ${name.padEnd(28)} p50 ${String(r.p50).padStart(6)}  p95 ${String(r.p95).padStart(6)}  p99 ${String(r.p99).padStart(6)}  max ${String(r.max).padStart(7)} ms${r.p99 > 50 ? '   (over 50 ms)' : ''}`);
-  } finally {
-    if (server) await stopProcess(server.child);
-    await pre.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const timed = await withPreloadedServer({ dialect, adminUrl: flags.db, orders: preload, name: 'latency', log }, timePages);
+  const result = {
+    at: new Date().toISOString(),
+    dialect,
+    preloadedOrders: preload,
+    requestsPerPage: requests,
+    backgroundRate: rate,
+    ...timed,
+    seconds: Math.round(timed.seconds),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadAverage(),
+  };
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', `latency-${dialect}.json`), JSON.stringify(result, null, 2) + '\n');
+  log(`${dialect}, ${preload} orders stored, ${requests} requests a page in ${result.seconds} s, load ${loadBefore.join(' ')} → ${result.loadAverageAfter.join(' ')}, background ${result.backgroundOrdersPerSecond} orders/s, RSS ${result.serverRssMiB.before} → ${result.serverRssMiB.after} MiB`);
+  for (const [name, r] of Object.entries(result.pages)) log(`  ${name.padEnd(28)} p50 ${String(r.p50).padStart(6)}  p95 ${String(r.p95).padStart(6)}  p99 ${String(r.p99).padStart(6)}  max ${String(r.max).padStart(7)} ms${r.p99 > 50 ? '   (over 50 ms)' : ''}`);
 }
 
 main().catch((error) => {

@@ -7,11 +7,12 @@
 // file in the temporary folder, or a PostgreSQL database on the given server, named by the seed's
 // format and N; each run works on a copy of it (a file copy; `create database … template …`).
 // `--fresh-preload` seeds it again.
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ROOT, benchServer, runCli, stopProcess } from './servers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -57,6 +58,24 @@ export async function preloadedDatabase(options) {
   const location = databaseUrl(adminUrl, name);
   runCli(['migrate', '--db', location]);
   return { location, drop: () => pgQuery(adminUrl, `drop database if exists ${name} with (force)`) };
+}
+
+/**
+ * Runs `fn(server, location)` with a placeorder serving a copy of the kept seed of `orders`
+ * orders (the brand `benchbrand` and its customer ready), and cleans everything up after.
+ */
+export async function withPreloadedServer({ dialect, adminUrl, orders, name, log }, fn) {
+  const dir = mkdtempSync(join(os.tmpdir(), `placeorder-${name}-`));
+  const pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl, orders, fresh: false, dir, log, runCli });
+  let server;
+  try {
+    server = await benchServer(pre.location, dir, name);
+    return await fn(server, pre.location);
+  } finally {
+    if (server) await stopProcess(server.child);
+    await pre.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function databaseUrl(adminUrl, name) {

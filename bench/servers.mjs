@@ -122,3 +122,13 @@ export async function benchServer(location, dir, index, { first = NEW_CUSTOMER_B
   return server;
 }
 
+/** bench/drive.mjs placing returning-customer orders at a fixed rate for `seconds` (stopped by killing `child`). */
+export function driveAtRate(port, seconds, rate, connections = 10) {
+  const child = spawn(process.execPath, [join(ROOT, 'bench', 'drive.mjs'), `http://127.0.0.1:${port}/products/!PlaceOrder`, String(connections), String(seconds), RETURNING_BODY, String(rate)], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  children.add(child);
+  const done = new Promise((resolve) => child.once('exit', resolve));
+  return { child, done };
+}
