@@ -1,10 +1,12 @@
 // One load generator in its own process (so two of them can drive two servers in parallel):
 // autocannon POSTs the same url-encoded body on N keep-alive connections for D seconds and
 // counts every answer that is not `errorCode=0&…` as a mismatch. Prints one JSON line.
-// Usage: node bench/drive.mjs URL CONNECTIONS SECONDS BODY
+// Usage: node bench/drive.mjs URL CONNECTIONS SECONDS BODY [RATE]
+// With RATE, at most that many requests per second in all (a light background load,
+// bench/latency.mjs); without it, as fast as the server answers.
 import autocannon from 'autocannon';
 
-const [url, connections, seconds, body] = process.argv.slice(2);
+const [url, connections, seconds, body, rate] = process.argv.slice(2);
 if (!url || !connections || !seconds || body === undefined) {
   process.stderr.write('usage: node bench/drive.mjs URL CONNECTIONS SECONDS BODY\n');
   process.exit(2);
@@ -20,6 +22,7 @@ const result = await autocannon({
   body,
   timeout: 10,
   verifyBody: (text) => typeof text === 'string' && text.startsWith('errorCode=0&'),
+  ...(rate ? { overallRate: Number(rate) } : {}),
 });
 
 const cpu = process.cpuUsage(cpuBefore);

@@ -16,6 +16,7 @@ import { Errors, fail } from './errors.js';
 import { newRequestId } from './random-ids.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
+import { registerMaintenance } from './maintenance/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerHardening } from './hardening/register.js';
 import { isClientAbort, logClientAbort } from './hardening/client-abort.js';
@@ -132,8 +133,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendAnswer(reply, { ...answer, headers: { 'x-placeorder-error-code': String(answer.errorCode) } });
   });
 
-  app.addHook('onClose', async () => ctx.idempotency.close());
   registerHardening(app, ctx);
+  registerMaintenance(app, ctx);
   placeOrderRoutes(app, ctx);
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);

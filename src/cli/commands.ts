@@ -123,7 +123,18 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     name: 'orders',
     summary: 'list orders; mark a paid reseller=N order paid, or cancel an unpaid one',
     subcommands: [
-      { name: 'list', summary: 'list orders, newest first', flags: [{ ...AP, required: false, help: 'only this brand' }, limit(1000, 100_000), JSON_OUT, DB], example: 'placeorder orders list --ap mybrand --limit 20' },
+      {
+        name: 'list',
+        summary: 'list orders, newest first',
+        flags: [
+          { ...AP, required: false, help: 'only this brand' },
+          limit(1000, 100_000),
+          { name: 'before', value: 'ORDER', help: 'the next page: orders numbered below this one' },
+          JSON_OUT,
+          DB,
+        ],
+        example: 'placeorder orders list --ap mybrand --limit 20 --before 1042',
+      },
       { name: 'mark-paid', summary: "a reseller=N order's customer paid: activate it", args: 'ORDER', flags: [DB], example: 'placeorder orders mark-paid 1042' },
       { name: 'cancel', summary: 'withdraw an unpaid order', args: 'ORDER', flags: [DB], example: 'placeorder orders cancel 1042' },
     ],
@@ -213,6 +224,12 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
     name: 'sandbox',
     summary: "a sandbox reseller's reset",
     subcommands: [{ name: 'reset', summary: 'wipe its orders, licences and events; the clock back to real time', flags: [AP, DB], example: 'placeorder sandbox reset --ap mybrand-test' }],
+  },
+  {
+    name: 'purge',
+    summary: 'delete side-table rows past their retention now, as the server does every 10 minutes',
+    flags: [{ name: 'dry-run', help: 'count what would go, delete nothing' }, DB],
+    example: 'placeorder purge --dry-run',
   },
   {
     name: 'webhooks',

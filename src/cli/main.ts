@@ -14,6 +14,7 @@ import { clockCommand } from './clock.js';
 import { conformanceCommand } from './conformance.js';
 import { migrateCommand } from './migrate.js';
 import { ordersCommand } from './orders.js';
+import { purgeCommand } from './purge.js';
 import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
 import { sandboxCommand } from './sandbox.js';
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   clock: clockCommand,
   sandbox: sandboxCommand,
   webhooks: webhooksCommand,
+  purge: purgeCommand,
 };
 
 /** The words of a command line matched against the table: a command to run, or help to print. */

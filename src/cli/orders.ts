@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { defaultCatalog } from '../catalog/catalog.js';
 import { systemClock } from '../clock.js';
 import { cancelOrder, markPaid, type OperatorOutcome } from '../orders/lifecycle.service.js';
-import { listOrders } from '../orders/orders.repository.js';
+import { listOrders } from '../orders/order-list.repository.js';
 import { formatCents } from '../money.js';
+import { resellerIdByAp } from '../resellers/resellers.repository.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';
 
 export async function ordersCommand(args: string[], io: Io): Promise<number> {
@@ -14,9 +15,15 @@ export async function ordersCommand(args: string[], io: Io): Promise<number> {
   if (!/^[0-9]{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100_000) {
     throw new CliError(`--limit must be a whole number from 1 to 100000, got "${limitText}"`);
   }
+  const before = values.before as string | undefined;
+  if (before !== undefined && !/^[1-9][0-9]{0,15}$/.test(before)) throw new CliError(`--before must be an order number, got "${before}"`);
   return withStore(values.db as string | undefined, async (store) => {
+    // The brand is resolved first, so that the list reads one reseller's index (migration 008).
+    const resellerId = values.ap === undefined ? undefined : await resellerIdByAp(store.db, values.ap as string);
+    if (values.ap !== undefined && resellerId === undefined) throw new CliError(`there is no reseller "${values.ap as string}"`);
     const orders = await listOrders(store.db, {
-      ...(values.ap !== undefined ? { ap: values.ap as string } : {}),
+      ...(resellerId !== undefined ? { resellerId } : {}),
+      ...(before !== undefined ? { beforeOrderNumber: Number(before) } : {}),
       limit: Number(limitText),
     });
     if (values.json) {

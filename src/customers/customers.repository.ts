@@ -8,8 +8,12 @@ export interface CustomerLogin {
   readonly passwordHash: string;
 }
 
+export function customerLoginQuery(db: Db, loginName: string) {
+  return db.selectFrom('customers').select(['id', 'password_hash']).where('login_name', '=', loginName);
+}
+
 export async function customerLogin(db: Db, loginName: string): Promise<CustomerLogin | undefined> {
-  const row = await db.selectFrom('customers').select(['id', 'password_hash']).where('login_name', '=', loginName).executeTakeFirst();
+  const row = await customerLoginQuery(db, loginName).executeTakeFirst();
   return row && { id: row.id, passwordHash: row.password_hash };
 }
 

@@ -89,13 +89,16 @@ export interface FundsRow {
   currency: string;
 }
 
-export async function fundsOf(db: Db, resellerId: number): Promise<FundsRow | undefined> {
-  const row = await db
+export function fundsOfQuery(db: Db, resellerId: number) {
+  return db
     .selectFrom('resellers')
     .leftJoin('funds_accounts', 'funds_accounts.reseller_id', 'resellers.id')
     .select(['funds_accounts.id as account_id', 'funds_accounts.balance_cents', 'resellers.credit_limit_cents', 'resellers.currency'])
-    .where('resellers.id', '=', resellerId)
-    .executeTakeFirst();
+    .where('resellers.id', '=', resellerId);
+}
+
+export async function fundsOf(db: Db, resellerId: number): Promise<FundsRow | undefined> {
+  const row = await fundsOfQuery(db, resellerId).executeTakeFirst();
   if (!row) return undefined;
   return {
     accountId: row.account_id,
@@ -115,31 +118,65 @@ export interface LedgerLine {
   memo: string | null;
 }
 
-/** The account's newest entries, newest first (keyset pagination by entry id). */
-export async function newestEntries(db: Db, accountId: number, limit: number): Promise<LedgerLine[]> {
-  const rows = await db
+const LINE_COLUMNS = [
+  'ledger_entries.id',
+  'ledger_entries.transaction_id',
+  'ledger_entries.at',
+  'ledger_transactions.kind',
+  'ledger_transactions.order_id',
+  'ledger_entries.amount_cents',
+  'ledger_transactions.memo',
+] as const;
+
+/** The account's newest entries, newest first (`ledger_entries_account (account_id, id)`). */
+export function newestEntriesQuery(db: Db, accountId: number, limit: number) {
+  return db
     .selectFrom('ledger_entries')
     .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
-    .select([
-      'ledger_entries.id',
-      'ledger_entries.transaction_id',
-      'ledger_entries.at',
-      'ledger_transactions.kind',
-      'ledger_transactions.order_id',
-      'ledger_entries.amount_cents',
-      'ledger_transactions.memo',
-    ])
+    .select(LINE_COLUMNS)
     .where('ledger_entries.account_id', '=', accountId)
     .orderBy('ledger_entries.id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
-    entryId: r.id,
-    transactionId: r.transaction_id,
-    at: r.at,
-    kind: r.kind,
-    orderNumber: r.order_id,
-    amountCents: r.amount_cents,
-    memo: r.memo,
-  }));
+    .limit(limit);
+}
+
+/** The account's entries after `afterId` up to `lastId`, oldest first, `limit` of them: one batch of an export. */
+export function entriesBatchQuery(db: Db, accountId: number, afterId: number, lastId: number, limit: number) {
+  return db
+    .selectFrom('ledger_entries')
+    .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
+    .select(LINE_COLUMNS)
+    .where('ledger_entries.account_id', '=', accountId)
+    .where('ledger_entries.id', '>', afterId)
+    .where('ledger_entries.id', '<=', lastId)
+    .orderBy('ledger_entries.id')
+    .limit(limit);
+}
+
+/** The newest entry of the account (0 when it has none). */
+export function lastEntryQuery(db: Db, accountId: number) {
+  return db.selectFrom('ledger_entries').select('id').where('account_id', '=', accountId).orderBy('id', 'desc').limit(1);
+}
+
+type LineRow = { id: number; transaction_id: number; at: string; kind: LedgerKind; order_id: number | null; amount_cents: number; memo: string | null };
+
+export function ledgerLine(r: LineRow): LedgerLine {
+  return { entryId: r.id, transactionId: r.transaction_id, at: r.at, kind: r.kind, orderNumber: r.order_id, amountCents: r.amount_cents, memo: r.memo };
+}
+
+export async function newestEntries(db: Db, accountId: number, limit: number): Promise<LedgerLine[]> {
+  return (await newestEntriesQuery(db, accountId, limit).execute()).map(ledgerLine);
+}
+
+/** Ledger transactions after `afterId`, oldest first, `limit` of them (the primary key's range). */
+export function transactionsAfterQuery(db: Db, afterId: number, limit: number) {
+  return db.selectFrom('ledger_transactions').select(['id', 'kind', 'amount_cents', 'at']).where('id', '>', afterId).orderBy('id').limit(limit);
+}
+
+/** The authorizations after `afterId`: the newest few, not yet settled into a running total. */
+export function authorizedAfterQuery(db: Db, afterId: number) {
+  return db
+    .selectFrom('ledger_transactions')
+    .select((eb) => eb.fn.sum<number | string | null>('amount_cents').as('s'))
+    .where('id', '>', afterId)
+    .where('kind', '=', 'authorization');
 }

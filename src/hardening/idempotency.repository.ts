@@ -1,6 +1,7 @@
 // Every query about Idempotency-Key rows (table in ./idempotency.table.ts). Each write is its
 // own small durable unit: the claim must be visible to every other process before the request
 // it guards runs, and the stored answer durable before the client reads it.
+import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
 import type { Answer } from '../wire/answer.js';
 import type { IdempotencyKeysTable } from './idempotency.table.js';
@@ -45,8 +46,12 @@ export async function insertClaim(tx: Db, c: Claim): Promise<boolean> {
   return rows.length === 1;
 }
 
+export function findKeyQuery(db: Db, scope: string, key: string) {
+  return db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('idem_key', '=', key);
+}
+
 export async function findKey(db: Db, scope: string, key: string): Promise<KeyRow | undefined> {
-  return db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('idem_key', '=', key).executeTakeFirst();
+  return findKeyQuery(db, scope, key).executeTakeFirst();
 }
 
 /**
@@ -108,7 +113,17 @@ export async function deleteExpired(tx: Db, scope: string, key: string, owner: s
     .execute();
 }
 
-export async function purgeExpired(tx: Db, now: string): Promise<number> {
-  const r = await tx.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
-  return Number(r.numDeletedRows);
+/** Expired keys, at most `limit` (oldest first, from `idempotency_keys_expires`): one batch of the retention purge. */
+export function purgeExpiredQuery(tx: Db, now: string, limit: number) {
+  const batch = tx.selectFrom('idempotency_keys').select(['scope', 'idem_key']).where('expires_at', '<=', now).orderBy('expires_at').limit(limit);
+  // The time condition twice: the outer one lets PostgreSQL find the rows to delete in the index too.
+  return tx.deleteFrom('idempotency_keys').where('expires_at', '<=', now).where(sql<boolean>`(scope, idem_key) in (${batch})`);
+}
+
+export async function purgeExpired(tx: Db, now: string, limit: number): Promise<number> {
+  return Number((await purgeExpiredQuery(tx, now, limit).executeTakeFirst()).numDeletedRows);
+}
+
+export function countExpiredQuery(db: Db, now: string) {
+  return db.selectFrom('idempotency_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<=', now);
 }

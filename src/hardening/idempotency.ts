@@ -9,17 +9,15 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
-import { isoNow } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Store } from '../db/store.js';
 import { Errors, fail } from '../errors.js';
 import { answerOf, errorFields, type Answer, type ResponseFormat } from '../wire/answer.js';
 import type { RawPair } from '../wire/form.js';
-import { deleteExpired, findKey, insertClaim, purgeExpired, releaseClaim, storeAnswer, takeOver, type KeyRow } from './idempotency.repository.js';
+import { deleteExpired, findKey, insertClaim, releaseClaim, storeAnswer, takeOver, type KeyRow } from './idempotency.repository.js';
 
 /** Keys are opaque printable ASCII (a UUID is the intended form), at most 255 characters. */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-const PURGE_EVERY_MS = 10 * 60_000;
 
 /** Answers that are not kept: a retry of them must run again. */
 const NOT_KEPT = new Set<number>([Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code]);
@@ -69,27 +67,17 @@ export interface KeyedCall {
 
 /** What runs under a claimed key: the request id to record (a taken-over claim keeps the first). */
 export type Compute = (requestId: string) => Promise<Answer>;
-/** After a takeover: the answer of what the dead attempt committed, if it committed anything. */
-export type Recover = (requestId: string) => Promise<Answer | undefined>;
+/** After a takeover: the answer of what the dead attempt committed (at or after `claimedAt`), if anything. */
+export type Recover = (requestId: string, claimedAt: string) => Promise<Answer | undefined>;
 
 export interface Outcome {
   readonly answer: Answer;
   readonly replayed: boolean;
 }
 
+/** Expired keys are purged with the other side tables (src/maintenance/). */
 export class Idempotency {
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(private readonly deps: { store: Store; clock: Clock; config: Pick<Config, 'hardening'> }) {
-    this.timer = setInterval(() => {
-      void deps.store.write((tx) => purgeExpired(tx, isoNow(deps.clock))).catch(() => {});
-    }, PURGE_EVERY_MS);
-    this.timer.unref();
-  }
-
-  close(): void {
-    clearInterval(this.timer);
-  }
+  constructor(private readonly deps: { store: Store; clock: Clock; config: Pick<Config, 'hardening'> }) {}
 
   /** Runs `compute` once per (scope, key): the first answer is stored, retries get it back. */
   async once(call: KeyedCall, compute: Compute, recover?: Recover): Promise<Outcome> {
@@ -129,7 +117,7 @@ export class Idempotency {
       // later takeover still finds what this attempt commits.
       if (!(await store.write((tx) => takeOver(tx, call.scope, call.key, row.owner, row.claimed_at, at)))) continue;
       call.req.log.warn({ claimOf: row.owner }, 'idempotency claim taken over after its lease ran out');
-      const committed = recover && (await recover(row.owner));
+      const committed = recover && (await recover(row.owner, row.claimed_at));
       if (committed) return { answer: await this.keep(call, row.owner, committed), replayed: false };
       return this.runClaimed(call, row.owner, compute);
     }

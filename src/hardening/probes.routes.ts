@@ -4,6 +4,7 @@
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
+import { DebitedTotal } from '../funds/debited-total.js';
 import { schemaState } from '../db/store.js';
 import { Errors } from '../errors.js';
 import { clientAddressOf } from '../reseller-api/api-auth.js';
@@ -15,6 +16,7 @@ import type { Metrics } from './metrics.js';
 const LOOPBACK: readonly string[] = ['127.0.0.0/8', '::1'];
 
 export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
+  const debited = new DebitedTotal(ctx);
   app.get('/healthz', async (req, reply) => {
     req.errorCode = 0;
     return reply.type('application/x-www-form-urlencoded; charset=utf-8').send(encodeUrlEncoded([['errorCode', 0], ['status', 'up']]));
@@ -62,27 +64,15 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
       { name: 'process_resident_memory_bytes', help: 'Resident memory of this process.', type: 'gauge', value: mem.rss },
       { name: 'nodejs_heap_used_bytes', help: 'V8 heap in use.', type: 'gauge', value: mem.heapUsed },
     ];
-    const debited = await fundsDebitedCents(ctx);
-    if (debited !== undefined) {
+    const debitedCents = await debited.cents().catch(() => undefined);
+    if (debitedCents !== undefined) {
       gauges.push({
         name: 'placeorder_funds_debited_cents_total',
         help: 'Reseller funds debited by authorizations, all processes (read from the ledger).',
         type: 'counter',
-        value: debited,
+        value: debitedCents,
       });
     }
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges, ctx.passwords.outcomes));
   });
-}
-
-/** From the ledger (the reseller-funds migration), so the figure is the same on every process. */
-async function fundsDebitedCents(ctx: AppContext): Promise<number | undefined> {
-  try {
-    const r = await sql<{ s: number | string | null }>`select sum(amount_cents) as s from ledger_transactions where kind = 'authorization'`.execute(
-      ctx.store.db,
-    );
-    return Number(r.rows[0]?.s ?? 0);
-  } catch {
-    return undefined;
-  }
 }

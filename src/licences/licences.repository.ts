@@ -57,12 +57,20 @@ export async function insertLicence(tx: Db, l: NewLicence): Promise<void> {
     .execute();
 }
 
+export function findLicenceByCodeQuery(db: Db, code: string) {
+  return db.selectFrom('licences').select(COLUMNS).where('code', '=', code);
+}
+
 export async function findLicenceByCode(db: Db, code: string): Promise<LicenceRow | undefined> {
-  return db.selectFrom('licences').select(COLUMNS).where('code', '=', code).executeTakeFirst();
+  return findLicenceByCodeQuery(db, code).executeTakeFirst();
+}
+
+export function licencesOfOrderQuery(db: Db, orderId: number) {
+  return db.selectFrom('licences').select(COLUMNS).where('order_id', '=', orderId).orderBy('item_no');
 }
 
 export async function licencesOfOrder(db: Db, orderId: number): Promise<LicenceRow[]> {
-  return db.selectFrom('licences').select(COLUMNS).where('order_id', '=', orderId).orderBy('item_no').execute();
+  return licencesOfOrderQuery(db, orderId).execute();
 }
 
 export async function revokeLicencesOfOrder(tx: Db, orderId: number, at: string): Promise<void> {

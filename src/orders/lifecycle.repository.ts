@@ -27,31 +27,33 @@ export type LifecycleOrderRow = Pick<Selectable<OrdersTable>, (typeof LIFECYCLE_
  * needs no lock: its write transactions already run one at a time.
  */
 export async function loadOrder(db: Db, orderId: number, lockFor?: Dialect): Promise<LifecycleOrderRow | undefined> {
-  let q = db
-    .selectFrom('orders')
-    .select(LIFECYCLE_COLUMNS)
-    .where('id', '=', orderId);
-  if (lockFor === 'postgres') q = q.forUpdate();
-  return q.executeTakeFirst();
+  const q = loadOrderQuery(db, orderId);
+  return (lockFor === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export function loadOrderQuery(db: Db, orderId: number) {
+  return db.selectFrom('orders').select(LIFECYCLE_COLUMNS).where('id', '=', orderId);
 }
 
 /** The order with its reseller's brand, for !GetOrderStatus. */
-export async function orderHeader(db: Db, orderId: number) {
+export function orderHeaderQuery(db: Db, orderId: number) {
   return db
     .selectFrom('orders')
     .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
     .select(['orders.id', 'orders.reseller_id', 'orders.status', 'orders.total_cents', 'orders.currency', 'resellers.ap'])
-    .where('orders.id', '=', orderId)
-    .executeTakeFirst();
+    .where('orders.id', '=', orderId);
+}
+
+export async function orderHeader(db: Db, orderId: number) {
+  return orderHeaderQuery(db, orderId).executeTakeFirst();
+}
+
+export function itemsOfOrderQuery(db: Db, orderId: number) {
+  return db.selectFrom('order_items').select(['item_no', 'ppp', 'product_code', 'term', 'price_cents']).where('order_id', '=', orderId).orderBy('item_no');
 }
 
 export async function itemsOfOrder(db: Db, orderId: number) {
-  return db
-    .selectFrom('order_items')
-    .select(['item_no', 'ppp', 'product_code', 'term', 'price_cents'])
-    .where('order_id', '=', orderId)
-    .orderBy('item_no')
-    .execute();
+  return itemsOfOrderQuery(db, orderId).execute();
 }
 
 export interface StatusChange {
@@ -99,55 +101,77 @@ export async function lockAccount(tx: Db, dialect: Dialect, account: AccountKey)
   await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
 }
 
-function ofAccount(account: AccountKey) {
-  return 'customerId' in account
-    ? sql<boolean>`o.customer_id = ${account.customerId} and o.reseller_id = ${account.resellerId}`
-    : sql<boolean>`o.email_key = ${account.emailKey} and o.reseller_id = ${account.resellerId}`;
+/** The account's orders at its reseller: `orders_customer`, or `orders_offer_email` for a guest's email. */
+function accountOrders(tx: Db, account: AccountKey) {
+  const q = tx.selectFrom('orders as o').where('o.reseller_id', '=', account.resellerId);
+  return 'customerId' in account ? q.where('o.customer_id', '=', account.customerId) : q.where('o.email_key', '=', account.emailKey);
 }
 
 /** -45: an earlier order of the account used this offer (and was not rejected or cancelled). */
+export function offerUsedQuery(tx: Db, account: AccountKey, offerCode: string) {
+  return accountOrders(tx, account)
+    .select(sql<number>`1`.as('one'))
+    .where('o.offer_code', '=', offerCode)
+    .where('o.status', 'not in', ['rejected', 'cancelled'])
+    .limit(1);
+}
+
 export async function offerUsed(tx: Db, account: AccountKey, offerCode: string): Promise<boolean> {
-  const row = await sql<{ one: number }>`
-    select 1 as one from orders o
-    where ${ofAccount(account)} and o.offer_code = ${offerCode}
-      and o.status not in ('rejected', 'cancelled')
-    limit 1`.execute(tx);
-  return row.rows.length > 0;
+  return (await offerUsedQuery(tx, account, offerCode).executeTakeFirst()) !== undefined;
 }
 
 /**
  * -73: the account holds a live order of this product: waiting for authorization or payment, or
  * active with an unrevoked licence of the product that has not expired (`nowIso`).
  */
+export function liveOrderOfQuery(tx: Db, account: AccountKey, productCode: string, nowIso: string) {
+  return accountOrders(tx, account)
+    .innerJoin('order_items as i', 'i.order_id', 'o.id')
+    .select(sql<number>`1`.as('one'))
+    .where('i.product_code', '=', productCode)
+    .where((eb) =>
+      eb.or([
+        eb('o.status', 'in', ['pending_authorization', 'awaiting_payment']),
+        eb.and([
+          eb('o.status', '=', 'active'),
+          eb.exists(
+            eb
+              .selectFrom('licences as l')
+              .select(sql<number>`1`.as('one'))
+              .whereRef('l.order_id', '=', 'o.id')
+              .whereRef('l.item_no', '=', 'i.item_no')
+              .where('l.revoked_at', 'is', null)
+              .where('l.expires_at', '>', nowIso),
+          ),
+        ]),
+      ]),
+    )
+    .limit(1);
+}
+
 export async function liveOrderOf(tx: Db, account: AccountKey, productCode: string, nowIso: string): Promise<boolean> {
-  const row = await sql<{ one: number }>`
-    select 1 as one from orders o join order_items i on i.order_id = o.id
-    where ${ofAccount(account)} and i.product_code = ${productCode}
-      and (o.status in ('pending_authorization', 'awaiting_payment')
-        or (o.status = 'active' and exists (
-          select 1 from licences l
-          where l.order_id = o.id and l.item_no = i.item_no and l.revoked_at is null and l.expires_at > ${nowIso})))
-    limit 1`.execute(tx);
-  return row.rows.length > 0;
+  return (await liveOrderOfQuery(tx, account, productCode, nowIso).executeTakeFirst()) !== undefined;
 }
 
 /** -73 for once-ever products: any order of it that was not rejected, cancelled or refunded. */
-export async function everOrdered(tx: Db, account: AccountKey, productCode: string): Promise<boolean> {
-  const row = await sql<{ one: number }>`
-    select 1 as one from orders o join order_items i on i.order_id = o.id
-    where ${ofAccount(account)} and i.product_code = ${productCode}
-      and o.status not in ('rejected', 'cancelled', 'refunded')
-    limit 1`.execute(tx);
-  return row.rows.length > 0;
+export function everOrderedQuery(tx: Db, account: AccountKey, productCode: string) {
+  return accountOrders(tx, account)
+    .innerJoin('order_items as i', 'i.order_id', 'o.id')
+    .select(sql<number>`1`.as('one'))
+    .where('i.product_code', '=', productCode)
+    .where('o.status', 'not in', ['rejected', 'cancelled', 'refunded'])
+    .limit(1);
 }
 
-/** A live order (not rejected, cancelled or refunded) that already renews this licence. */
+export async function everOrdered(tx: Db, account: AccountKey, productCode: string): Promise<boolean> {
+  return (await everOrderedQuery(tx, account, productCode).executeTakeFirst()) !== undefined;
+}
+
+/** A live order (not rejected, cancelled or refunded) that already renews this licence (`orders_renews_licence`). */
+export function renewalExistsQuery(tx: Db, licenceCode: string) {
+  return tx.selectFrom('orders').select('id').where('renews_licence', '=', licenceCode).where('status', 'not in', ['rejected', 'cancelled', 'refunded']);
+}
+
 export async function renewalExists(tx: Db, licenceCode: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('orders')
-    .select('id')
-    .where('renews_licence', '=', licenceCode)
-    .where('status', 'not in', ['rejected', 'cancelled', 'refunded'])
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await renewalExistsQuery(tx, licenceCode).executeTakeFirst()) !== undefined;
 }

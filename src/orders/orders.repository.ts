@@ -173,6 +173,19 @@ export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
   else await tx.insertInto('audit_log').values(row).execute();
 }
 
+/**
+ * Audit records after `afterId`, oldest first: one step of the retention purge's walk, which
+ * goes by the primary key from the oldest record on (records are written in time order) rather
+ * than by an index on `at` that every order would pay for (src/maintenance/purge.ts).
+ */
+export function auditAfterQuery(db: Db, afterId: number, limit: number) {
+  return db.selectFrom('audit_log').select(['id', 'at']).where('id', '>', afterId).orderBy('id').limit(limit);
+}
+
+export function deleteAuditQuery(tx: Db, ids: readonly number[]) {
+  return tx.deleteFrom('audit_log').where('id', 'in', [...ids]);
+}
+
 /** Operator prices for the given codes; on SQLite one statement per code (the index's lookup). */
 export async function priceOverrides(db: Db, ppps: readonly number[]): Promise<Map<number, number>> {
   if (ppps.length === 0) return new Map();
@@ -197,85 +210,26 @@ export async function setPriceOverride(tx: Db, ppp: number, priceCents: number, 
     .execute();
 }
 
-export interface OrderSummary {
-  orderNumber: number;
-  ap: string;
-  status: OrderStatus;
-  resellerPays: boolean;
-  emailAddress: string;
-  customerLoginName: string | null;
-  totalCents: number;
-  currency: string;
-  createdAt: string;
-  items: Array<{ itemNo: number; ppp: number; productCode: string; term: string; priceCents: number }>;
-}
-
-export interface ListOrdersQuery {
-  ap?: string;
-  /** Keyset pagination: orders with a number below this one. */
-  beforeOrderNumber?: number;
-  limit: number;
-}
-
-export async function listOrders(db: Db, q: ListOrdersQuery): Promise<OrderSummary[]> {
-  let query = db
+/**
+ * The order a request (by its request id) committed, for answering a retry after a crash. The
+ * order was placed after its request claimed the Idempotency-Key (`since`), so the reseller's
+ * orders are read from then on (`orders_reseller_created_id`): request ids have no index of
+ * their own, which every order would pay for to serve this rare question.
+ */
+export function orderOfRequestQuery(db: Db, requestId: string, resellerId: number, since: string) {
+  return db
     .selectFrom('orders')
-    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
-    .leftJoin('customers', 'customers.id', 'orders.customer_id')
-    .select([
-      'orders.id',
-      'resellers.ap',
-      'orders.status',
-      'orders.reseller_pays',
-      'orders.email_address',
-      'customers.login_name',
-      'orders.total_cents',
-      'orders.currency',
-      'orders.created_at',
-    ])
-    .orderBy('orders.id', 'desc')
-    .limit(q.limit);
-  if (q.ap !== undefined) query = query.where('resellers.ap', '=', q.ap);
-  if (q.beforeOrderNumber !== undefined) query = query.where('orders.id', '<', q.beforeOrderNumber);
-  const rows = await query.execute();
-  if (rows.length === 0) return [];
-  const items = await db
-    .selectFrom('order_items')
-    .select(['order_id', 'item_no', 'ppp', 'product_code', 'term', 'price_cents'])
-    .where('order_id', 'in', rows.map((r) => r.id))
-    .orderBy('order_id')
-    .orderBy('item_no')
-    .execute();
-  const byOrder = new Map<number, OrderSummary['items']>();
-  for (const i of items) {
-    const list = byOrder.get(i.order_id) ?? [];
-    list.push({ itemNo: i.item_no, ppp: i.ppp, productCode: i.product_code, term: i.term, priceCents: i.price_cents });
-    byOrder.set(i.order_id, list);
-  }
-  return rows.map((r) => ({
-    orderNumber: r.id,
-    ap: r.ap,
-    status: r.status,
-    resellerPays: r.reseller_pays === 1,
-    emailAddress: r.email_address,
-    customerLoginName: r.login_name,
-    totalCents: r.total_cents,
-    currency: r.currency,
-    createdAt: r.created_at,
-    items: byOrder.get(r.id) ?? [],
-  }));
+    .select(['id', 'total_cents', 'currency'])
+    .where('reseller_id', '=', resellerId)
+    .where('created_at', '>=', since)
+    .where('request_id', '=', requestId);
 }
 
-/** The order a request (by its request id) committed, for answering a retry after a crash. */
 export async function orderOfRequest(
   db: Db,
   requestId: string,
   resellerId: number,
+  since: string,
 ): Promise<{ id: number; total_cents: number; currency: string } | undefined> {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'total_cents', 'currency'])
-    .where('request_id', '=', requestId)
-    .where('reseller_id', '=', resellerId)
-    .executeTakeFirst();
+  return orderOfRequestQuery(db, requestId, resellerId, since).executeTakeFirst();
 }

@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
 import type { CredentialCache } from './credential-cache.js';
 import type { Hasher } from './hasher.js';
-import { clearThrottle, purgeThrottle, recordFailure, throttleOf, type ThrottleState } from './throttle.repository.js';
+import { clearThrottle, recordFailure, throttleOf, type ThrottleState } from './throttle.repository.js';
 import type { LoginRealm } from './throttle.table.js';
 
 export interface ThrottlePolicy {
@@ -45,9 +45,6 @@ export interface ProverDeps {
   readonly credentials: CredentialCache;
   readonly policy: ThrottlePolicy;
 }
-
-/** Rows kept after their last change (and after any lock ended) before the purge takes them. */
-const THROTTLE_RETENTION_SECONDS = 86_400;
 
 /** What became of a proof: the counts behind `placeorder_password_proofs_total` (/metrics). */
 export type ProofOutcome = 'proven' | 'wrong' | 'unknown' | 'locked' | 'outside-allowlist' | 'refused';
@@ -154,12 +151,6 @@ export class PasswordProver {
   /** Forgets a remembered credential that no longer matches its account. */
   forget(attempt: Omit<Attempt, 'source'>): void {
     this.deps.credentials.forget(cacheName(attempt), attempt.password);
-  }
-
-  /** Deletes the throttle rows that hold nothing any more. */
-  async purge(): Promise<number> {
-    const before = new Date(this.deps.clock.now().getTime() - THROTTLE_RETENTION_SECONDS * 1000).toISOString();
-    return this.deps.store.write((tx) => purgeThrottle(tx, before));
   }
 
   private outcome(attempt: Attempt, outcome: ProofOutcome): undefined {

@@ -1,5 +1,6 @@
 // Every query about `login_throttle` (src/passwords/throttle.table.ts): failed password proofs
 // per login name, counted in the database so that every process of a fleet sees them.
+import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
 import type { LoginRealm } from './throttle.table.js';
 
@@ -9,12 +10,7 @@ export interface ThrottleState {
 }
 
 export async function throttleOf(db: Db, realm: LoginRealm, loginName: string): Promise<ThrottleState | undefined> {
-  const row = await db
-    .selectFrom('login_throttle')
-    .select(['failures', 'locked_until'])
-    .where('realm', '=', realm)
-    .where('login_name', '=', loginName)
-    .executeTakeFirst();
+  const row = await throttleOfQuery(db, realm, loginName).executeTakeFirst();
   return row && { failures: row.failures, lockedUntil: row.locked_until };
 }
 
@@ -49,11 +45,27 @@ export async function clearThrottle(tx: Db, realm: LoginRealm, loginName: string
 }
 
 /** Rows untouched since `before` whose lock (if any) has ended: they hold nothing any more. */
-export async function purgeThrottle(tx: Db, before: string): Promise<number> {
-  const r = await tx
-    .deleteFrom('login_throttle')
+function staleThrottle(db: Db, before: string) {
+  return db
+    .selectFrom('login_throttle')
     .where('updated_at', '<', before)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]));
+}
+
+/** At most `limit` of them (`login_throttle_updated`): one batch of the retention purge. */
+export function purgeThrottleQuery(tx: Db, before: string, limit: number) {
+  const batch = staleThrottle(tx, before).select(['realm', 'login_name']).orderBy('updated_at').limit(limit);
+  return tx.deleteFrom('login_throttle').where('updated_at', '<', before).where(sql<boolean>`(realm, login_name) in (${batch})`);
+}
+
+export async function purgeThrottle(tx: Db, before: string, limit: number): Promise<number> {
+  return Number((await purgeThrottleQuery(tx, before, limit).executeTakeFirst()).numDeletedRows);
+}
+
+export function countStaleThrottleQuery(db: Db, before: string) {
+  return staleThrottle(db, before).select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
+export function throttleOfQuery(db: Db, realm: LoginRealm, loginName: string) {
+  return db.selectFrom('login_throttle').select(['failures', 'locked_until']).where('realm', '=', realm).where('login_name', '=', loginName);
 }

@@ -81,8 +81,8 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
       ? `r:${resellerId}:login:${prepared.caller}`
       : requestScope(`r:${resellerId}:guest`, endpointOf(req.url), pairs);
   // Had a dead attempt committed its order, running again would place a second one.
-  const recover = async (requestId: string) => {
-    const order = await orderOfRequest(ctx.store.db, requestId, resellerId);
+  const recover = async (requestId: string, claimedAt: string) => {
+    const order = await orderOfRequest(ctx.store.db, requestId, resellerId, claimedAt);
     return order && placed({ orderNumber: order.id, totalCents: order.total_cents, currency: order.currency });
   };
   const outcome = await ctx.idempotency.once({ req, key: keyHeader.key, scope, pairs, format }, commit, recover);

@@ -10,6 +10,10 @@ export type ApiUserRow = Pick<Selectable<ApiUsersTable>, 'id' | 'reseller_id' | 
   Pick<Selectable<ResellersTable>, 'suspended' | 'ap'>;
 
 export async function findApiUser(db: Db, loginName: string): Promise<ApiUserRow | undefined> {
+  return findApiUserQuery(db, loginName).executeTakeFirst();
+}
+
+export function findApiUserQuery(db: Db, loginName: string) {
   return db
     .selectFrom('api_users')
     .innerJoin('resellers', 'resellers.id', 'api_users.reseller_id')
@@ -23,8 +27,7 @@ export async function findApiUser(db: Db, loginName: string): Promise<ApiUserRow
       'resellers.suspended',
       'resellers.ap',
     ])
-    .where('api_users.login_name', '=', loginName)
-    .executeTakeFirst();
+    .where('api_users.login_name', '=', loginName);
 }
 
 /** The operator sets a new password: the clock of password expiry restarts (the caller ends any lock). */

@@ -14,7 +14,7 @@ type ResellerContextRow = Pick<
  * The reseller with its redirect origins and secret, everything a request needs of it, read once
  * per request: one statement on SQLite, two through Kysely.
  */
-const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp, r.redirect_secret,
+export const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp, r.redirect_secret,
   (select json_group_array(o.origin) from reseller_redirect_origins o where o.reseller_id = r.id) as origins_json
   from resellers r where r.ap = ?`;
 
@@ -35,21 +35,22 @@ export async function findResellerContext(db: Db, ap: string): Promise<ResellerC
     if (!context) contextOfRow.set(row, (context = resellerContext(row, JSON.parse(row.origins_json) as string[])));
     return context;
   }
-  const row = await db
-    .selectFrom('resellers')
-    .select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp', 'redirect_secret'])
-    .where('ap', '=', ap)
-    .executeTakeFirst();
+  const row = await resellerByApQuery(db, ap).executeTakeFirst();
   if (!row) return undefined;
-  const origins = await db
-    .selectFrom('reseller_redirect_origins')
-    .select('origin')
-    .where('reseller_id', '=', row.id)
-    .execute();
+  const origins = await originsOfQuery(db, row.id).execute();
   return resellerContext(
     row,
     origins.map((o) => o.origin),
   );
+}
+
+/** The Kysely form of RESELLER_CONTEXT_SQL, in two queries (PostgreSQL runs these). */
+export function resellerByApQuery(db: Db, ap: string) {
+  return db.selectFrom('resellers').select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp', 'redirect_secret']).where('ap', '=', ap);
+}
+
+export function originsOfQuery(db: Db, resellerId: number) {
+  return db.selectFrom('reseller_redirect_origins').select('origin').where('reseller_id', '=', resellerId);
 }
 
 function resellerContext(row: ResellerContextRow, origins: readonly string[]): ResellerContext {

@@ -25,14 +25,12 @@ export async function isSandboxReseller(db: Db, resellerId: number): Promise<boo
   return row?.sandbox === 1;
 }
 
+export function orderEmailQuery(db: Db, orderId: number, resellerId: number) {
+  return db.selectFrom('orders').select('email_address').where('id', '=', orderId).where('reseller_id', '=', resellerId);
+}
+
 export async function orderEmail(db: Db, orderId: number, resellerId: number): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('orders')
-    .select('email_address')
-    .where('id', '=', orderId)
-    .where('reseller_id', '=', resellerId)
-    .executeTakeFirst();
-  return row?.email_address;
+  return (await orderEmailQuery(db, orderId, resellerId).executeTakeFirst())?.email_address;
 }
 
 export interface ResetCounts {
@@ -40,32 +38,36 @@ export interface ResetCounts {
 }
 
 /**
- * Deletes the reseller's orders and what hangs off them, children first. Ledger rows are never
- * deleted: a sandbox reseller's orders never create any (lifecycle skips the money for them).
+ * The statements that delete the reseller's orders and what hangs off them, children first.
+ * Everything is found from the reseller's orders (`orders_reseller_id`) or events
+ * (`order_events_reseller`) through indexed references: licences and audit records by their
+ * order, not by a reseller column no index serves. Ledger rows are never deleted: a sandbox
+ * reseller's orders never create any (lifecycle skips the money for them).
  */
-export async function deleteSandboxData(tx: Db, resellerId: number): Promise<ResetCounts> {
+export function sandboxDeleteQueries(tx: Db, resellerId: number) {
   const orderIds = tx.selectFrom('orders').select('id').where('reseller_id', '=', resellerId);
-  const deliveries = tx
-    .selectFrom('webhook_deliveries')
-    .select('webhook_deliveries.id')
-    .where('event_row_id', 'in', tx.selectFrom('order_events').select('id').where('reseller_id', '=', resellerId));
-  await tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries).execute();
-  await tx
-    .deleteFrom('webhook_deliveries')
-    .where('event_row_id', 'in', tx.selectFrom('order_events').select('id').where('reseller_id', '=', resellerId))
-    .execute();
-  await tx.deleteFrom('order_events').where('reseller_id', '=', resellerId).execute();
-  // Renewals point at the licence they renew: unlink before deleting.
-  await tx.updateTable('licences').set({ renews_licence_id: null }).where('reseller_id', '=', resellerId).execute();
-  await tx.deleteFrom('licences').where('reseller_id', '=', resellerId).execute();
-  await tx.deleteFrom('order_items').where('order_id', 'in', orderIds).execute();
-  // Orders placed from the ordering page are referenced by the form's one-time nonce.
-  await tx.deleteFrom('ordering_submissions').where('order_id', 'in', orderIds).execute();
-  await tx.deleteFrom('audit_log').where('reseller_id', '=', resellerId).execute();
-  // The keys of the reseller's customers and guests (`r:<id>:…`, src/hardening/idempotency.ts),
-  // which could replay deleted orders. Its API users' keys (`api:<user>`) stay: the reset's own
-  // key is among them, and its answer must be kept for a retry.
-  await tx.deleteFrom('idempotency_keys').where('scope', 'like', `r:${resellerId}:%`).execute();
+  const eventIds = tx.selectFrom('order_events').select('id').where('reseller_id', '=', resellerId);
+  const deliveries = tx.selectFrom('webhook_deliveries').select('webhook_deliveries.id').where('event_row_id', 'in', eventIds);
+  return [
+    tx.deleteFrom('webhook_attempts').where('delivery_id', 'in', deliveries),
+    tx.deleteFrom('webhook_deliveries').where('event_row_id', 'in', eventIds),
+    tx.deleteFrom('order_events').where('reseller_id', '=', resellerId),
+    // Renewals point at the licence they renew: unlink before deleting.
+    tx.updateTable('licences').set({ renews_licence_id: null }).where('order_id', 'in', orderIds).where('renews_licence_id', 'is not', null),
+    tx.deleteFrom('licences').where('order_id', 'in', orderIds),
+    tx.deleteFrom('order_items').where('order_id', 'in', orderIds),
+    // Orders placed from the ordering page are referenced by the form's one-time nonce.
+    tx.deleteFrom('ordering_submissions').where('order_id', 'in', orderIds),
+    tx.deleteFrom('audit_log').where('order_id', 'in', orderIds),
+    // The keys of the reseller's customers and guests (`r:<id>:…`, src/place-order/routes.ts),
+    // which could replay deleted orders, as a range of the primary key (a LIKE would not use it
+    // on PostgreSQL). Its API users' keys (`api:<user>`) stay: the reset's own key is among them.
+    tx.deleteFrom('idempotency_keys').where('scope', '>=', `r:${resellerId}:`).where('scope', '<', `r:${resellerId};`),
+  ] as const;
+}
+
+export async function deleteSandboxData(tx: Db, resellerId: number): Promise<ResetCounts> {
+  for (const q of sandboxDeleteQueries(tx, resellerId)) await q.execute();
   const r = await tx.deleteFrom('orders').where('reseller_id', '=', resellerId).executeTakeFirst();
   await tx.deleteFrom('sandbox_clocks').where('reseller_id', '=', resellerId).execute();
   return { orders: Number(r.numDeletedRows) };

@@ -11,14 +11,9 @@ import { DestinationRefused, systemResolver, type Resolver } from './destination
 import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
-import {
-  claimDelivery,
-  dueDeliveries,
-  expiryCandidates,
-  movedSandboxClocks,
-  recordAttempt,
-  type DueDelivery,
-} from './webhooks.repository.js';
+import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
+import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
+import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
 /** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
 export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 21_600, 43_200, 86_400, 86_400];
@@ -67,6 +62,8 @@ export class WebhookDispatcher {
   /** Bumped by `abandon`: outcomes of older rounds are dropped, as if the process had died. */
   private generation = 0;
   private readonly inFlight = new Set<AbortController>();
+  /** Per scope and kind: every licence expiring up to this instant has its event (scanExpiries). */
+  private readonly scanned = new Map<string, string>();
 
   constructor(private readonly o: DispatcherOptions) {
     this.post = o.post ?? guardedPoster({ resolve: o.resolve ?? systemResolver, allowPrivate: o.allowPrivateAddresses ?? false });
@@ -191,24 +188,32 @@ export class WebhookDispatcher {
 
   /**
    * Records `order.expiring` (licence ends within 30 days) and `order.expired` events, once per
-   * licence. A sandbox reseller whose clock was moved is scanned on its own clock.
+   * licence. A sandbox reseller whose clock was moved is scanned on its own clock. Each scan
+   * starts where this process's last complete one ended (`scanned`), so a minute's scan reads
+   * the licences whose expiry came into reach since, not the whole month ahead: a licence that
+   * commits later expires later than that, by at least its term (30 days or more) less the
+   * length of a unit (SCAN_MARGIN_MS). `order.expired` looks back EXPIRED_LOOKBACK_DAYS at
+   * most: further back, the events it would find have been purged (src/maintenance/retention.ts).
    */
   async scanExpiries(limit = 500): Promise<number> {
     const db = this.o.store.db;
     const moved = await movedSandboxClocks(db);
     const base = this.o.clock.now().getTime();
     const scopes = [
-      { now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
-      ...moved.map((m) => ({ now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
+      { key: 'all', now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
+      ...moved.map((m) => ({ key: `sandbox:${m.reseller_id}`, now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
     ];
     let recorded = 0;
-    for (const { now, scope } of scopes) {
+    for (const { key, now, scope } of scopes) {
       const nowIso = new Date(now).toISOString();
-      const soon = new Date(now + EXPIRING_DAYS * 86_400_000).toISOString();
       for (const kind of ['expiring', 'expired'] as const) {
-        const until = kind === 'expiring' ? soon : nowIso;
-        const after = kind === 'expiring' ? nowIso : null;
-        for (const c of await expiryCandidates(db, kind, until, after, scope, limit)) {
+        const until = kind === 'expiring' ? new Date(now + EXPIRING_DAYS * 86_400_000).toISOString() : nowIso;
+        const floor = kind === 'expiring' ? nowIso : new Date(now - EXPIRED_LOOKBACK_DAYS * 86_400_000).toISOString();
+        const mark = this.scanned.get(`${key}:${kind}`);
+        const found = await expiryCandidates(db, { kind, after: mark !== undefined && mark > floor ? mark : floor, until, scope, limit });
+        for (const c of found) {
+          // Unrevoked licences belong to active orders (expiryCandidatesQuery); never report another.
+          if (c.status !== 'active') continue;
           const id = await this.o.store.write((tx) =>
             recordOrderEvent(tx, kind === 'expiring' ? 'order.expiring' : 'order.expired', {
               resellerId: c.reseller_id,
@@ -223,8 +228,12 @@ export class WebhookDispatcher {
           );
           if (id !== undefined) recorded++;
         }
+        if (found.length < limit) this.scanned.set(`${key}:${kind}`, new Date(Date.parse(until) - SCAN_MARGIN_MS).toISOString());
       }
     }
     return recorded;
   }
 }
+
+/** A licence committed this long after its unit read the clock is still found by the next scan. */
+const SCAN_MARGIN_MS = 60_000;

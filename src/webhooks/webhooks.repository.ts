@@ -115,6 +115,11 @@ export interface DueDelivery {
 
 /** Pending deliveries whose time has come and whose lease (if any) has run out. */
 export async function dueDeliveries(db: Db, nowIso: string, limit: number): Promise<DueDelivery[]> {
+  return dueDeliveriesQuery(db, nowIso, limit).execute();
+}
+
+/** From `webhook_deliveries_due (state, next_attempt_at)`: the pending ones only, never the delivered history, longest due first. */
+export function dueDeliveriesQuery(db: Db, nowIso: string, limit: number) {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('order_events as e', 'e.id', 'd.event_row_id')
@@ -123,9 +128,10 @@ export async function dueDeliveries(db: Db, nowIso: string, limit: number): Prom
     .where('d.state', '=', 'pending')
     .where('d.next_attempt_at', '<=', nowIso)
     .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', nowIso)]))
-    .orderBy('d.id')
-    .limit(limit)
-    .execute();
+    // The due index's own order: ordered by id, PostgreSQL walked every delivery from the
+    // oldest (all delivered) to reach the pending ones, the newest (test/scale/query-plans.test.ts).
+    .orderBy('d.next_attempt_at')
+    .limit(limit);
 }
 
 /** Takes the delivery for this worker until `leaseUntil`; false when another worker has it. */
@@ -214,11 +220,21 @@ export async function disableEndpoint(tx: Db, resellerId: number, endpointId: nu
     .where('active', '=', 1)
     .executeTakeFirst();
   if (Number(r.numUpdatedRows) !== 1) return false;
-  await tx.updateTable('webhook_deliveries').set({ state: 'failed', lease_until: null }).where('endpoint_id', '=', endpointId).where('state', '=', 'pending').execute();
+  await failPendingQuery(tx, endpointId).execute();
   return true;
 }
 
+/** The endpoint's pending deliveries end as failed: found among the pending ones (`webhook_deliveries_due`). */
+export function failPendingQuery(tx: Db, endpointId: number) {
+  return tx.updateTable('webhook_deliveries').set({ state: 'failed', lease_until: null }).where('state', '=', 'pending').where('endpoint_id', '=', endpointId);
+}
+
 export async function recentEvents(db: Db, resellerId: number, limit: number, beforeId?: number) {
+  return recentEventsQuery(db, resellerId, limit, beforeId).execute();
+}
+
+/** Newest first from `order_events_reseller (reseller_id, id)`, from the cursor on. */
+export function recentEventsQuery(db: Db, resellerId: number, limit: number, beforeId?: number) {
   let q = db
     .selectFrom('order_events')
     .select(['id', 'event_id', 'order_id', 'type', 'created_at'])
@@ -226,78 +242,32 @@ export async function recentEvents(db: Db, resellerId: number, limit: number, be
     .orderBy('id', 'desc')
     .limit(limit);
   if (beforeId !== undefined) q = q.where('id', '<', beforeId);
-  return q.execute();
+  return q;
 }
 
 export async function deliveriesOfEvents(db: Db, eventRowIds: readonly number[]) {
   if (eventRowIds.length === 0) return [];
+  return deliveriesOfEventsQuery(db, eventRowIds).execute();
+}
+
+export function deliveriesOfEventsQuery(db: Db, eventRowIds: readonly number[]) {
   return db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
     .select(['d.id', 'd.event_row_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.delivered_at', 'w.url'])
     .where('d.event_row_id', 'in', [...eventRowIds])
-    .orderBy('d.id')
-    .execute();
+    .orderBy('d.id');
 }
 
 export async function attemptsOf(db: Db, deliveryIds: readonly number[]) {
   if (deliveryIds.length === 0) return [];
+  return attemptsOfQuery(db, deliveryIds).execute();
+}
+
+export function attemptsOfQuery(db: Db, deliveryIds: readonly number[]) {
   return db
     .selectFrom('webhook_attempts')
     .select(['delivery_id', 'at', 'http_status', 'error', 'duration_ms'])
     .where('delivery_id', 'in', [...deliveryIds])
-    .orderBy('id')
-    .execute();
-}
-
-export interface ExpiryCandidate {
-  licence_id: number;
-  order_id: number;
-  reseller_id: number;
-  code: string;
-  expires_at: string;
-  status: string;
-  total_cents: number;
-  currency: string;
-}
-
-/**
- * Active orders' licences expiring at or before `until` (and, for `expired`, at or before now)
- * that have no event of that kind yet. `onlyReseller` narrows to one sandbox reseller (its own
- * clock); `exceptResellers` leaves the sandbox resellers with a moved clock to their own scan.
- */
-export async function expiryCandidates(
-  db: Db,
-  kind: 'expiring' | 'expired',
-  until: string,
-  after: string | null,
-  scope: { onlyReseller?: number; exceptResellers?: readonly number[] },
-  limit: number,
-): Promise<ExpiryCandidate[]> {
-  let q = db
-    .selectFrom('licences as l')
-    .innerJoin('orders as o', 'o.id', 'l.order_id')
-    .select(['l.id as licence_id', 'l.order_id', 'l.reseller_id', 'l.code', 'l.expires_at', 'o.status', 'o.total_cents', 'o.currency'])
-    .where('o.status', '=', 'active')
-    .where('l.revoked_at', 'is', null)
-    .where('l.expires_at', '<=', until)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('order_events as e')
-            .select('e.id')
-            .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${kind}:`)} || cast(l.id as text)`),
-        ),
-      ),
-    )
-    .orderBy('l.id')
-    .limit(limit);
-  if (after !== null) q = q.where('l.expires_at', '>', after);
-  if (scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', scope.onlyReseller);
-  if (scope.exceptResellers && scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...scope.exceptResellers]);
-  return q.execute();
-}
-
-export async function movedSandboxClocks(db: Db): Promise<Array<{ reseller_id: number; offset_seconds: number }>> {
-  return db.selectFrom('sandbox_clocks').select(['reseller_id', 'offset_seconds']).where('offset_seconds', '>', 0).execute();
+    .orderBy('id');
 }

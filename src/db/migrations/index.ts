@@ -9,6 +9,7 @@ import * as m004 from './004_hardening.js';
 import * as m005 from './005_integrator.js';
 import * as m006 from './006_throughput.js';
 import * as m007 from './007_trust.js';
+import * as m008 from './008_scale.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -23,6 +24,7 @@ const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['005_integrator', m005],
   ['006_throughput', m006],
   ['007_trust', m007],
+  ['008_scale', m008],
 ];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);

@@ -4,6 +4,7 @@
 // src/funds/funds.service.ts); this file does not repeat their SQL.
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/store.js';
+import { itemsOfOrdersQuery } from '../../orders/order-list.repository.js';
 import type { OrderStatus, OrdersTable } from '../../orders/orders.table.js';
 
 export interface OrderListFilter {
@@ -61,17 +62,11 @@ export function orderListQuery(db: Db, f: OrderListFilter) {
 
 export async function itemsOfOrders(db: Db, orderIds: readonly number[]) {
   if (orderIds.length === 0) return [];
-  return db
-    .selectFrom('order_items')
-    .select(['order_id', 'item_no', 'ppp', 'product_code', 'term', 'price_cents'])
-    .where('order_id', 'in', [...orderIds])
-    .orderBy('order_id')
-    .orderBy('item_no')
-    .execute();
+  return itemsOfOrdersQuery(db, orderIds).execute();
 }
 
 /** The parts of an order the console shows besides its lifecycle status. */
-export async function orderContact(db: Db, resellerId: number, orderId: number) {
+export function orderContactQuery(db: Db, resellerId: number, orderId: number) {
   return db
     .selectFrom('orders')
     .leftJoin('customers', 'customers.id', 'orders.customer_id')
@@ -87,14 +82,16 @@ export async function orderContact(db: Db, resellerId: number, orderId: number) 
       'customers.login_name',
     ])
     .where('orders.id', '=', orderId)
-    .where('orders.reseller_id', '=', resellerId)
-    .executeTakeFirst();
+    .where('orders.reseller_id', '=', resellerId);
 }
 
-/** Orders waiting for the reseller's authorization, newest first, and how many there are (counted up to `countCap`). */
-export async function pendingOrders(db: Db, resellerId: number, limit: number, countCap: number) {
-  const rows = await listResellerOrders(db, { resellerId, status: 'pending_authorization', limit });
-  const counted = await db
+export async function orderContact(db: Db, resellerId: number, orderId: number) {
+  return orderContactQuery(db, resellerId, orderId).executeTakeFirst();
+}
+
+/** How many orders wait for the reseller's authorization, counted up to `countCap` (an index range, never more). */
+export function pendingCountQuery(db: Db, resellerId: number, countCap: number) {
+  return db
     .selectFrom((eb) =>
       eb
         .selectFrom('orders')
@@ -104,8 +101,13 @@ export async function pendingOrders(db: Db, resellerId: number, limit: number, c
         .limit(countCap)
         .as('p'),
     )
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
+    .select((eb) => eb.fn.countAll<number>().as('n'));
+}
+
+/** Orders waiting for the reseller's authorization, newest first, and how many there are (counted up to `countCap`). */
+export async function pendingOrders(db: Db, resellerId: number, limit: number, countCap: number) {
+  const rows = await listResellerOrders(db, { resellerId, status: 'pending_authorization', limit });
+  const counted = await pendingCountQuery(db, resellerId, countCap).executeTakeFirstOrThrow();
   return { rows, count: Number(counted.n) };
 }
 

@@ -209,8 +209,7 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   const nonce = session.nonce;
   if (nonce !== undefined) {
     const at = ctx.clock.now();
-    const staleBefore = new Date(at.getTime() - 2 * ctx.config.orderingSessionTtlSeconds * 1000).toISOString();
-    if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString(), staleBefore)))) {
+    if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString())))) {
       const earlier = await orderOfNonce(ctx.store.db, nonce);
       if (earlier) {
         return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.id, totalCents: earlier.total_cents, currency: earlier.currency, status: earlier.status });

@@ -1,10 +1,8 @@
 // Every query about ordering-page submissions (one order per form).
 import type { Db } from '../../db/store.js';
 
-/** Claims a form's nonce; false when it was claimed before. Also clears claims older than `staleBefore`. */
-export async function claimNonce(tx: Db, nonce: string, at: string, staleBefore: string): Promise<boolean> {
-  const stale = await tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', staleBefore).limit(100).execute();
-  if (stale.length > 0) await tx.deleteFrom('ordering_submissions').where('nonce', 'in', stale.map((r) => r.nonce)).execute();
+/** Claims a form's nonce; false when it was claimed before. Old claims go with the retention purge (src/maintenance/). */
+export async function claimNonce(tx: Db, nonce: string, at: string): Promise<boolean> {
   const r = await tx
     .insertInto('ordering_submissions')
     .values({ nonce, order_id: null, created_at: at })
@@ -24,10 +22,27 @@ export async function releaseNonce(tx: Db, nonce: string): Promise<void> {
 
 /** The order a claimed nonce led to, with what its receipt shows; undefined while none. */
 export async function orderOfNonce(db: Db, nonce: string) {
+  return orderOfNonceQuery(db, nonce).executeTakeFirst();
+}
+
+/** Claims made before `before`, at most `limit` (`ordering_submissions_created`): one batch of the retention purge. */
+export function deleteNoncesQuery(tx: Db, before: string, limit: number) {
+  const batch = tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', before).orderBy('created_at').limit(limit);
+  return tx.deleteFrom('ordering_submissions').where('created_at', '<', before).where('nonce', 'in', batch);
+}
+
+export async function deleteNonces(tx: Db, before: string, limit: number): Promise<number> {
+  return Number((await deleteNoncesQuery(tx, before, limit).executeTakeFirst()).numDeletedRows);
+}
+
+export function countNoncesQuery(db: Db, before: string) {
+  return db.selectFrom('ordering_submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<', before);
+}
+
+export function orderOfNonceQuery(db: Db, nonce: string) {
   return db
     .selectFrom('ordering_submissions')
     .innerJoin('orders', 'orders.id', 'ordering_submissions.order_id')
     .select(['orders.id', 'orders.total_cents', 'orders.currency', 'orders.status'])
-    .where('ordering_submissions.nonce', '=', nonce)
-    .executeTakeFirst();
+    .where('ordering_submissions.nonce', '=', nonce);
 }

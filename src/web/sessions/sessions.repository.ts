@@ -8,19 +8,30 @@ export async function insertSession(tx: Db, row: SessionRow): Promise<void> {
   await tx.insertInto('web_sessions').values(row).execute();
 }
 
+export function findSessionByHashQuery(db: Db, tokenHash: string) {
+  return db.selectFrom('web_sessions').selectAll().where('token_hash', '=', tokenHash);
+}
+
 export async function findSessionByHash(db: Db, tokenHash: string): Promise<SessionRow | undefined> {
-  return db.selectFrom('web_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return findSessionByHashQuery(db, tokenHash).executeTakeFirst();
 }
 
 export async function deleteSession(tx: Db, tokenHash: string): Promise<void> {
   await tx.deleteFrom('web_sessions').where('token_hash', '=', tokenHash).execute();
 }
 
-/** Removes sessions that ended before `nowIso` (at most `limit`, so one sign-in never does unbounded work). */
-export async function deleteExpiredSessions(tx: Db, nowIso: string, limit: number): Promise<void> {
-  const stale = await tx.selectFrom('web_sessions').select('token_hash').where('expires_at', '<', nowIso).limit(limit).execute();
-  if (stale.length === 0) return;
-  await tx.deleteFrom('web_sessions').where('token_hash', 'in', stale.map((s) => s.token_hash)).execute();
+/** Sessions that ended before `nowIso`, at most `limit` (`web_sessions_expires`): one batch of the retention purge. */
+export function deleteExpiredSessionsQuery(tx: Db, nowIso: string, limit: number) {
+  const batch = tx.selectFrom('web_sessions').select('token_hash').where('expires_at', '<', nowIso).orderBy('expires_at').limit(limit);
+  return tx.deleteFrom('web_sessions').where('expires_at', '<', nowIso).where('token_hash', 'in', batch);
+}
+
+export async function deleteExpiredSessions(tx: Db, nowIso: string, limit: number): Promise<number> {
+  return Number((await deleteExpiredSessionsQuery(tx, nowIso, limit).executeTakeFirst()).numDeletedRows);
+}
+
+export function countExpiredSessionsQuery(db: Db, nowIso: string) {
+  return db.selectFrom('web_sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('expires_at', '<', nowIso);
 }
 
 /** Ends every session of an API user (after a password change), except the one given. */

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Db, Store } from '../../db/store.js';
 import { sameText, sign } from '../secret.js';
-import { deleteExpiredSessions, deleteSession, findSessionByHash, insertSession, type SessionRow } from './sessions.repository.js';
+import { deleteSession, findSessionByHash, insertSession, type SessionRow } from './sessions.repository.js';
 
 export type SessionKind = 'console' | 'portal';
 
@@ -59,10 +59,8 @@ export async function startSession(store: Store, clock: Clock, s: NewSession): P
     created_at: now.toISOString(),
     expires_at: new Date(now.getTime() + SESSION_TTL_SECONDS[s.kind] * 1000).toISOString(),
   };
-  await store.write(async (tx) => {
-    await deleteExpiredSessions(tx, row.created_at, 100);
-    await insertSession(tx, row);
-  });
+  // Ended sessions go with the retention purge (src/maintenance/).
+  await store.write((tx) => insertSession(tx, row));
   return { token, session: toSession(row) };
 }
 

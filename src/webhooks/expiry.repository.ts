@@ -1,0 +1,77 @@
+// The queries of the expiry scan (src/webhooks/dispatcher.ts): which licences still need their
+// `order.expiring` or `order.expired` event, and which sandbox resellers run on a clock of their own.
+import { sql } from 'kysely';
+import type { Db } from '../db/store.js';
+
+export interface ExpiryCandidate {
+  licence_id: number;
+  order_id: number;
+  reseller_id: number;
+  code: string;
+  expires_at: string;
+  status: string;
+  total_cents: number;
+  currency: string;
+}
+
+/** Which licences a scan asks about: one kind of event, expiring in (after, until]. */
+export interface ExpiryScan {
+  readonly kind: 'expiring' | 'expired';
+  readonly after: string;
+  readonly until: string;
+  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
+  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
+  readonly limit: number;
+}
+
+/**
+ * Unrevoked licences expiring in (after, until] that have no event of that kind yet, in expiry
+ * order: a range of `licences_expires`. A licence is unrevoked exactly while its order is
+ * active (licences are issued when an order activates and revoked when it is refunded, the
+ * only way out of active), so the orders are not joined, which let the planners start from
+ * them: SQLite walked every active order, PostgreSQL scanned them all for a hash join
+ * (test/scale/query-plans.test.ts). Each returned licence reads its order by number.
+ */
+export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
+  let q = db
+    .selectFrom('licences as l')
+    .select((eb) => {
+      const order = eb.selectFrom('orders as o').whereRef('o.id', '=', 'l.order_id');
+      return [
+        'l.id as licence_id',
+        'l.order_id',
+        'l.reseller_id',
+        'l.code',
+        'l.expires_at',
+        eb.fn.coalesce(order.select('o.status'), sql.lit('')).as('status'),
+        eb.fn.coalesce(order.select('o.total_cents'), sql.lit(0)).as('total_cents'),
+        eb.fn.coalesce(order.select('o.currency'), sql.lit('')).as('currency'),
+      ];
+    })
+    .where('l.expires_at', '>', s.after)
+    .where('l.expires_at', '<=', s.until)
+    .where('l.revoked_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('order_events as e')
+            .select('e.id')
+            .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${s.kind}:`)} || cast(l.id as text)`),
+        ),
+      ),
+    )
+    // Expiry order alone, the index's own: a tie-breaker would make PostgreSQL sort the range.
+    .orderBy('l.expires_at')
+    .limit(s.limit);
+  if (s.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', s.scope.onlyReseller);
+  if (s.scope.exceptResellers && s.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...s.scope.exceptResellers]);
+  return q;
+}
+
+export async function expiryCandidates(db: Db, s: ExpiryScan): Promise<ExpiryCandidate[]> {
+  return expiryCandidatesQuery(db, s).execute();
+}
+
+export async function movedSandboxClocks(db: Db): Promise<Array<{ reseller_id: number; offset_seconds: number }>> {
+  return db.selectFrom('sandbox_clocks').select(['reseller_id', 'offset_seconds']).where('offset_seconds', '>', 0).execute();
+}
