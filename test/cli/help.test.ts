@@ -19,7 +19,7 @@ describe('placeorder help', () => {
       'serve', 'migrate', 'reseller add', 'orders list', 'orders mark-paid', 'orders cancel',
       'funds credit', 'funds adjust', 'funds show', 'api-user password', 'api-user unlock',
       'catalog list', 'catalog price', 'redirect-secret', 'conformance', 'clock advance', 'clock show',
-      'clock reset', 'sandbox reset', 'webhooks add', 'webhooks list', 'webhooks remove', 'webhooks events',
+      'clock reset', 'sandbox reset', 'purge', 'webhooks add', 'webhooks list', 'webhooks remove', 'webhooks events',
     ]);
   });
 
