@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DEFAULTS } from '../../src/config.js';
-import { FairSlots, OWASP_ARGON2, argon2Hasher, sourceKey } from '../../src/passwords/hasher.js';
+import { FairSlots, OWASP_ARGON2, argon2Hasher, sourceKey, type Hasher } from '../../src/passwords/hasher.js';
+import type { Dialect } from '../../src/db/store.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { countingHasher, formBody, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
 import { call, creds, topUp } from '../reseller-api/support.js';
@@ -16,12 +17,17 @@ const GENERIC_16 =
   'errorCode=-16&errorMessage=Incorrect%20login%20details%2C%20account%20is%20locked%2C%20password%20has%20expired%20or%20your%20source%20IP%20is%20blocked.';
 const MONITOR_30D = '9675';
 
+/** The test app with the rate limits off (the attacks send more than a burst) and the given hasher. */
+function unlimitedApp(dialect: Dialect, hasher: Hasher): Promise<TestApp> {
+  const off = { perSecond: 0, burst: 1 };
+  return testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off } }, { hasher });
+}
+
 describe.each(DIALECTS)('what the outside attacker found (%s)', (dialect) => {
   let t: TestApp;
   const hasher = countingHasher();
   beforeAll(async () => {
-    const off = { perSecond: 0, burst: 1 };
-    t = await testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off } }, { hasher });
+    t = await unlimitedApp(dialect, hasher);
   });
   afterAll(() => t.close());
 
@@ -151,8 +157,7 @@ describe.each(DIALECTS)('6: a flood from one address (%s)', (dialect) => {
   // wrong logins fills.
   const hasher = argon2Hasher({ ...OWASP_ARGON2, maxConcurrent: 4, maxQueued: 10_000 });
   beforeAll(async () => {
-    const off = { perSecond: 0, burst: 1 };
-    f = await testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off } }, { hasher });
+    f = await unlimitedApp(dialect, hasher);
   });
   afterAll(() => f.close());
 
@@ -224,8 +229,7 @@ describe.each(DIALECTS)('what the second outside attack found (%s)', (dialect) =
   let t: TestApp;
   const hasher = countingHasher();
   beforeAll(async () => {
-    const off = { perSecond: 0, burst: 1 };
-    t = await testApp(dialect, { hardening: { ...DEFAULTS.hardening, rateByAddress: off, rateByReseller: off } }, { hasher });
+    t = await unlimitedApp(dialect, hasher);
   });
   afterAll(() => t.close());
 
