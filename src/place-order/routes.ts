@@ -100,7 +100,7 @@ function noteUnregisteredOrigins(ctx: AppContext, req: FastifyRequest, resellerI
     if (!target || target.registered) continue;
     const at = ctx.clock.now().toISOString();
     ctx.store
-      .write((tx) => noteOriginSighting(tx, resellerId, new URL(target.href).origin, at, orderNumber))
+      .write((tx) => noteOriginSighting(tx, resellerId, target.origin, at, orderNumber))
       .catch((error: unknown) => req.log.warn({ err: error }, 'could not note an unregistered redirect origin'));
   }
 }

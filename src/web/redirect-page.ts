@@ -17,7 +17,7 @@ const TITLES = { placed: 'Your order was placed', refused: 'Your order was not p
 export function unregisteredTargetAnswer(fields: AnswerFields, target: RedirectTarget, ap: string | undefined): Answer {
   const errorCode = Number(fields[0]![1]);
   const link = redirectLocation(target, encodeUrlEncoded(fields));
-  const origin = new URL(target.href).origin;
+  const origin = target.origin;
   const title = errorCode === 0 ? TITLES.placed : TITLES.refused;
   const rows = fields.filter(([, value]) => value !== undefined).map(([name, value]) => html`<tr><th scope="row">${name}</th><td>${String(value)}</td></tr>`);
   const page = shell({

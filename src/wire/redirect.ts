@@ -19,6 +19,8 @@ export interface RedirectPolicy {
 /** A usable redirect: the serialized target and the secret that signs what is appended to it. */
 export interface RedirectTarget {
   readonly href: string;
+  /** The target's origin, as parsed with it (what the registered origins are compared with). */
+  readonly origin: string;
   readonly secret: string | null;
   /**
    * False when the URL is well-formed but its origin is not one the reseller registered: the
@@ -60,7 +62,7 @@ export function redirectTarget(text: string, policy: RedirectPolicy | undefined)
   const url = parseHttpUrl(text);
   if (!url) return undefined;
   const registered = policy?.redirectOrigins.has(url.origin) === true;
-  return { href: url.href, secret: registered ? policy!.redirectSecret : null, registered };
+  return { href: url.href, origin: url.origin, secret: registered ? policy!.redirectSecret : null, registered };
 }
 
 /** The hex HMAC-SHA256, under the reseller's secret, of exactly the appended parameters. */
