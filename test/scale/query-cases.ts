@@ -4,7 +4,7 @@
 // an allowance, with the reason it stays bounded (plan-check.ts).
 import { CompiledQuery, sql } from 'kysely';
 import type { Db, Store } from '../../src/db/store.js';
-import { customerLoginQuery } from '../../src/customers/customers.repository.js';
+import { CUSTOMERS_FOR_ORDERS, customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
 import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
@@ -13,7 +13,7 @@ import { itemsOfOrdersQuery, listOrdersQuery } from '../../src/orders/order-list
 import { auditAfterQuery, deleteAuditQuery, orderOfRequestQuery } from '../../src/orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '../../src/passwords/throttle.repository.js';
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
-import { RESELLER_CONTEXT_SQL, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
+import { RESELLER_CONTEXT, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
 import { orderEmailQuery, sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
 import { orderContactQuery, orderListQuery, pendingCountQuery } from '../../src/web/console/console.repository.js';
 import { countNoncesQuery, deleteNoncesQuery, orderOfNonceQuery } from '../../src/web/ordering/submissions.repository.js';
@@ -89,7 +89,8 @@ export function apiCases(store: Store, s: Samples): PlanCase[] {
   const customer = { resellerId: s.bigReseller, customerId: s.order.customer_id };
   const guest = { resellerId: s.bigReseller, emailKey: s.order.email_key };
   return [
-    ...(store.dialect === 'sqlite' ? [{ name: 'reseller context (raw SQLite)', query: raw(RESELLER_CONTEXT_SQL, 'scale-0001') }] : []),
+    { name: 'reseller context', query: RESELLER_CONTEXT.compiledFor(store.dialect, [{ ap: 'scale-0001' }]) },
+    { name: 'customers of a batch of orders', query: CUSTOMERS_FOR_ORDERS.compiledFor(store.dialect, [{ id: s.order.customer_id! }, { id: s.order.customer_id! + 1 }]) },
     { name: 'reseller by brand', query: resellerByApQuery(db, 'scale-0001') },
     { name: 'reseller origins', query: originsOfQuery(db, s.bigReseller) },
     { name: 'customer login', query: customerLoginQuery(db, s.loginName) },

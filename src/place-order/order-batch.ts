@@ -1,0 +1,94 @@
+// Many orders in one transaction (group commit, decisions 2 and 13): the same rules and the same
+// queries as an order by itself (order-commit.ts), a handful of statements for the whole batch
+// instead of eight an order, on either dialect's executor.
+import { customersForOrders, insertCustomers, type StoredCustomer } from '../customers/customers.repository.js';
+import type { Outcome } from '../db/portable-unit.js';
+import type { Executor } from '../db/prepared.js';
+import { PlaceOrderError } from '../errors.js';
+import { insertAudits, insertOrdersMany } from '../orders/orders.repository.js';
+import { newOrderEvent } from '../webhooks/events.js';
+import { insertEventsMany } from '../webhooks/webhooks.repository.js';
+import {
+  CredentialStale,
+  CustomerRaced,
+  auditOf,
+  confirmCustomer,
+  eventFacts,
+  newCustomerOf,
+  newOrderOf,
+  placedOrder,
+  type CommitArgs,
+  type PlacedOrder,
+} from './order-commit.js';
+
+/**
+ * Orders whose rules read no history and that activate nothing: nothing one of them checks can
+ * depend on another of the batch, but for their customers' rows, which the batch carries from
+ * one order to the next itself.
+ */
+export function batchable(batch: readonly CommitArgs[]): boolean {
+  return batch.every((a) => a.status !== 'active' && a.ruleItems.length === 0 && a.offerCode === null && a.licenceCode === null);
+}
+
+interface Passed {
+  readonly index: number;
+  readonly args: CommitArgs;
+  readonly at: string;
+  readonly customerId: number | null;
+}
+
+/**
+ * The orders of a batch, as commitOrder would commit each in turn, each failing alone: the
+ * customers of the batch read in one statement and confirmed in turn (a customer's row carried
+ * from one of its orders to the next), new customers created in one statement (a name taken, in
+ * the database or earlier in the batch: CustomerRaced, and the request runs again as a returning
+ * customer's), then the orders, items, audit records, events and deliveries of every order that
+ * passed, a statement each. Throws only for what fails the batch (then nothing of it is kept).
+ */
+export async function commitOrdersTogether(x: Executor, batch: readonly CommitArgs[]): Promise<Array<Outcome<PlacedOrder>>> {
+  const outcomes: Array<Outcome<PlacedOrder>> = new Array(batch.length);
+  const stamps = batch.map((a) => new Date(a.nowMs).toISOString());
+  const customers = new Map<number, StoredCustomer | undefined>(
+    (await customersForOrders(x, batch.flatMap((a) => (a.customer.kind === 'existing' ? [a.customer.id] : [])))).map((c) => [c.id, c]),
+  );
+  const created = await insertCustomers(x, batch.flatMap((a, k) => newCustomerOf(a, stamps[k]!) ?? []));
+  const passed: Passed[] = [];
+  for (const [index, args] of batch.entries()) {
+    const at = stamps[index]!;
+    const customer = args.customer;
+    let customerId: number | null = null;
+    if (customer.kind === 'existing') {
+      try {
+        customers.set(customer.id, await confirmCustomer(x, customer, args, at, customers.get(customer.id)));
+      } catch (error) {
+        if (!(error instanceof CredentialStale || error instanceof PlaceOrderError)) throw error;
+        outcomes[index] = { ok: false, error };
+        continue;
+      }
+      customerId = customer.id;
+    } else if (customer.kind === 'create') {
+      customerId = created.get(customer.loginName) ?? null;
+      // The first order of the batch with the name has it; the others run again as returning.
+      created.delete(customer.loginName);
+      if (customerId === null) {
+        outcomes[index] = { ok: false, error: new CustomerRaced() };
+        continue;
+      }
+    }
+    passed.push({ index, args, at, customerId });
+  }
+  const numbers = await insertOrdersMany(
+    x,
+    passed.map((p) => ({ order: newOrderOf(p.args, p.customerId, p.at), items: p.args.items })),
+  );
+  await insertAudits(
+    x,
+    passed.map((p, k) => auditOf(p.args, numbers[k]!, p.at)),
+  );
+  await insertEventsMany(
+    x,
+    passed.map((p, k) => ({ resellerId: p.args.resellerId, ...newOrderEvent('order.placed', eventFacts(p.args, numbers[k]!, p.at)) })),
+  );
+  passed.forEach((p, k) => (outcomes[p.index] = { ok: true, value: placedOrder(p.args, numbers[k]!) }));
+  return outcomes;
+}
