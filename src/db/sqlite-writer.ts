@@ -102,7 +102,7 @@ export async function commitTogether(writer: SqliteWriter, jobs: readonly Portab
   const many = unit.many;
   const args = jobs.map((job) => job.args);
   if (!many.accepts(args)) return undefined;
-  return writer.db.connection().execute(async (conn) => {
+  return writer.db.connection().execute(async () => {
     exec(writer, 'begin immediate');
     try {
       const outcomes = await many.run(writer.executor, args);

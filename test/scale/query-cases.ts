@@ -2,7 +2,7 @@
 // query builders with values taken from a seeded database: the API, the console, the portal,
 // the ordering page, webhooks, /metrics, the CLI and the retention purge. Each case may carry
 // an allowance, with the reason it stays bounded (plan-check.ts).
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Store } from '../../src/db/store.js';
 import { CUSTOMERS_FOR_ORDERS, customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
@@ -80,7 +80,6 @@ const HALF = { orderedWalk: "half of the rows are the big reseller's: a walk of 
 /** The expiry scan's first run in a process reads a month of expiries; later ones a minute's (dispatcher.ts). */
 const FIRST_SCAN = { sort: "one month of licence expiries, once per process start; later scans start at the last one's end" };
 
-const raw = (text: string, ...params: unknown[]) => CompiledQuery.raw(text, params);
 const days = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86_400_000).toISOString();
 
 /** The API (!PlaceOrder with its account rules, the reseller endpoints) and the ordering page. */
