@@ -23,8 +23,21 @@ import type pg from 'pg';
 import type { Database } from './database.js';
 import type { Db, Dialect } from './types.js';
 
-/** Most row counts one query is compiled for (a batch's rows are at most this many). */
-export const MAX_ROWS = 512;
+/**
+ * The row counts a multi-row statement is compiled for, each about 1.5 times the one before:
+ * more rows go as several statements (chunks). A handful of texts per query keeps compiling
+ * and PostgreSQL's prepared statements per connection bounded (a batch of 37 orders writes
+ * them as 32 + 4 + 1, in the same transaction).
+ */
+const ROW_COUNTS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256] as const;
+export const MAX_ROWS = ROW_COUNTS[ROW_COUNTS.length - 1];
+
+/** The largest row count a statement is compiled for that is at most `n` (n ≥ 1). */
+function batchSizeFor(n: number): number {
+  let size: number = ROW_COUNTS[0];
+  for (const count of ROW_COUNTS) if (count <= n) size = count;
+  return size;
+}
 const MARK = '\u0000placeorder:';
 
 /** Where a compiled parameter's value comes from: a row's field, or a constant of the builder. */
@@ -93,9 +106,7 @@ export class PreparedQuery<R extends object, O> {
 
   /** The compiled form for this dialect and row count, compiled on first use. */
   compile(dialect: Dialect, rowCount: number): Compiled {
-    if (!Number.isInteger(rowCount) || rowCount < 1 || rowCount > MAX_ROWS) {
-      throw new Error(`${this.label}: ${rowCount} rows (1 to ${MAX_ROWS} at once)`);
-    }
+    if (!(ROW_COUNTS as readonly number[]).includes(rowCount)) throw new Error(`${this.label}: ${rowCount} rows at once (chunks() sizes them)`);
     const byCount = this.compiled[dialect];
     let c = byCount.get(rowCount);
     if (!c) {
@@ -161,10 +172,14 @@ export interface Executor {
   run<R extends object, O>(query: PreparedQuery<R, O>, rows: readonly R[]): Promise<number>;
 }
 
-/** Splits rows into runs of at most MAX_ROWS. */
+/** Splits rows into runs whose lengths are row counts statements are compiled for, longest first. */
 export function chunks<R>(rows: readonly R[]): R[][] {
   const out: R[][] = [];
-  for (let at = 0; at < rows.length; at += MAX_ROWS) out.push(rows.slice(at, at + MAX_ROWS));
+  for (let at = 0; at < rows.length; ) {
+    const size = batchSizeFor(rows.length - at);
+    out.push(rows.slice(at, at + size));
+    at += size;
+  }
   return out;
 }
 

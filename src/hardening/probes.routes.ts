@@ -64,6 +64,15 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
       { name: 'process_resident_memory_bytes', help: 'Resident memory of this process.', type: 'gauge', value: mem.rss },
       { name: 'nodejs_heap_used_bytes', help: 'V8 heap in use.', type: 'gauge', value: mem.heapUsed },
     ];
+    const roundTrips = ctx.store.roundTrips();
+    if (roundTrips !== undefined) {
+      gauges.push({
+        name: 'placeorder_db_round_trips_total',
+        help: 'Statements this process sent to PostgreSQL (begin and commit included).',
+        type: 'counter',
+        value: roundTrips,
+      });
+    }
     const debitedCents = await debited.cents().catch(() => undefined);
     if (debitedCents !== undefined) {
       gauges.push({
