@@ -13,6 +13,7 @@ import {
   CustomerRaced,
   auditOf,
   confirmCustomer,
+  saveCustomer,
   eventFacts,
   newCustomerOf,
   newOrderOf,
@@ -40,7 +41,8 @@ interface Passed {
 /**
  * The orders of a batch, as commitOrder would commit each in turn, each failing alone: the
  * customers of the batch read in one statement and confirmed in turn (a customer's row carried
- * from one of its orders to the next), new customers created in one statement (a name taken, in
+ * from one of its orders to the next, and written once, at the end, if the orders changed it),
+ * new customers created in one statement (a name taken, in
  * the database or earlier in the batch: CustomerRaced, and the request runs again as a returning
  * customer's), then the orders, items, audit records, events and deliveries of every order that
  * passed, a statement each. Throws only for what fails the batch (then nothing of it is kept).
@@ -48,9 +50,11 @@ interface Passed {
 export async function commitOrdersTogether(x: Executor, batch: readonly CommitArgs[]): Promise<Array<Outcome<PlacedOrder>>> {
   const outcomes: Array<Outcome<PlacedOrder>> = new Array(batch.length);
   const stamps = batch.map((a) => new Date(a.nowMs).toISOString());
-  const customers = new Map<number, StoredCustomer | undefined>(
+  // Each customer as read, and as the batch's orders leave it (written at the end, by id).
+  const read = new Map<number, StoredCustomer>(
     (await customersForOrders(x, batch.flatMap((a) => (a.customer.kind === 'existing' ? [a.customer.id] : [])))).map((c) => [c.id, c]),
   );
+  const customers = new Map<number, { row: StoredCustomer; at: string }>();
   const created = await insertCustomers(x, batch.flatMap((a, k) => newCustomerOf(a, stamps[k]!) ?? []));
   const passed: Passed[] = [];
   for (const [index, args] of batch.entries()) {
@@ -59,7 +63,8 @@ export async function commitOrdersTogether(x: Executor, batch: readonly CommitAr
     let customerId: number | null = null;
     if (customer.kind === 'existing') {
       try {
-        customers.set(customer.id, await confirmCustomer(x, customer, args, at, customers.get(customer.id)));
+        const row = confirmCustomer(customer, args, at, customers.get(customer.id)?.row ?? read.get(customer.id));
+        customers.set(customer.id, { row, at });
       } catch (error) {
         if (!(error instanceof CredentialStale || error instanceof PlaceOrderError)) throw error;
         outcomes[index] = { ok: false, error };
@@ -76,6 +81,11 @@ export async function commitOrdersTogether(x: Executor, batch: readonly CommitAr
       }
     }
     passed.push({ index, args, at, customerId });
+  }
+  // Row locks in ascending id order in every process: two batches never wait on each other in a circle.
+  for (const id of [...customers.keys()].sort((a, b) => a - b)) {
+    const { row, at } = customers.get(id)!;
+    await saveCustomer(x, read.get(id)!, row, at);
   }
   const numbers = await insertOrdersMany(
     x,

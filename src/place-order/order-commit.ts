@@ -67,33 +67,30 @@ export interface CommitArgs {
 }
 
 /**
- * The account of a returning customer, in the order's transaction: -16 again (the password may
- * have changed since it was verified, by another request or another process), then "any
- * address details supplied here will replace any details supplied on previous occasions"
- * (spec): the supplied fields replace theirs, fields not sent are kept. The update is made only
- * if the row is still the one read (CustomerChanged otherwise). Returns the row as it now stands.
+ * The account of a returning customer, as the order leaves it: -16 again (the password may have
+ * changed since it was verified, by another request or another process), then "any address
+ * details supplied here will replace any details supplied on previous occasions" (spec): the
+ * supplied fields replace theirs, fields not sent are kept. A proven password also ends the
+ * count of failed checks (outside attack, 5). Writes nothing: saveCustomer does.
  */
-export async function confirmCustomer(
-  on: Executor | Db,
-  customer: Extract<CustomerPlan, { kind: 'existing' }>,
-  args: CommitArgs,
-  at: string,
-  stored: StoredCustomer | undefined,
-): Promise<StoredCustomer> {
+export function confirmCustomer(customer: Extract<CustomerPlan, { kind: 'existing' }>, args: CommitArgs, at: string, stored: StoredCustomer | undefined): StoredCustomer {
   if (stored?.password_hash !== customer.passwordHash) throw customer.recalled ? new CredentialStale() : fail(Errors.LOGIN_FAILED);
   // Locked by failures counted since the password was proven (or remembered): -16 all the same.
   if (PasswordProver.isLocked(stored.locked_until, at)) throw fail(Errors.LOGIN_FAILED);
-  // A proven password ends the count of failed checks, remembered or not (outside attack, 5).
-  if ((stored.failures ?? 0) > 0) {
-    await clearThrottle(on, 'customer', stored.login_name);
-    stored = { ...stored, failures: null };
-  }
   const merged = JSON.stringify({ ...(JSON.parse(stored.details_json) as object), ...args.suppliedContact });
-  // Rewriting identical details changes nothing but takes the row's write lock, which on
-  // PostgreSQL serialized every order of one customer behind the previous commit.
-  if (stored.email_address === args.emailAddress && stored.details_json === merged) return stored;
-  if (!(await replaceCustomerDetails(on, stored, args.emailAddress, merged, at))) throw new CustomerChanged();
-  return { ...stored, email_address: args.emailAddress, details_json: merged };
+  return { ...stored, email_address: args.emailAddress, details_json: merged, failures: null };
+}
+
+/**
+ * Writes what confirmCustomer changed, if anything: the failure count ended, the details
+ * replaced — only if the row is still as `read` (CustomerChanged otherwise). Identical details
+ * are not rewritten: that changes nothing but takes the row's write lock, which on PostgreSQL
+ * serialized every order of one customer behind the previous commit.
+ */
+export async function saveCustomer(on: Executor | Db, read: StoredCustomer, now: StoredCustomer, at: string): Promise<void> {
+  if ((read.failures ?? 0) > 0) await clearThrottle(on, 'customer', read.login_name);
+  if (read.email_address === now.email_address && read.details_json === now.details_json) return;
+  if (!(await replaceCustomerDetails(on, read, now.email_address, now.details_json, at))) throw new CustomerChanged();
 }
 
 export function newCustomerOf(args: CommitArgs, at: string): NewCustomer | undefined {
@@ -136,7 +133,7 @@ async function settleInTransaction(tx: Db, args: CommitArgs, at: string): Promis
   const customer = args.customer;
   if (customer.kind === 'existing') {
     const stored = await customerForOrder(tx, customer.id, { forUpdate: dialectOfHandle(tx) === 'postgres' });
-    await confirmCustomer(tx, customer, args, at, stored);
+    await saveCustomer(tx, stored!, confirmCustomer(customer, args, at, stored), at);
     return customer.id;
   }
   const created = newCustomerOf(args, at);
