@@ -7,7 +7,7 @@ import { proveCustomer } from '../../customers/customers.service.js';
 import { clientAddressOf } from '../../reseller-api/api-auth.js';
 import { RENEWAL_WINDOW_DAYS } from '../../orders/account-rules.js';
 import { html } from '../html.js';
-import { customerName } from '../console/console.pages.js';
+import { customerName } from '../console/kit.js';
 import { termText } from '../ordering/ordering.page.js';
 import { sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from '../request.js';
