@@ -49,6 +49,11 @@ export function addressAllowed(ipAllowJson: string | null, address: string): boo
     return false;
   }
   if (!Array.isArray(entries)) return false;
+  return addressInList(entries, address);
+}
+
+/** Whether the address is one of the entries (addresses and CIDR blocks; other values are skipped). */
+export function addressInList(entries: readonly unknown[], address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   const list = new BlockList();

@@ -1,9 +1,9 @@
 // GET /console: the balance, and the orders waiting for the reseller's authorization.
 import { fundsOf } from '../../funds/funds.repository.js';
+import { pendingOrders } from '../../orders/order-reads.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
 import { sendPage } from '../page.js';
-import { pendingOrders } from './console.repository.js';
 import { consolePage, ordersTable, type ConsoleFrame, type OrderRowView } from './kit.js';
 import { rowViews } from './order-rows.js';
 import type { ConsolePage } from './router.js';
@@ -24,7 +24,7 @@ export const dashboard: ConsolePage = (r) => {
         currency: funds.currency,
         pendingCount: pending.count,
         pendingCapped: pending.count >= PENDING_COUNT_CAP,
-        pending: await rowViews(r.ctx, pending.rows),
+        pending: await rowViews(r.ctx, pending.orders),
       }),
       { errorCode: 0 },
     );

@@ -19,16 +19,6 @@ export function statusText(status: string): string {
   return STATUS_TEXT[status] ?? status;
 }
 
-/** The customer's name as the order gave it (name, or first and last name). */
-export function customerName(contactJson: string): string {
-  try {
-    const c = JSON.parse(contactJson) as Record<string, string | undefined>;
-    return c.name ?? [c.foreName, c.surName].filter((s) => s).join(' ');
-  } catch {
-    return '';
-  }
-}
-
 export function when(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }

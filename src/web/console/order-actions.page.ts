@@ -8,7 +8,7 @@ import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
 import { errorSummary, hidden, sendPage } from '../page.js';
 import { Form, redirect } from '../request.js';
-import { consolePage, customerName, type ConsoleFrame } from './kit.js';
+import { consolePage, type ConsoleFrame } from './kit.js';
 import { actionsOf, loadDetail } from './order.page.js';
 import { orderNotFound, orderNumberOf, type ConsolePage, type ConsoleRouter, type Signed } from './router.js';
 
@@ -62,7 +62,7 @@ async function confirm(r: ConsoleRouter, reply: FastifyReply, s: Signed, action:
       totalCents: d.view.totalCents,
       currency: d.view.currency,
       balanceCents: funds.balanceCents,
-      customer: customerName(d.contact.contact_json),
+      customer: d.contact.customerName,
       error: error ? `Error ${error.code}: ${error.message}` : undefined,
     }),
     { errorCode: code },

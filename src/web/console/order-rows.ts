@@ -2,26 +2,26 @@
 // each order with its products named from the catalog.
 import type { AppContext } from '../../app-context.js';
 import { termText } from '../ordering/ordering.page.js';
-import { itemsOfOrders, type OrderListRow } from './console.repository.js';
-import { customerName, type OrderRowView } from './kit.js';
+import { pppsOfOrders, type ListedOrder } from '../../orders/order-reads.repository.js';
+import type { OrderRowView } from './kit.js';
 
-export async function rowViews(ctx: AppContext, rows: readonly OrderListRow[]): Promise<OrderRowView[]> {
-  const items = await itemsOfOrders(ctx.store.db, rows.map((r) => r.id));
+export async function rowViews(ctx: AppContext, orders: readonly ListedOrder[]): Promise<OrderRowView[]> {
+  const items = await pppsOfOrders(ctx.store.db, orders.map((o) => o.orderNumber));
   const names = new Map<number, string[]>();
   for (const i of items) {
     const plan = ctx.catalog.plan(i.ppp);
-    const list = names.get(i.order_id) ?? [];
+    const list = names.get(i.orderNumber) ?? [];
     list.push(plan ? `${plan.product.name}, ${termText(plan.term)}` : String(i.ppp));
-    names.set(i.order_id, list);
+    names.set(i.orderNumber, list);
   }
-  return rows.map((r) => ({
-    id: r.id,
-    status: r.status,
-    createdAt: r.created_at,
-    customer: customerName(r.contact_json),
-    email: r.email_address,
-    products: (names.get(r.id) ?? []).join('; '),
-    totalCents: r.total_cents,
-    currency: r.currency,
+  return orders.map((o) => ({
+    id: o.orderNumber,
+    status: o.status,
+    createdAt: o.createdAt,
+    customer: o.customerName,
+    email: o.emailAddress,
+    products: (names.get(o.orderNumber) ?? []).join('; '),
+    totalCents: o.totalCents,
+    currency: o.currency,
   }));
 }

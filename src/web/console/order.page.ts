@@ -3,12 +3,12 @@
 import type { Catalog } from '../../catalog/catalog.js';
 import { formatCents } from '../../money.js';
 import { orderStatusOf, refundDeadline, type OrderStatusView } from '../../orders/lifecycle.service.js';
+import { orderContact, type OrderContact } from '../../orders/order-reads.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { money, termText } from '../ordering/ordering.page.js';
 import { sendPage } from '../page.js';
 import { queryForm } from '../request.js';
-import { orderContact } from './console.repository.js';
-import { consolePage, customerName, notice, statusText, when, type ConsoleFrame } from './kit.js';
+import { consolePage, notice, statusText, when, type ConsoleFrame } from './kit.js';
 import { orderNotFound, orderNumberOf, type ConsolePage, type ConsoleRouter, type Signed } from './router.js';
 
 export interface OrderActions {
@@ -27,10 +27,10 @@ export type Detail = NonNullable<Awaited<ReturnType<typeof loadDetail>>>;
 
 /** Which steps the reseller may take on the order now. */
 export function actionsOf(r: ConsoleRouter, d: Detail): OrderActions {
-  const pays = d.contact.reseller_pays === 1;
+  const pays = d.contact.resellerPays;
   const pending = d.view.status === 'pending_authorization' && pays;
   const refundable =
-    pays && d.view.status === 'active' && d.contact.authorized_at !== null && r.ctx.clock.now() <= refundDeadline(d.contact.authorized_at, r.ctx.config.refundPeriodDays);
+    pays && d.view.status === 'active' && d.contact.authorizedAt !== null && r.ctx.clock.now() <= refundDeadline(d.contact.authorizedAt, r.ctx.config.refundPeriodDays);
   return { authorize: pending, reject: pending, refund: refundable };
 }
 
@@ -44,15 +44,7 @@ export const order: ConsolePage = (r) => {
       orderDetailPage(s.frame('orders', `Order ${d.view.orderNumber}`), {
         catalog: r.ctx.catalog,
         view: d.view,
-        contact: {
-          customer: customerName(d.contact.contact_json),
-          email: d.contact.email_address,
-          loginName: d.contact.login_name,
-          createdAt: d.contact.created_at,
-          authorizedAt: d.contact.authorized_at,
-          resellerPays: d.contact.reseller_pays === 1,
-          renews: d.contact.renews_licence,
-        },
+        contact: d.contact,
         actions: actionsOf(r, d),
         notice: doneNotice(queryForm(req).text('done', 20), d.view),
       }),
@@ -74,7 +66,7 @@ function orderDetailPage(
   o: {
     catalog: Catalog;
     view: OrderStatusView;
-    contact: { customer: string; email: string; loginName: string | null; createdAt: string; authorizedAt: string | null; resellerPays: boolean; renews: string | null };
+    contact: OrderContact;
     actions: OrderActions;
     notice?: string | undefined;
   },
@@ -88,11 +80,11 @@ ${notice(o.notice)}
 <dt>Status</dt><dd id="order-status">${statusText(v.status)}</dd>
 <dt>Placed</dt><dd>${when(o.contact.createdAt)}</dd>
 ${o.contact.authorizedAt ? html`<dt>Authorized</dt><dd>${when(o.contact.authorizedAt)}</dd>` : ''}
-<dt>Customer</dt><dd><span class="customer-name">${o.contact.customer}</span></dd>
-<dt>Email</dt><dd>${o.contact.email}</dd>
-${o.contact.loginName ? html`<dt>Customer login</dt><dd>${o.contact.loginName}</dd>` : ''}
+<dt>Customer</dt><dd><span class="customer-name">${o.contact.customerName}</span></dd>
+<dt>Email</dt><dd>${o.contact.emailAddress}</dd>
+${o.contact.customerLoginName ? html`<dt>Customer login</dt><dd>${o.contact.customerLoginName}</dd>` : ''}
 <dt>Paid by</dt><dd>${o.contact.resellerPays ? 'You (reseller=Y): authorizing debits your funds' : 'The customer (reseller=N)'}</dd>
-${o.contact.renews ? html`<dt>Renews licence</dt><dd><code>${o.contact.renews}</code></dd>` : ''}
+${o.contact.renewsLicence ? html`<dt>Renews licence</dt><dd><code>${o.contact.renewsLicence}</code></dd>` : ''}
 <dt>Total</dt><dd>${money(v.totalCents, v.currency)}</dd>
 </dl>
 <h2>Items</h2>

@@ -2,11 +2,11 @@
 // and customer email, paged by a keyset cursor (docs/web.md, "Orders list").
 import type { Catalog } from '../../catalog/catalog.js';
 import { Errors } from '../../errors.js';
+import { listResellerOrders, type ListedOrder } from '../../orders/order-reads.repository.js';
 import type { OrderStatus } from '../../orders/orders.table.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, sendPage } from '../page.js';
 import { queryForm } from '../request.js';
-import { listResellerOrders, type OrderListRow } from './console.repository.js';
 import { STATUS_TEXT, consolePage, ordersTable, type ConsoleFrame, type OrderRowView } from './kit.js';
 import { rowViews } from './order-rows.js';
 import type { ConsolePage, ConsoleRouter, Signed } from './router.js';
@@ -34,7 +34,7 @@ export const orders: ConsolePage = (r) => {
     const page = rows.slice(0, PAGE_SIZE);
     const base = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== ''));
     const last = page[page.length - 1];
-    const next = more && last ? new URLSearchParams([...base, ['after', `${last.created_at}~${last.id}`]]) : undefined;
+    const next = more && last ? new URLSearchParams([...base, ['after', `${last.createdAt}~${last.orderNumber}`]]) : undefined;
     return sendPage(
       reply,
       ordersPage(s.frame('orders', 'Orders', error ? Errors.INVALID_VALUE.code : 0), {
@@ -57,7 +57,7 @@ function filterError(r: ConsoleRouter, filter: OrdersFilterView): string | undef
   return undefined;
 }
 
-function listOrders(r: ConsoleRouter, s: Signed, filter: OrdersFilterView, after: ReturnType<typeof parseCursor>): Promise<OrderListRow[]> {
+function listOrders(r: ConsoleRouter, s: Signed, filter: OrdersFilterView, after: ReturnType<typeof parseCursor>): Promise<ListedOrder[]> {
   // "expired" is shown for active orders whose licences ended; it is not stored.
   const status = filter.status === '' || filter.status === 'expired' ? undefined : (filter.status as OrderStatus);
   return listResellerOrders(r.ctx.store.db, {

@@ -8,7 +8,7 @@ import { html } from '../html.js';
 import { messagePage, sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { checkCsrf, endSession, type Session } from '../sessions/sessions.service.js';
-import { resellerById } from './console.repository.js';
+import { resellerById } from '../../resellers/reseller-settings.repository.js';
 import type { ConsoleFrame } from './kit.js';
 
 /** The console's session cookie. */
@@ -48,7 +48,7 @@ export function consoleRouter(app: FastifyInstance, ctx: AppContext): ConsoleRou
       return redirect(reply, '/console/sign-in');
     }
     const reseller = await resellerById(ctx.store.db, session!.resellerId!);
-    if (!reseller || reseller.suspended === 1) {
+    if (!reseller || reseller.suspended) {
       await endSession(ctx.store, session!);
       return redirect(reply, '/console/sign-in');
     }
@@ -57,7 +57,7 @@ export function consoleRouter(app: FastifyInstance, ctx: AppContext): ConsoleRou
       resellerId: reseller.id,
       apiUserId: session!.apiUserId!,
       ap: reseller.ap,
-      permittedPpp: reseller.permitted_ppp === null ? null : new Set(JSON.parse(reseller.permitted_ppp) as number[]),
+      permittedPpp: reseller.permittedPpp,
       frame: (current, title, errorCode) => ({ ap: reseller.ap, csrf: session!.csrf, current, title, errorCode }),
     };
     try {

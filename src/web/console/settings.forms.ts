@@ -3,13 +3,13 @@
 // page again with the field at fault.
 import { isIP } from 'node:net';
 import { isoNow } from '../../clock.js';
-import { addressAllowed, clientAddressOf } from '../../reseller-api/api-auth.js';
-import { setApiUserPassword } from '../../reseller-api/api-users.repository.js';
+import { addressInList, clientAddressOf } from '../../reseller-api/api-auth.js';
+import { apiUserSettings, setApiUserPassword, setIpAllow } from '../../reseller-api/api-users.repository.js';
+import { redirectOriginsOf, removeRedirectOrigin } from '../../resellers/reseller-settings.repository.js';
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
 import { Form, redirect } from '../request.js';
 import { deleteSessionsOfApiUser } from '../sessions/sessions.repository.js';
-import { apiUserSettings, redirectOriginsOf, removeRedirectOrigin, setIpAllow } from './console.repository.js';
 import type { ConsolePage } from './router.js';
 import { showSettings } from './settings.page.js';
 
@@ -49,11 +49,10 @@ export const settingsForms: ConsolePage = (r) => {
     let error: string | undefined;
     if (entries.length > MAX_IP_ENTRIES) error = `At most ${MAX_IP_ENTRIES} entries.`;
     else if (bad !== undefined) error = `"${bad.slice(0, 60)}" is not an IP address or CIDR block.`;
-    const json = entries.length === 0 ? null : JSON.stringify(entries);
     const here = clientAddressOf(req.raw, ctx.config.trustedProxies);
-    if (!error && json !== null && !addressAllowed(json, here)) error = `The list must include the address you are connected from (${here}), or you would lock yourself out.`;
+    if (!error && entries.length > 0 && !addressInList(entries, here)) error = `The list must include the address you are connected from (${here}), or you would lock yourself out.`;
     if (error) return showSettings(r, req, reply, s, { errors: { ipAllow: error }, values: { ipAllow: text } });
-    await ctx.store.write((tx) => setIpAllow(tx, s.apiUserId, json));
+    await ctx.store.write((tx) => setIpAllow(tx, s.apiUserId, entries));
     return redirect(reply, '/console/settings?done=ip-saved');
   });
 
@@ -66,8 +65,8 @@ export const settingsForms: ConsolePage = (r) => {
     const errors: Record<string, string | undefined> = {};
     // The same door as signing in: failures count towards the lock (issue 13, finding 10).
     const source = clientAddressOf(req.raw, ctx.config.trustedProxies);
-    const login = await ctx.passwords.find('api-user', user.login_name, async () => ({ id: user.id, passwordHash: user.password_hash }));
-    const attempt = { realm: 'api-user' as const, loginName: user.login_name, password: current, source };
+    const login = await ctx.passwords.find('api-user', user.loginName, async () => ({ id: user.id, passwordHash: user.passwordHash }));
+    const attempt = { realm: 'api-user' as const, loginName: user.loginName, password: current, source };
     const proven = current !== '' && [...current].length <= 128 && (await ctx.passwords.prove(attempt, login));
     if (!proven) errors.currentPassword = 'This is not your current password.';
     else if ([...next].length < 8 || [...next].length > 128) errors.newPassword = 'The new password must be 8 to 128 characters.';
@@ -76,7 +75,7 @@ export const settingsForms: ConsolePage = (r) => {
     if (Object.keys(errors).length > 0) return showSettings(r, req, reply, s, { errors });
     const hash = await ctx.hasher.hash(next);
     await ctx.store.write(async (tx) => {
-      await setApiUserPassword(tx, user.login_name, hash, isoNow(ctx.clock));
+      await setApiUserPassword(tx, user.loginName, hash, isoNow(ctx.clock));
       // Other browsers signed in as this user must sign in again with the new password.
       await deleteSessionsOfApiUser(tx, s.apiUserId, s.session.tokenHash);
     });

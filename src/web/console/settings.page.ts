@@ -4,11 +4,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors.js';
 import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { apiUserSettings } from '../../reseller-api/api-users.repository.js';
+import { redirectOriginsOf } from '../../resellers/reseller-settings.repository.js';
 import { recentOriginSightings } from '../../resellers/resellers.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, hidden, sendPage } from '../page.js';
 import { queryForm } from '../request.js';
-import { apiUserSettings, redirectOriginsOf } from './console.repository.js';
 import { consolePage, notice, type ConsoleFrame } from './kit.js';
 import type { ConsolePage, ConsoleRouter, Signed } from './router.js';
 
@@ -45,9 +46,9 @@ export async function showSettings(r: ConsoleRouter, req: FastifyRequest, reply:
     settingsPage(s.frame('settings', 'Settings', code), {
       origins: await redirectOriginsOf(ctx.store.db, s.resellerId),
       seen: await recentOriginSightings(ctx.store.db, s.resellerId, new Date(ctx.clock.now().getTime() - SIGHTINGS_SHOWN_DAYS * 86_400_000).toISOString()),
-      ipAllow: user.ip_allow === null ? [] : (JSON.parse(user.ip_allow) as string[]),
+      ipAllow: user.ipAllow,
       clientAddress: clientAddressOf(req.raw, ctx.config.trustedProxies),
-      loginName: user.login_name,
+      loginName: user.loginName,
       notice: o.notice,
       errors: o.errors ?? {},
       values: o.values ?? {},
