@@ -15,7 +15,7 @@ import {
   type ResellerAction,
 } from '../orders/lifecycle.service.js';
 import { charactersAllowed, type ParamSpec } from '../place-order/parameters.js';
-import { keyHeaderOf } from '../hardening/idempotency.js';
+import { keyHeaderOf } from '../idempotency/idempotency.js';
 import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';

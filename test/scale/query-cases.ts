@@ -7,7 +7,7 @@ import type { Db, Store } from '../../src/db/store.js';
 import { customerByIdQuery } from '../../src/customers/accounts.repository.js';
 import { customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
-import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
+import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/idempotency/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
 import { everOrderedQuery, itemsOfOrderQuery, liveOrderOfQuery, loadOrderQuery, offerUsedQuery, orderHeaderQuery, renewalExistsQuery } from '../../src/orders/lifecycle.repository.js';
 import { itemsOfOrdersQuery, listOrdersQuery } from '../../src/orders/order-list.repository.js';
