@@ -9,7 +9,7 @@ import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
 import { endpointOf, keyHeaderOf, requestScope } from '../idempotency/idempotency.js';
 import { orderOfRequest } from '../orders/orders.repository.js';
-import { clientAddressOf } from '../reseller-api/api-auth.js';
+import { clientAddressOf } from '../wire/client-address.js';
 import { answerOf, errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { requestPairs, type AnswerFields } from '../wire/form.js';
 import type { RedirectTarget } from '../wire/redirect.js';

@@ -20,7 +20,8 @@ import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
-import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
+import { clientAddressOf } from '../wire/client-address.js';
+import { authenticateApiUser, type ApiPrincipal } from './api-auth.js';
 import { RESELLER_ENDPOINTS, type PostEndpointSpec, type ResellerEndpointSpec } from './parameters.js';
 import { sandboxForResellerCall } from '../sandbox/sandbox.service.js';
 

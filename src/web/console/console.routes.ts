@@ -7,7 +7,8 @@
 // expiry, allowlist included).
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { authenticateApiUser, clientAddressOf } from '../../reseller-api/api-auth.js';
+import { authenticateApiUser } from '../../reseller-api/api-auth.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import { html } from '../html.js';
 import { isHttps, redirect } from '../request.js';
 import { signInRoutes } from '../sign-in.js';

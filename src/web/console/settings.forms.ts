@@ -3,7 +3,7 @@
 // page again with the field at fault.
 import { isIP } from 'node:net';
 import { isoNow } from '../../clock.js';
-import { addressInList, clientAddressOf } from '../../reseller-api/api-auth.js';
+import { addressInList, clientAddressOf } from '../../wire/client-address.js';
 import { apiUserSettings, setApiUserPassword, setIpAllow } from '../../reseller-api/api-users.repository.js';
 import { redirectOriginsOf, removeRedirectOrigin } from '../../resellers/reseller-settings.repository.js';
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';

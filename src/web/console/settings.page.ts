@@ -3,7 +3,7 @@
 // ./settings.forms.ts, which shows this page again with their errors.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors.js';
-import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import { apiUserSettings } from '../../reseller-api/api-users.repository.js';
 import { redirectOriginsOf } from '../../resellers/reseller-settings.repository.js';
 import { recentOriginSightings } from '../../resellers/resellers.repository.js';

@@ -10,7 +10,7 @@ import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
 import { placeCheckedOrder } from '../../place-order/service.js';
 import { canonicalize, redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
-import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
 import type { RawPair } from '../../wire/form.js';

@@ -6,7 +6,7 @@ import { isoDate } from '../../clock.js';
 import { customerById, type CustomerAccount } from '../../customers/accounts.repository.js';
 import { proveCustomer } from '../../customers/customers.service.js';
 import { licencesOfCustomer, renewedCodes, waitingOrdersOfCustomer, type CustomerLicence } from '../../orders/customer-orders.repository.js';
-import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import { RENEWAL_WINDOW_DAYS } from '../../orders/account-rules.js';
 import { html } from '../html.js';
 import { termText } from '../ordering/ordering.page.js';
