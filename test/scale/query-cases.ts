@@ -4,20 +4,21 @@
 // an allowance, with the reason it stays bounded (plan-check.ts).
 import { sql } from 'kysely';
 import type { Db, Store } from '../../src/db/store.js';
+import { customerByIdQuery } from '../../src/customers/accounts.repository.js';
 import { CUSTOMERS_FOR_ORDERS, customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
-import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
+import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/idempotency/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
 import { everOrderedQuery, itemsOfOrderQuery, liveOrderOfQuery, loadOrderQuery, offerUsedQuery, orderHeaderQuery, renewalExistsQuery } from '../../src/orders/lifecycle.repository.js';
 import { itemsOfOrdersQuery, listOrdersQuery } from '../../src/orders/order-list.repository.js';
+import { orderContactQuery, orderEmailQuery, orderListQuery, orderOfNonceQuery, pendingCountQuery } from '../../src/orders/order-reads.repository.js';
+import { licencesOfCustomerQuery, renewedCodesQuery, waitingOrdersOfCustomerQuery } from '../../src/orders/customer-orders.repository.js';
 import { auditAfterQuery, deleteAuditQuery, orderOfRequestQuery } from '../../src/orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '../../src/passwords/throttle.repository.js';
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
 import { RESELLER_CONTEXT, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
-import { orderEmailQuery, sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
-import { orderContactQuery, orderListQuery, pendingCountQuery } from '../../src/web/console/console.repository.js';
-import { countNoncesQuery, deleteNoncesQuery, orderOfNonceQuery } from '../../src/web/ordering/submissions.repository.js';
-import { customerByIdQuery, licencesOfCustomerQuery, renewedCodesQuery, waitingOrdersOfCustomerQuery } from '../../src/web/portal/portal.repository.js';
+import { sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
+import { countNoncesQuery, deleteNoncesQuery } from '../../src/web/ordering/submissions.repository.js';
 import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/web/sessions/sessions.repository.js';
 import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
 import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';

@@ -1,7 +1,7 @@
 // The token bucket itself: burst, refill, wait time, a clock set back, the bound on buckets.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { RateLimiter } from '../../src/hardening/rate-limit.js';
+import { RateLimiter } from '../../src/rate-limits/rate-limit.js';
 
 describe('RateLimiter', () => {
   it('allows the burst, then answers the seconds to wait, then refills', () => {

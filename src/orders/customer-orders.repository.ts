@@ -1,13 +1,43 @@
-// The portal's questions: a customer's licences with their order and brand, and the
-// renewals already placed for them. The portal is the customer's live view: orders of sandbox
-// resellers (test orders, authorized without money) never appear in it (issue 13, finding 9).
-import type { Db } from '../../db/store.js';
+// The orders table's reads for the customer portal: a customer's licences with their order
+// and brand, the renewals already placed for them, and the orders not active yet. The portal
+// is the customer's live view: orders of sandbox resellers (test orders, authorized without
+// money) never appear in it (issue 13, finding 9).
+import type { Db } from '../db/store.js';
+import type { OrderStatus } from './orders.table.js';
 
 /** Licences shown on one page; a customer with more sees the newest. */
 export const MAX_LICENCES = 200;
+/** Orders not active yet shown on one page. */
+const MAX_WAITING = 50;
 
-export async function licencesOfCustomer(db: Db, customerId: number) {
-  return licencesOfCustomerQuery(db, customerId).execute();
+/** A licence of the customer, with what its renewal link needs of its order. */
+export interface CustomerLicence {
+  readonly code: string;
+  readonly ppp: number;
+  readonly productCode: string;
+  readonly startsAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt: string | null;
+  readonly orderNumber: number;
+  readonly orderStatus: OrderStatus;
+  readonly resellerPays: boolean;
+  readonly ap: string;
+}
+
+export async function licencesOfCustomer(db: Db, customerId: number): Promise<CustomerLicence[]> {
+  const rows = await licencesOfCustomerQuery(db, customerId).execute();
+  return rows.map((r) => ({
+    code: r.code,
+    ppp: r.ppp,
+    productCode: r.product_code,
+    startsAt: r.starts_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    orderNumber: r.order_id,
+    orderStatus: r.status,
+    resellerPays: r.reseller_pays === 1,
+    ap: r.ap,
+  }));
 }
 
 /** A customer's licences (`licences_customer`), newest expiry first: a sort of that customer's few. */
@@ -47,9 +77,18 @@ export function renewedCodesQuery(db: Db, codes: readonly string[]) {
   return db.selectFrom('orders').select('renews_licence').where('renews_licence', 'in', [...codes]).where('status', 'not in', ['rejected', 'cancelled', 'refunded']);
 }
 
-/** Orders of this customer that have no licence yet (waiting for authorization or payment). */
-export async function waitingOrdersOfCustomer(db: Db, customerId: number) {
-  return waitingOrdersOfCustomerQuery(db, customerId).execute();
+/** An order of the customer that has no licence yet (waiting for authorization or payment). */
+export interface WaitingOrder {
+  readonly orderNumber: number;
+  readonly status: OrderStatus;
+  readonly createdAt: string;
+  readonly totalCents: number;
+  readonly currency: string;
+}
+
+export async function waitingOrdersOfCustomer(db: Db, customerId: number): Promise<WaitingOrder[]> {
+  const rows = await waitingOrdersOfCustomerQuery(db, customerId).execute();
+  return rows.map((w) => ({ orderNumber: w.id, status: w.status, createdAt: w.created_at, totalCents: w.total_cents, currency: w.currency }));
 }
 
 export function waitingOrdersOfCustomerQuery(db: Db, customerId: number) {
@@ -61,13 +100,5 @@ export function waitingOrdersOfCustomerQuery(db: Db, customerId: number) {
     .where('resellers.sandbox', '=', 0)
     .where('orders.status', 'in', ['pending_authorization', 'awaiting_payment'])
     .orderBy('orders.id', 'desc')
-    .limit(50);
-}
-
-export function customerByIdQuery(db: Db, customerId: number) {
-  return db.selectFrom('customers').select(['id', 'login_name', 'email_address', 'details_json']).where('id', '=', customerId);
-}
-
-export async function customerById(db: Db, customerId: number) {
-  return customerByIdQuery(db, customerId).executeTakeFirst();
+    .limit(MAX_WAITING);
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../app-context.js';
 import { DebitedTotal } from '../funds/debited-total.js';
 import { schemaState } from '../db/store.js';
 import { Errors } from '../errors.js';
-import { clientAddressOf } from '../reseller-api/api-auth.js';
+import { clientAddressOf } from '../wire/client-address.js';
 import { encodeUrlEncoded } from '../wire/form.js';
 import { addressMatcher } from '../wire/transport.js';
 import type { Metrics } from './metrics.js';

@@ -3,7 +3,7 @@
 // never the body (issue 13, finding 10.6).
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isClientAbort } from '../../src/hardening/client-abort.js';
+import { isClientAbort } from '../../src/observability/client-abort.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 

@@ -1,7 +1,7 @@
 // Idempotency-Key on POST (docs/reliability.md): one claim per reseller and key in the database,
 // the first answer replayed byte for byte, -1001 for other parameters, -1002 while running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf, requestScope } from '../../src/hardening/idempotency.js';
+import { fingerprintOf, requestScope } from '../../src/idempotency/idempotency.js';
 import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';

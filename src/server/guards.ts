@@ -10,8 +10,8 @@ import { answerOf, errorFields, responseFormatOf, sendAnswer } from '../wire/ans
 import { encodeUrlEncoded, firstValue, parsePairs, queryOf, type RawPair } from '../wire/form.js';
 import { normalizeAddress } from '../wire/transport.js';
 import { newRequestId } from '../random-ids.js';
-import type { Metrics } from './metrics.js';
-import { RateLimiter } from './rate-limit.js';
+import type { Metrics } from '../observability/metrics.js';
+import { RateLimiter } from '../rate-limits/rate-limit.js';
 
 /** Probes answer whatever the limits: an orchestrator must always see the truth. */
 export const PROBE_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
