@@ -104,3 +104,39 @@ export function rssMiB(pid) {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU time (ms) of PostgreSQL's processes on this machine so far: `all`, every process whose
+ * command is postgres (backends, walwriter, checkpointer, autovacuum…), and `run`, the same less
+ * the backends (and autovacuum workers) of other databases — other sessions' tests on the same
+ * server. A process that ends between two readings takes its time with it (short-lived
+ * autovacuum workers): the figure is a floor.
+ */
+export function postgresCpuMs(database) {
+  let all = 0;
+  let run = 0;
+  let names;
+  try {
+    names = readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name));
+  } catch {
+    return { all: Number.NaN, run: Number.NaN };
+  }
+  for (const pid of names) {
+    let stat;
+    let cmd;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    const ms = cpuMs(pid, `/proc/${pid}/stat`);
+    if (!Number.isFinite(ms)) continue;
+    all += ms;
+    // "postgres: 15/main: USER DATABASE HOST(PORT) STATE" for a backend; background processes name themselves.
+    const db = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\([0-9]+\)|\[local\])/.exec(cmd)?.[1] ?? /autovacuum worker (\S+)/.exec(cmd)?.[1];
+    if (db === undefined || db === database) run += ms;
+  }
+  return { all, run };
+}
