@@ -1,9 +1,11 @@
 /* global Buffer, setInterval, clearInterval */
 // A minimal HTTP/1.1 client for the mixed workload's load generator (bench/mixed-drive.mjs): one
 // keep-alive socket per connection, one request at a time, answers read by Content-Length (every
-// answer of placeorder carries one) or chunked (the echo's). A per-request body is what autocannon makes
-// awkward (its `requests` array runs in order per connection); node:http's client costs about
-// twice the CPU per request of this, and the generator shares two cores with the server.
+// answer of placeorder carries one) or chunked (the echo's). A per-request body drawn at random, and an
+// authorization that depends on an earlier answer, are awkward in autocannon (its `requests`
+// array runs in a fixed order per connection); node:http's client would add an agent and a
+// full parser per request on the two cores the server uses. The generator's own CPU per request
+// is reported beside the server's.
 import { connect } from 'node:net';
 
 /** No answer within this long: the socket is destroyed and the request counted as a timeout. */
