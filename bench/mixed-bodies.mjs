@@ -1,4 +1,3 @@
-/* global process */
 // The request bodies of the mixed workload (bench/mixed-drive.mjs), all at reseller=Y under the
 // benchmark's brand:
 // - a returning customer of the pool: one-year Web DNS Pro (not an SWP product, so -73 never

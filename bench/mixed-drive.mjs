@@ -1,4 +1,3 @@
-/* global process */
 // The mixed workload's load generator, one process per server (bench/run.mjs --workload mixed).
 // Usage: node bench/mixed-drive.mjs CONFIG_JSON — prints one JSON line of counts and latencies,
 // and writes the order numbers answered (placed; authorized) to CONFIG.outFile for the checks.
@@ -63,7 +62,10 @@ const orderNumberOf = (text) => Number(/[&\n]orderNumber=([0-9]+)/.exec(text)?.[
 function nextRequest(rnd) {
   if (config.mode === 'mixed' && waitingHead < waiting.length) {
     const order = waiting[waitingHead++];
-    if (waitingHead > 4096 && waitingHead * 2 > waiting.length) waiting.splice(0, waitingHead), (waitingHead = 0);
+    if (waitingHead > 4096 && waitingHead * 2 > waiting.length) {
+      waiting.splice(0, waitingHead);
+      waitingHead = 0;
+    }
     return { kind: 'authorize', path: AUTHORIZE, body: authorizeBody(config, order), expect: '0', order };
   }
   const r = rnd();

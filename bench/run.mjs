@@ -28,7 +28,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, postgresCpuMs, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
+import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, postgresCpuDelta, postgresCpuSample, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
 import { checkMixed, preparePool } from './mixed.mjs';
 import { driveMixed, warmPool } from './mixed-load.mjs';
 import { preloadedDatabase } from './preload.mjs';
@@ -263,7 +263,7 @@ async function storeProbe(ports) {
   const trips = await Promise.all(ports.map((port) => metricTotal(port, ROUND_TRIPS).catch(() => undefined)));
   return {
     roundTrips: trips.some((t) => t === undefined) ? undefined : trips.reduce((a, b) => a + b, 0),
-    postgres: dialect === 'postgres' ? postgresCpuMs(runDatabase) : undefined,
+    postgres: dialect === 'postgres' ? postgresCpuSample(runDatabase) : undefined,
   };
 }
 
@@ -272,8 +272,9 @@ function storeShares(result, before, after) {
   result.dbRoundTripsPerOrder = before.roundTrips === undefined || after.roundTrips === undefined ? 'n/a' : round2((after.roundTrips - before.roundTrips) / orders);
   if (dialect !== 'postgres') return;
   // Every postgres process of the machine, and those less other databases' backends.
-  result.postgresCpuMsPerOrder = round3((after.postgres.all - before.postgres.all) / orders);
-  result.postgresRunCpuMsPerOrder = round3((after.postgres.run - before.postgres.run) / orders);
+  const used = postgresCpuDelta(before.postgres, after.postgres);
+  result.postgresCpuMsPerOrder = round3(used.all / orders);
+  result.postgresRunCpuMsPerOrder = round3(used.run / orders);
 }
 
 function storeLine(r) {
