@@ -17,7 +17,6 @@ export const POOL = Object.freeze({ size: 10_000, prefix: 'mix-customer-', passw
 export const API_USER = Object.freeze({ login: 'bench-api-1', password: 'bench-api-password' });
 /** Credited before the run (the CLI's most at once): about 200,000 authorizations of the mix's $50 average; a run that spends it gets -15. */
 export const CREDIT_AMOUNT = '10000000.00';
-export const CREDIT_CENTS = 1_000_000_000;
 
 /**
  * The pool's password hash: `light` (argon2id at 1 MiB, one pass: the warm-up proves 10,000 in
@@ -134,4 +133,25 @@ export async function checkMixed({ dialect, location, files, lostAuthorizations 
     ledgerEntriesTotalCents: entriesTotal,
   };
   return { facts, violations };
+}
+
+export const MIXED_WORKLOAD =
+  '!PlaceOrder at reseller=Y: about 1 in 20 invalid (-3, -4, -70, -65, -54 in turn), of the rest a quarter guests ' +
+  '(an SWP tier for a year, each its own email address) and three quarters returning customers drawn from a pool of 10,000 ' +
+  '(Web DNS Pro), about 1 in 5 of both with two or three items; !AutoAuthorize by the reseller\'s API user of the placed ' +
+  'orders with an even number (about half), racing the orders on the same connections';
+
+/** The summary lines of a mixed run (bench/run.mjs printSummary). */
+export function mixedLines(r) {
+  const run = r.runs.placeorder1;
+  const kinds = Object.entries(run.byKind).map(([kind, byCode]) => `${kind} ${Object.entries(byCode).map(([code, n]) => `${code}:${n}`).join(' ')}`);
+  const c = r.checks.facts;
+  return [
+    `  mixed (1 process): ${run.allRequestsPerSecond} requests/s of every kind, ${run.authorized} authorized, !AutoAuthorize p50 ${run.authorizeLatencyMs.p50} ms p99 ${run.authorizeLatencyMs.p99} ms`,
+    `  answers by kind and errorCode (1 process): ${kinds.join('; ')}`,
+    `  pool warm-up: ${r.poolWarmUp.orders} orders in ${r.poolWarmUp.seconds} s`,
+    `  checks: ${c.successAnswers} success answers, ${c.ordersStoredForReseller} orders stored; ${c.authorizationsAnsweredSuccess} authorizations answered success, ${c.debits} debits; ` +
+      `balance ${c.balanceCents} = entries ${c.ledgerEntriesTotalCents} = credited ${c.creditedCents} − debited ${c.debitedCents}: ` +
+      (r.checks.violations.length === 0 ? 'all hold' : `${r.checks.violations.length} VIOLATIONS`),
+  ];
 }

@@ -28,11 +28,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, postgresCpuDelta, postgresCpuSample, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
-import { checkMixed, preparePool } from './mixed.mjs';
+import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
+import { MIXED_WORKLOAD, checkMixed, mixedLines, preparePool } from './mixed.mjs';
 import { driveMixed, warmPool } from './mixed-load.mjs';
 import { preloadedDatabase } from './preload.mjs';
-import { NEW_CUSTOMER_BODY, NO_RATE_LIMITS, RETURNING_BODY, ROOT, benchServer, children, metricTotal, post, runCli, sleep, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
+import { storeLine, storeProbe, storeShares } from './store-cost.mjs';
+import { NEW_CUSTOMER_BODY, NO_RATE_LIMITS, RETURNING_BODY, ROOT, benchServer, children, post, runCli, sleep, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -94,8 +95,6 @@ if (workload === 'mixed' && preload > 0) {
 const mixedRun = { dir: '', outFiles: [], log };
 /** The database of the run, for PostgreSQL's CPU by database. */
 let runDatabase = '';
-/** The counter of statements the store sent (issue 14); "n/a" when the server has none. */
-const ROUND_TRIPS = 'placeorder_db_round_trips_total';
 
 // The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
 // generator on one address for one brand: they are turned off (0) for the measurement.
@@ -218,14 +217,14 @@ const round1 = (n) => Math.round(n * 10) / 10;
 async function measure(label, targets, { echo = false } = {}) {
   const ports = targets.map((t) => t.port);
   if (warmupSeconds > 0) await drive(ports, warmupSeconds, { echo });
-  const beforeStore = echo ? undefined : await storeProbe(ports);
+  const beforeStore = echo ? undefined : await storeProbe(ports, dialect, runDatabase);
   const before = targets.map((t) => cpuMs(t.child.pid));
   const beforeMain = targets.map((t) => mainThreadCpuMs(t.child.pid));
   const beforeThreads = threadCpuMs(targets[0].child.pid);
   const beforeMachine = machineTicks();
   const rssBefore = rssMiB(targets[0].child.pid);
   const result = await drive(ports, seconds, { echo });
-  if (!echo) storeShares(result, beforeStore, await storeProbe(ports));
+  if (!echo) storeShares(result, beforeStore, await storeProbe(ports, dialect, runDatabase));
   result.serverRssMiB = { before: rssBefore, after: rssMiB(targets[0].child.pid) };
   const afterMachine = machineTicks();
   const afterThreads = threadCpuMs(targets[0].child.pid);
@@ -258,31 +257,6 @@ async function measure(label, targets, { echo = false } = {}) {
   return result;
 }
 
-/** What the store costs besides the server: its round trips (/metrics of every process) and PostgreSQL's CPU. */
-async function storeProbe(ports) {
-  const trips = await Promise.all(ports.map((port) => metricTotal(port, ROUND_TRIPS).catch(() => undefined)));
-  return {
-    roundTrips: trips.some((t) => t === undefined) ? undefined : trips.reduce((a, b) => a + b, 0),
-    postgres: dialect === 'postgres' ? postgresCpuSample(runDatabase) : undefined,
-  };
-}
-
-function storeShares(result, before, after) {
-  const orders = Math.max(1, result.okAnswers);
-  result.dbRoundTripsPerOrder = before.roundTrips === undefined || after.roundTrips === undefined ? 'n/a' : round2((after.roundTrips - before.roundTrips) / orders);
-  if (dialect !== 'postgres') return;
-  // Every postgres process of the machine, and those less other databases' backends.
-  const used = postgresCpuDelta(before.postgres, after.postgres);
-  result.postgresCpuMsPerOrder = round3(used.all / orders);
-  result.postgresRunCpuMsPerOrder = round3(used.run / orders);
-}
-
-function storeLine(r) {
-  const pg = r.postgresCpuMsPerOrder === undefined ? '' : `, PostgreSQL CPU ${r.postgresCpuMsPerOrder} ms/order (this database's backends and the shared processes: ${r.postgresRunCpuMsPerOrder})`;
-  return `per order placed: ${r.dbRoundTripsPerOrder} round trips, server CPU ${(r.serverCpuMicrosPerOrder / 1000).toFixed(3)} ms${pg}`;
-}
-
-const round2 = (n) => Math.round(n * 100) / 100;
 
 async function countOrders(location) {
   if (dialect === 'sqlite') {
@@ -440,12 +414,6 @@ async function main() {
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
 
-const MIXED_WORKLOAD =
-  '!PlaceOrder at reseller=Y: about 1 in 20 invalid (-3, -4, -70, -65, -54 in turn), of the rest a quarter guests ' +
-  '(an SWP tier for a year, each its own email address) and three quarters returning customers drawn from a pool of 10,000 ' +
-  '(Web DNS Pro), about 1 in 5 of both with two or three items; !AutoAuthorize by the reseller\'s API user of the placed ' +
-  'orders with an even number (about half), racing the orders on the same connections';
-
 /** bench/results/: latest.json as before for the returning workload; the mixed one by dialect. */
 function resultFile() {
   if (preload > 0) return `latest-${dialect}-preload.json`;
@@ -503,20 +471,6 @@ function printSummary(r) {
   if (r.checks) lines.push(...mixedLines(r));
   lines.push(`  written to bench/results/${r.file}`, '');
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-function mixedLines(r) {
-  const run = r.runs.placeorder1;
-  const kinds = Object.entries(run.byKind).map(([kind, byCode]) => `${kind} ${Object.entries(byCode).map(([code, n]) => `${code}:${n}`).join(' ')}`);
-  const c = r.checks.facts;
-  return [
-    `  mixed (1 process): ${run.allRequestsPerSecond} requests/s of every kind, ${run.authorized} authorized, !AutoAuthorize p50 ${run.authorizeLatencyMs.p50} ms p99 ${run.authorizeLatencyMs.p99} ms`,
-    `  answers by kind and errorCode (1 process): ${kinds.join('; ')}`,
-    `  pool warm-up: ${r.poolWarmUp.orders} orders in ${r.poolWarmUp.seconds} s`,
-    `  checks: ${c.successAnswers} success answers, ${c.ordersStoredForReseller} orders stored; ${c.authorizationsAnsweredSuccess} authorizations answered success, ${c.debits} debits; ` +
-      `balance ${c.balanceCents} = entries ${c.ledgerEntriesTotalCents} = credited ${c.creditedCents} − debited ${c.debitedCents}: ` +
-      (r.checks.violations.length === 0 ? 'all hold' : `${r.checks.violations.length} VIOLATIONS`),
-  ];
 }
 
 main().catch((error) => {
