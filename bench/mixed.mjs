@@ -103,6 +103,10 @@ export async function checkMixed({ dialect, location, files, lostAuthorizations 
   const debits = await q(`select id, debit_order_id, amount_cents from ledger_transactions where kind = 'authorization' and reseller_id = ${resellerId}`);
   const unbalanced = await q(`select transaction_id, sum(amount_cents) as total from ledger_entries group by transaction_id having sum(amount_cents) <> 0`);
   const [account] = await q(`select id, balance_cents from funds_accounts where reseller_id = ${resellerId}`);
+  // The reseller's side of each debit: one entry of minus the order's total, per order.
+  const debitEntries = new Map(
+    (await q(`select t.debit_order_id as id, count(*) as n, sum(e.amount_cents) as total from ledger_entries e join ledger_transactions t on t.id = e.transaction_id where t.kind = 'authorization' and e.account_id = ${account.id} group by t.debit_order_id`)).map((r) => [r.id, r]),
+  );
   const [{ total: entriesTotal }] = await q(`select coalesce(sum(amount_cents), 0) as total from ledger_entries where account_id = ${account.id}`);
   const [{ total: toppedUp }] = await q(`select coalesce(sum(amount_cents), 0) as total from ledger_transactions where kind = 'top_up' and reseller_id = ${resellerId}`);
 
@@ -112,6 +116,10 @@ export async function checkMixed({ dialect, location, files, lostAuthorizations 
   const debitsOf = new Map();
   for (const d of debits) debitsOf.set(d.debit_order_id, [...(debitsOf.get(d.debit_order_id) ?? []), d]);
   report('authorizations answered success without exactly one debit', authorized.filter((n) => (debitsOf.get(n)?.length ?? 0) !== 1));
+  report(
+    "authorized orders without exactly one entry of minus their total on the reseller's account",
+    authorized.filter((n) => debitEntries.get(n)?.n !== 1 || debitEntries.get(n)?.total !== -orders.get(n)?.total_cents),
+  );
   report('authorized orders not active', authorized.filter((n) => orders.get(n)?.status !== 'active'));
   report('debits of another amount than the order total', debits.filter((d) => d.amount_cents !== orders.get(d.debit_order_id)?.total_cents).map((d) => d.debit_order_id));
   const answeredSet = new Set(authorized);
