@@ -217,14 +217,16 @@ const round1 = (n) => Math.round(n * 10) / 10;
 async function measure(label, targets, { echo = false } = {}) {
   const ports = targets.map((t) => t.port);
   if (warmupSeconds > 0) await drive(ports, warmupSeconds, { echo });
-  const beforeStore = echo ? undefined : await storeProbe(ports, dialect, runDatabase);
+  // PostgreSQL's CPU counts the backends of the measured server's database (the preloaded one's own).
+  const database = targets[0].database ?? runDatabase;
+  const beforeStore = echo ? undefined : await storeProbe(ports, dialect, database);
   const before = targets.map((t) => cpuMs(t.child.pid));
   const beforeMain = targets.map((t) => mainThreadCpuMs(t.child.pid));
   const beforeThreads = threadCpuMs(targets[0].child.pid);
   const beforeMachine = machineTicks();
   const rssBefore = rssMiB(targets[0].child.pid);
   const result = await drive(ports, seconds, { echo });
-  if (!echo) storeShares(result, beforeStore, await storeProbe(ports, dialect, runDatabase));
+  if (!echo) storeShares(result, beforeStore, await storeProbe(ports, dialect, database));
   result.serverRssMiB = { before: rssBefore, after: rssMiB(targets[0].child.pid) };
   const afterMachine = machineTicks();
   const afterThreads = threadCpuMs(targets[0].child.pid);
@@ -256,7 +258,6 @@ async function measure(label, targets, { echo = false } = {}) {
   if (!echo) log(`  ${storeLine(result)}`);
   return result;
 }
-
 
 async function countOrders(location) {
   if (dialect === 'sqlite') {
@@ -342,6 +343,7 @@ async function main() {
     if (preload > 0) {
       pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: preload, fresh: flags['fresh-preload'], dir: db.dir, log, runCli });
       pre.server = await benchServer(pre.location, db.dir, 'preloaded', serverOptions('preloaded'));
+      if (dialect === 'postgres') pre.server.database = new URL(pre.location).pathname.slice(1);
       log(`the preloaded server settles for ${settleSeconds} s (--settle)`);
       await sleep(settleSeconds * 1000);
     }
@@ -355,7 +357,7 @@ async function main() {
     const result = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      command: `npm run bench${dialect === 'postgres' ? ' -- --db postgres://…' : ''}${preload > 0 ? ` -- --preload ${preload}` : ''}${workload === 'mixed' ? ` -- --workload mixed --pool-hash ${flags['pool-hash']}` : ''}`,
+      command: commandLine(),
       dialect,
       durability: dialect === 'sqlite' ? { synchronous: 'FULL', ...(await sqliteSynchronous(db.location)) } : { synchronous_commit: 'on' },
       logLevel: flags['log-level'],
@@ -413,6 +415,15 @@ async function main() {
 }
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
+
+function commandLine() {
+  const options = [
+    dialect === 'postgres' ? '--db postgres://…' : '',
+    preload > 0 ? `--preload ${preload}` : '',
+    workload === 'mixed' ? `--workload mixed --pool-hash ${flags['pool-hash']}` : '',
+  ].filter((o) => o !== '');
+  return `npm run bench${options.length > 0 ? ` -- ${options.join(' ')}` : ''}`;
+}
 
 /** bench/results/: latest.json as before for the returning workload; the mixed one by dialect. */
 function resultFile() {
