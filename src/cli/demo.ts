@@ -20,13 +20,19 @@ export async function seedDemo(store: Store, hasher: Hasher, clock: Clock): Prom
   const created: string[] = [];
   for (const r of DEMO_RESELLERS) {
     if ((await resellerIdByAp(store.db, r.ap)) !== undefined) continue;
-    await createReseller(store, hasher, clock, {
-      ap: r.ap,
-      login: r.login,
-      password: DEMO_PASSWORD,
-      validated: true,
-      redirectOrigins: r.origins,
-    });
+    try {
+      await createReseller(store, hasher, clock, {
+        ap: r.ap,
+        login: r.login,
+        password: DEMO_PASSWORD,
+        validated: true,
+        redirectOrigins: r.origins,
+      });
+    } catch (error) {
+      // Another process (a second `serve --demo` started at the same moment) created it first.
+      if ((await resellerIdByAp(store.db, r.ap)) !== undefined) continue;
+      throw error;
+    }
     created.push(r.ap);
   }
   return created;
