@@ -22,13 +22,15 @@ export interface PortableUnit<A, R> {
   /**
    * Several units of this kind at once, where that is cheaper than one after the other: the
    * same effects and outcomes as running each in turn in one transaction, a failed one changing
-   * nothing. `accepts` says whether it can for these arguments; when it cannot, or when `run`
-   * throws (the transaction is then rolled back), the units run one by one instead. It runs on
-   * an executor of prepared statements inside the transaction the store began, on either
-   * dialect (SQLite's writer, a PostgreSQL connection of the pool).
+   * nothing. `accepts` says which units it can take: the store runs those together and the
+   * others one by one (so `accepts` must only take units whose effects cannot change another
+   * unit's outcome when the order between them changes); when `run` throws (the transaction
+   * is then rolled back), every unit runs one by one instead. It runs on an executor of
+   * prepared statements inside the transaction the store began, on either dialect (SQLite's
+   * writer, a PostgreSQL connection of the pool).
    */
   readonly many?: {
-    accepts(args: readonly A[]): boolean;
+    accepts(args: A): boolean;
     run(executor: Executor, args: readonly A[]): Promise<ReadonlyArray<Outcome<R>>>;
   };
   /** Rebuilds an error this unit threw on the writer thread; undefined for a generic Error. */

@@ -97,26 +97,29 @@ export class PostgresBatches {
   }
 
   private async commitKind(unit: PortableUnit<unknown, unknown>, jobs: readonly Job[]): Promise<void> {
-    const args = jobs.map((j) => j.args);
-    if (unit.many?.accepts(args)) {
-      try {
-        settle(jobs, await this.together(unit, args));
+    const together = unit.many ? jobs.filter((j) => unit.many!.accepts(j.args)) : [];
+    const alone = jobs.filter((j) => !together.includes(j));
+    await Promise.all([this.commitTogether(unit, together), ...alone.map((j) => this.commitAlone(unit, j))]);
+  }
+
+  private async commitTogether(unit: PortableUnit<unknown, unknown>, jobs: readonly Job[]): Promise<void> {
+    if (jobs.length === 0) return;
+    try {
+      settle(jobs, await this.together(unit, jobs.map((j) => j.args)));
+    } catch (error) {
+      if (error instanceof BatchLost) {
+        jobs.forEach((j) => j.reject(error.cause));
         return;
-      } catch (error) {
-        if (error instanceof BatchLost) {
-          jobs.forEach((j) => j.reject(error.cause));
-          return;
-        }
-        // Rolled back: nothing of the batch is kept; each unit commits on its own below.
       }
+      // Rolled back: nothing of the batch is kept; each unit commits on its own.
+      await Promise.all(jobs.map((j) => this.commitAlone(unit, j)));
     }
-    await Promise.all(
-      jobs.map((j) =>
-        this.write((tx) => unit.run(tx, j.args)).then(
-          (value) => j.resolve(value),
-          (error: unknown) => j.reject(error),
-        ),
-      ),
+  }
+
+  private commitAlone(unit: PortableUnit<unknown, unknown>, job: Job): Promise<void> {
+    return this.write((tx) => unit.run(tx, job.args)).then(
+      (value) => job.resolve(value),
+      (error: unknown) => job.reject(error),
     );
   }
 

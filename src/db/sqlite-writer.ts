@@ -90,25 +90,31 @@ export interface PortableJob {
 }
 
 /**
- * A batch of portable units of one kind committed through that kind's `many` form
- * (writer-thread.ts) in one transaction. Undefined when the jobs are not all of one kind, when
- * the form does not take their arguments, or when it threw (nothing of it is kept then): the
- * caller commits the units one by one instead, so a failure of the batch form costs time, never
- * an order.
+ * A batch of portable units of one kind committed in one transaction: those its `many` form
+ * accepts (writer-thread.ts) together, then the others one by one, each in a savepoint.
+ * Undefined when the jobs are not all of one kind, when the form takes none of them, or when it
+ * threw (nothing of the transaction is kept then): the caller commits the units one by one
+ * instead, so a failure of the batch form costs time, never an order.
  */
 export async function commitTogether(writer: SqliteWriter, jobs: readonly PortableJob[]): Promise<Outcome[] | undefined> {
   const unit = jobs[0]?.unit;
-  if (jobs.length < 2 || !unit?.many || jobs.some((job) => job.unit !== unit)) return undefined;
+  if (!unit?.many || jobs.some((job) => job.unit !== unit)) return undefined;
   const many = unit.many;
-  const args = jobs.map((job) => job.args);
-  if (!many.accepts(args)) return undefined;
-  return writer.db.connection().execute(async () => {
+  const together = jobs.flatMap((job, i) => (many.accepts(job.args) ? [i] : []));
+  if (together.length === 0) return undefined;
+  return writer.db.connection().execute(async (conn) => {
+    registerExecutor(conn, writer.executor);
     exec(writer, 'begin immediate');
     try {
-      const outcomes = await many.run(writer.executor, args);
-      if (outcomes.length !== args.length) throw new Error(`${unit.name}: ${outcomes.length} outcomes for ${args.length} units`);
+      const outcomes: Outcome[] = new Array<Outcome>(jobs.length);
+      const batch = await many.run(writer.executor, together.map((i) => jobs[i]!.args));
+      if (batch.length !== together.length) throw new Error(`${unit.name}: ${batch.length} outcomes for ${together.length} units`);
+      together.forEach((i, k) => (outcomes[i] = batch[k]!));
+      for (const [i, job] of jobs.entries()) {
+        outcomes[i] ??= await runInSavepoint(writer, conn, (tx) => unit.run(tx, job.args));
+      }
       exec(writer, 'commit');
-      return [...outcomes];
+      return outcomes;
     } catch {
       if (writer.connection.inTransaction) exec(writer, 'rollback');
       return undefined;

@@ -49,10 +49,15 @@ export async function checkAccountRules(tx: Db, dialect: Dialect, clock: Clock, 
 
   // -73: one live order per SWP product; a once-ever product (One Time Remediate) once ever.
   // A renewal continues a licence the account holds, so it is the one exception.
+  // Two items of one SWP product in the same order are the same as two orders: the second is
+  // -73 (outside attack on issue 14, F2: three One Time Remediates in one order).
   if (order.licenceCode === undefined) {
+    const inThisOrder = new Set<string>();
     for (const item of order.items) {
       const product = item.plan.product;
       if (!product.swp) continue;
+      if (inThisOrder.has(product.code)) throw fail(Errors.SWP_ALREADY_ORDERED, `${item.no}_PPP`);
+      inThisOrder.add(product.code);
       const taken = product.oncePerAccount
         ? await everOrdered(tx, account, product.code)
         : await liveOrderOf(tx, account, product.code, now.toISOString());

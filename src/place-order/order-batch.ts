@@ -23,12 +23,15 @@ import {
 } from './order-commit.js';
 
 /**
- * Orders whose rules read no history and that activate nothing: nothing one of them checks can
- * depend on another of the batch, but for their customers' rows, which the batch carries from
- * one order to the next itself.
+ * An order whose rules read no history and that activates nothing: nothing it checks can depend
+ * on another order of the batch, but for its customer's row, which the batch carries from one
+ * order to the next itself. Nor can it change what another order's rules read (it holds no
+ * once-per-account or SWP product, no offer, no renewal), so the orders of a moment that are
+ * not batchable may commit after the batch, on their own, with the outcomes they would have had
+ * in the order of arrival.
  */
-export function batchable(batch: readonly CommitArgs[]): boolean {
-  return batch.every((a) => a.status !== 'active' && a.ruleItems.length === 0 && a.offerCode === null && a.licenceCode === null);
+export function batchable(a: CommitArgs): boolean {
+  return a.status !== 'active' && a.ruleItems.length === 0 && a.offerCode === null && a.licenceCode === null;
 }
 
 interface Passed {

@@ -157,7 +157,58 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     expect(t.logLines.join('')).not.toContain('CANARY-raw-77');
     expect(t.logLines.some((l) => l.includes('malformed or slow request refused') && /"reqId":"[0-9a-f]{16}"/.test(l))).toBe(true);
   });
+
+  // Outside attack on issue 14, F1: bytes after a complete request that do not parse (a
+  // Content-Length counted in characters, a broken pipelined request) were answered at once,
+  // cutting off the answer of the order in flight — which was placed all the same.
+  it('a request whose trailing bytes do not parse is answered first; the 400 follows it', async () => {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const send = (bytes: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => s.write(Buffer.from(bytes, 'utf8')));
+        let data = '';
+        s.on('data', (d) => (data += d));
+        s.on('end', () => resolve(data));
+        s.on('error', reject);
+      });
+    const request = (body: string, length: number) =>
+      `POST /products/!PlaceOrder HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n\r\n${body}`;
+    const stored = async (email: string) =>
+      t.store.db.selectFrom('orders').select(['id', 'contact_json']).where('email_address', '=', email).execute();
+    // Content-Length in characters: the body is two bytes longer than it says.
+    const short = 'ap=resellerbrand&reseller=Y&1_PPP=9974&emailAddress=cl-short@example.com&name=José Müller';
+    const [first, rest] = splitAnswers(await send(request(short, short.length)));
+    expect(first).toMatch(/^HTTP\/1\.1 200 /);
+    const placed = new URLSearchParams(first!.split('\r\n\r\n')[1]);
+    expect(placed.get('errorCode')).toBe('0');
+    const rows = await stored('cl-short@example.com');
+    expect(rows.map((r) => r.id)).toEqual([Number(placed.get('orderNumber'))]);
+    expect(JSON.parse(rows[0]!.contact_json)).toMatchObject({ name: 'José Müll' });
+    expect(rest).toMatch(/^HTTP\/1\.1 400 [^]*errorCode=-4/);
+    // A valid order, then a request line the parser refuses, on one connection.
+    const body = 'ap=resellerbrand&reseller=Y&1_PPP=9974&emailAddress=cl-pipe@example.com&name=Pipe';
+    const [answer, refusal] = splitAnswers(await send(request(body, Buffer.byteLength(body)) + 'GET / HTTP/1.1\r\nBad Header Without Colon\r\n\r\n'));
+    expect(new URLSearchParams(answer!.split('\r\n\r\n')[1]).get('errorCode')).toBe('0');
+    expect(await stored('cl-pipe@example.com')).toHaveLength(1);
+    expect(refusal).toMatch(/^HTTP\/1\.1 400 /);
+  });
 });
+
+/** The HTTP answers in the bytes of one connection, each by its Content-Length. */
+function splitAnswers(raw: string): string[] {
+  const out: string[] = [];
+  let rest = Buffer.from(raw, 'utf8');
+  while (rest.length > 0) {
+    const head = rest.indexOf('\r\n\r\n');
+    if (head < 0) break;
+    const length = Number(/content-length: (\d+)/i.exec(rest.subarray(0, head).toString())?.[1] ?? 0);
+    const end = head + 4 + length;
+    out.push(rest.subarray(0, end).toString('utf8'));
+    rest = rest.subarray(end);
+  }
+  return out;
+}
 
 describe.each(DIALECTS)('HSTS only on answers that travel over TLS (issue 13, finding 10.7) (%s)', (dialect) => {
   let t: TestApp;

@@ -94,6 +94,16 @@ describe.each(DIALECTS)('!PlaceOrder account rules (%s)', (dialect) => {
     expect((await order(returning, { '1_PPP': OTR })).answer).toMatchObject({ errorCode: '-73', errorItem: '1_PPP' });
   });
 
+  it('-73: two items of one SWP product in one order are two orders of it (outside attack on issue 14, F2)', async () => {
+    const who = account();
+    const twice = await order(who, { '1_PPP': OTR, '2_PPP': '9974', '3_PPP': OTR });
+    expect(twice.answer).toMatchObject({ errorCode: '-73', errorItem: '3_PPP' });
+    const guest = { emailAddress: `guest${++n}@example.com`, name: 'Guest' };
+    expect((await order(guest, { '1_PPP': OTR, '2_PPP': OTR })).answer).toMatchObject({ errorCode: '-73', errorItem: '2_PPP' });
+    // Nothing was placed for either: the account may still order it once.
+    expect((await order(who, { '1_PPP': OTR })).answer.errorCode).toBe('0');
+  });
+
   it('-73 reports the item at fault in a multi-item order', async () => {
     const who = account();
     await order(who, { '1_PPP': MONITOR_1Y });
