@@ -12,6 +12,8 @@ export interface ApiPrincipal {
   readonly apiUserId: number;
   readonly resellerId: number;
   readonly ap: string;
+  /** A sandbox reseller (src/sandbox): its steps move no money. */
+  readonly sandbox: boolean;
 }
 
 export async function authenticateApiUser(
@@ -29,7 +31,7 @@ export async function authenticateApiUser(
   if (!user) return undefined;
   if (passwordExpired(user.password_changed_at, ctx.config.apiPasswordMaxAgeDays, ctx.clock.now())) return undefined;
   if (user.suspended === 1) return undefined;
-  return { apiUserId: user.id, resellerId: user.reseller_id, ap: user.ap };
+  return { apiUserId: user.id, resellerId: user.reseller_id, ap: user.ap, sandbox: user.sandbox === 1 };
 }
 
 export function passwordExpired(changedAt: string, maxAgeDays: number, now: Date): boolean {

@@ -5,9 +5,9 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../db/store.js';
 import type { ApiUsersTable, ResellersTable } from '../resellers/resellers.table.js';
 
-/** An API user with its reseller's brand and suspension, as `findApiUser` selects them. */
+/** An API user with its reseller's brand, suspension and sandbox flag, as `findApiUser` selects them. */
 export type ApiUserRow = Pick<Selectable<ApiUsersTable>, 'id' | 'reseller_id' | 'login_name' | 'password_hash' | 'ip_allow' | 'password_changed_at'> &
-  Pick<Selectable<ResellersTable>, 'suspended' | 'ap'>;
+  Pick<Selectable<ResellersTable>, 'suspended' | 'sandbox' | 'ap'>;
 
 export async function findApiUser(db: Db, loginName: string): Promise<ApiUserRow | undefined> {
   return findApiUserQuery(db, loginName).executeTakeFirst();
@@ -25,6 +25,7 @@ export function findApiUserQuery(db: Db, loginName: string) {
       'api_users.ip_allow',
       'api_users.password_changed_at',
       'resellers.suspended',
+      'resellers.sandbox',
       'resellers.ap',
     ])
     .where('api_users.login_name', '=', loginName);

@@ -159,12 +159,13 @@ async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyR
   return call.once(principal, async () => {
     const action: ResellerAction = {
       resellerId: principal.resellerId,
+      sandbox: principal.sandbox,
       orderNumber: Number(v.get('orderNumber')),
       requestId: req.id,
       auditParams: redactedParams(pairs),
     };
     // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
-    const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, principal.resellerId, action.orderNumber);
+    const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, { id: principal.resellerId, sandbox: principal.sandbox }, action.orderNumber);
     if (sandbox.forced) throw sandbox.forced;
     return run({ ...ctx, clock: sandbox.clock }, spec, principal, action, v);
   });

@@ -29,7 +29,7 @@ export const orderActions: ConsolePage = (r) => {
     r.post(`/console/orders/:n/${action}`, async (req, reply, s) => {
       const n = orderNumberOf(req);
       if (n === undefined) return orderNotFound(reply, s);
-      const a: ResellerAction = { resellerId: s.resellerId, orderNumber: n, requestId: req.id, auditParams: { via: 'console', apiUserId: String(s.apiUserId), action } };
+      const a: ResellerAction = { resellerId: s.resellerId, sandbox: s.sandbox, orderNumber: n, requestId: req.id, auditParams: { via: 'console', apiUserId: String(s.apiUserId), action } };
       try {
         if (action === 'authorize') await authorizeOrder(r.ctx, a, false);
         else if (action === 'reject') await rejectOrder(r.ctx, a);

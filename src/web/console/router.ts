@@ -20,6 +20,8 @@ export interface Signed {
   readonly resellerId: number;
   readonly apiUserId: number;
   readonly ap: string;
+  /** A sandbox reseller (src/sandbox): its steps move no money. */
+  readonly sandbox: boolean;
   readonly permittedPpp: ReadonlySet<number> | null;
   frame(current: ConsoleFrame['current'], title: string, errorCode?: number): ConsoleFrame;
 }
@@ -57,6 +59,7 @@ export function consoleRouter(app: FastifyInstance, ctx: AppContext): ConsoleRou
       resellerId: reseller.id,
       apiUserId: session!.apiUserId!,
       ap: reseller.ap,
+      sandbox: reseller.sandbox,
       permittedPpp: reseller.permittedPpp,
       frame: (current, title, errorCode) => ({ ap: reseller.ap, csrf: session!.csrf, current, title, errorCode }),
     };
