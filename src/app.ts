@@ -21,7 +21,7 @@ import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerServerHooks } from './server/register.js';
 import { isClientAbort, logClientAbort } from './observability/client-abort.js';
 import { tlsServerOptions } from './server/tls.js';
-import { placeOrderRoutes } from './place-order/routes.js';
+import { productsRoutes } from './products/products.routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { webRoutes } from './web/web.routes.js';
 import { URL_ENCODED, answerOf, errorFields, responseFormatOf, sendAnswer, unknownErrorFields, type Answer } from './wire/answer.js';
@@ -135,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerServerHooks(app, ctx);
   registerMaintenance(app, ctx);
-  placeOrderRoutes(app, ctx);
+  productsRoutes(app, ctx);
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
   registerWebhooks(app, ctx);

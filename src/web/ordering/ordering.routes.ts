@@ -1,15 +1,15 @@
-// The ordering pages, reached through !PlaceOrder itself (src/place-order/routes.ts hands them
-// over): a GET with `product` and no items shows the form; a POST carrying the form's session
-// token is the form coming back. The submitted order goes through the same ladder and service
-// as every API call, so every rule and error code applies; the answer is a page instead of a
-// url-encoded body.
+// The ordering pages, reached through !PlaceOrder itself (src/products/ hands them over): a GET
+// with `product` and no items shows the form; a POST carrying the form's session token is the
+// form coming back. The submitted order, built as the canonical request from the session and the
+// form (submission.ts), goes through the same ladder and service as every API call, so every
+// rule and error code applies; the answer is a page instead of a url-encoded body.
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
 import { placeCheckedOrder } from '../../place-order/service.js';
-import { canonicalize, redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
+import { redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
 import { clientAddressOf } from '../../wire/client-address.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
@@ -18,13 +18,12 @@ import { answerOf, placedOrderFields, sendAnswer } from '../../wire/answer.js';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import { unregisteredTargetAnswer } from '../redirect-page.js';
 import { redirectTarget } from '../../wire/redirect.js';
-import { redactedParams } from '../../wire/redact.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
 import { queryForm, redirect } from '../request.js';
 import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
-import { splitSubmission } from './submission.js';
+import { auditParamsOf, pageOrderRequest, splitSubmission } from './submission.js';
 import { orderOfNonce } from '../../orders/order-reads.repository.js';
 import { claimNonce, recordOrder, releaseNonce } from './submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
@@ -46,7 +45,7 @@ export async function serveOrderingPage(
   request: CanonicalRequest,
 ): Promise<FastifyReply> {
   try {
-    return req.method === 'GET' ? await showForm(ctx, reply, request) : await submitForm(ctx, req, reply, pairs);
+    return req.method === 'GET' ? await showForm(ctx, reply, request) : await submitForm(ctx, req, reply, pairs, request);
   } catch (error) {
     req.log.error({ err: error }, 'unexpected error on the ordering page');
     return sendPage(
@@ -158,10 +157,10 @@ function nowSeconds(ctx: AppContext): number {
 }
 
 /** POST: the form came back. Check its token, then place the order through the ladder. */
-async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[]): Promise<FastifyReply> {
+async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], form: CanonicalRequest): Promise<FastifyReply> {
   const token = pairs.find((p) => p.name === TOKEN_FIELD)!.value;
   const checked = checkToken(webKey(ctx.config), token, nowSeconds(ctx));
-  const { entered, chosen, formPairs, foreignItem } = splitSubmission(pairs);
+  const { entered, chosen, foreignItem } = splitSubmission(pairs);
   const session = checked.ok || checked.reason === 'expired' ? checked.session : undefined;
   const reseller = session ? await findResellerContext(ctx.store.db, session.ap) : undefined;
   if (!session || !reseller) {
@@ -190,19 +189,9 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     return renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
   }
 
-  // The order as !PlaceOrder sees it: the session's parameters first (first occurrence wins),
-  // the customer's fields, and the ticked products numbered as items 1, 2, 3…
-  const orderPairs: RawPair[] = [{ name: 'ap', value: session.ap }, { name: 'reseller', value: session.reseller }];
-  if (session.licenceCode) orderPairs.push({ name: 'licenceCode', value: session.licenceCode });
-  if (session.offerCode) orderPairs.push({ name: 'offerCode', value: session.offerCode });
-  if (session.region) orderPairs.push({ name: 'region', value: session.region });
-  if (session.successURL) orderPairs.push({ name: 'successURL', value: session.successURL });
-  orderPairs.push(...formPairs);
-  session.products.filter((p) => picked.has(p)).forEach((ppp, i) => orderPairs.push({ name: `${i + 1}_PPP`, value: String(ppp) }));
-
   const showError = (e: PlaceOrderError) =>
     renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
-  const canonical = canonicalize(orderPairs);
+  const canonical = pageOrderRequest(session, picked, form);
   const redirects = redirectsOf(canonical, reseller);
   const result = validatePlaceOrder(canonical, { catalog: ctx.catalog, reseller, redirects });
   if (!result.ok) return showError(result.error);
@@ -226,7 +215,7 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   try {
     placed = await placeCheckedOrder(ctx, result.order, {
       requestId: req.id,
-      auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' },
+      auditParams: { ...auditParamsOf(canonical), via: 'ordering-page' },
       source: clientAddressOf(req.raw, ctx.config.trustedProxies),
     });
   } catch (error) {
