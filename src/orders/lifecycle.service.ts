@@ -8,8 +8,7 @@ import type { Config } from '../config.js';
 import { isUniqueViolation } from '../customers/customers.repository.js';
 import type { Db, Store } from '../db/store.js';
 import { Errors, fail } from '../errors.js';
-import { debitForOrder, refundForOrder } from '../funds/funds.service.js';
-import { fundsOf } from '../funds/funds.repository.js';
+import { debitForOrder, fundsOfReseller, refundForOrder } from '../funds/funds.service.js';
 import { licencesOfOrder, revokeLicencesOfOrder, type LicenceRow } from '../licences/licences.repository.js';
 import { issueLicences } from '../licences/licences.service.js';
 import { changeStatus, itemsOfOrder, loadOrder, orderHeader, type LifecycleOrderRow } from './lifecycle.repository.js';
@@ -54,7 +53,7 @@ const CLOSED: ReadonlySet<OrderStatus> = new Set(['rejected', 'refunded', 'cance
 
 /** An order of this reseller that the reseller itself pays for; anything else is -4 orderNumber. */
 function ownResellerOrder(row: LifecycleOrderRow | undefined, resellerId: number): LifecycleOrderRow {
-  if (!row || row.reseller_id !== resellerId || row.reseller_pays !== 1) throw fail(Errors.INVALID_VALUE, 'orderNumber');
+  if (!row || row.reseller_id !== resellerId || !row.resellerPays) throw fail(Errors.INVALID_VALUE, 'orderNumber');
   return row;
 }
 
@@ -89,7 +88,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     const row = ownResellerOrder(await loadOrder(deps.store.db, action.orderNumber), action.resellerId);
     if (CLOSED.has(row.status)) throw fail(Errors.ORDER_CLOSED, 'orderNumber');
     if (row.status === 'pending_authorization' && row.total_cents > 0 && movesMoney(action)) {
-      const funds = (await fundsOf(deps.store.db, action.resellerId))!;
+      const funds = await fundsOfReseller(deps.store.db, action.resellerId);
       if (funds.balanceCents - row.total_cents < -funds.creditLimitCents) throw fail(Errors.NOT_ENOUGH_CREDIT);
     }
     return outcome(row, row.status, false);
@@ -174,7 +173,7 @@ export async function markPaid(deps: LifecycleDeps, orderNumber: number, request
   return deps.store.write(async (tx) => {
     const row = await loadOrder(tx, orderNumber, deps.store.dialect);
     if (!row) return { kind: 'not_found' };
-    if (row.reseller_pays === 1) {
+    if (row.resellerPays) {
       return { kind: 'refused', status: row.status, reason: 'it is a reseller=Y order: the reseller authorizes it (!AutoAuthorize)' };
     }
     if (row.status === 'active') return { kind: 'unchanged', status: row.status };

@@ -3,6 +3,7 @@
 // form coming back. The submitted order, built as the canonical request from the session and the
 // form (submission.ts), goes through the same ladder and service as every API call, so every
 // rule and error code applies; the answer is a page instead of a url-encoded body.
+import { present } from '../../assert.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
@@ -130,7 +131,7 @@ async function renderForm(
   const fresh: OrderingSession = { ...session, expiresAt: nowSeconds(ctx) + ctx.config.orderingSessionTtlSeconds, nonce: randomBytes(16).toString('base64url') };
   const overrides = await priceOverrides(ctx.store.db, session.products);
   const products: OfferedProduct[] = session.products.map((ppp) => {
-    const plan = ctx.catalog.plan(ppp)!;
+    const plan = present(ctx.catalog.plan(ppp), `a session offers only products of the catalog (${ppp})`);
     return { plan, priceCents: overrides.get(ppp) ?? plan.listPriceCents };
   });
   const origins = [...reseller.redirectOrigins];
@@ -158,7 +159,7 @@ function nowSeconds(ctx: AppContext): number {
 
 /** POST: the form came back. Check its token, then place the order through the ladder. */
 async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], form: CanonicalRequest): Promise<FastifyReply> {
-  const token = pairs.find((p) => p.name === TOKEN_FIELD)!.value;
+  const token = present(pairs.find((p) => p.name === TOKEN_FIELD), 'a form coming back carries its session token').value;
   const checked = checkToken(webKey(ctx.config), token, nowSeconds(ctx));
   const { entered, chosen, foreignItem } = splitSubmission(pairs);
   const session = checked.ok || checked.reason === 'expired' ? checked.session : undefined;
