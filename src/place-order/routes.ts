@@ -16,7 +16,8 @@ import type { AnswerFields, RawPair } from '../wire/form.js';
 import type { RedirectTarget } from '../wire/redirect.js';
 import { redactedParams } from '../wire/redact.js';
 import { commitPreparedOrder, prepareOrder, type PreparedOrder } from './service.js';
-import { redirectsOf, validatePlaceOrder, type CanonicalRequest, type Redirects } from './validate.js';
+import { redirectsOf, type CanonicalRequest, type Redirects } from './request.js';
+import { validatePlaceOrder } from './validate.js';
 import { noteOriginSighting } from '../resellers/resellers.repository.js';
 import { UNSUPPORTED_BODY } from '../wire/routing.js';
 

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { answerPlaceOrder, transportRefusal } from '../place-order/routes.js';
-import { canonicalize } from '../place-order/validate.js';
+import { canonicalize } from '../place-order/request.js';
 import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
 import { unregisteredTargetAnswer } from '../web/redirect-page.js';
 import { sendAnswer } from '../wire/answer.js';

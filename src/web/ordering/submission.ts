@@ -2,7 +2,7 @@
 // ticked and the first item field the form should not carry at all; and the order it asks for,
 // built as the canonical !PlaceOrder request straight from the page's session and the form.
 import { parseItemName } from '../../place-order/parameters.js';
-import type { CanonicalRequest } from '../../place-order/validate.js';
+import type { CanonicalRequest } from '../../place-order/request.js';
 import type { RawPair } from '../../wire/form.js';
 import { isCredentialName } from '../../wire/redact.js';
 import { FORM_FIELDS } from './ordering.page.js';
