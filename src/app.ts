@@ -83,6 +83,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('errorCode', undefined);
 
+  answerEveryRequest(app);
+
+  registerServerHooks(app, ctx);
+  registerMaintenance(app, ctx);
+  productsRoutes(app, ctx);
+  resellerApiRoutes(app, ctx);
+  openApiRoutes(app, ctx);
+  registerWebhooks(app, ctx);
+  sandboxRoutes(app, ctx);
+  webRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+/**
+ * What makes every request end in a spec answer with an errorCode: the body parsers (form bodies
+ * only), the one access line per request, and the handlers of errors and unknown paths.
+ */
+function answerEveryRequest(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -132,17 +151,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const answer = answerOf(fields, { status: 404 });
     return sendAnswer(reply, { ...answer, headers: { 'x-placeorder-error-code': String(answer.errorCode) } });
   });
-
-  registerServerHooks(app, ctx);
-  registerMaintenance(app, ctx);
-  productsRoutes(app, ctx);
-  resellerApiRoutes(app, ctx);
-  openApiRoutes(app, ctx);
-  registerWebhooks(app, ctx);
-  sandboxRoutes(app, ctx);
-  webRoutes(app, ctx);
-  await app.ready();
-  return app;
 }
 
 /** The answer to an error that escaped a route or a hook: the request's format, never a 5xx. */

@@ -9,8 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
-import { placeCheckedOrder } from '../../place-order/service.js';
-import { redirectsOf, type CanonicalRequest } from '../../place-order/request.js';
+import { placeCheckedOrder, type PlacedOrder } from '../../place-order/service.js';
+import { redirectsOf, type CanonicalRequest, type Redirects } from '../../place-order/request.js';
 import { validatePlaceOrder } from '../../place-order/validate.js';
 import { clientAddressOf } from '../../wire/client-address.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
@@ -22,9 +22,10 @@ import { unregisteredTargetAnswer } from '../redirect-page.js';
 import { redirectTarget } from '../../wire/redirect.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
-import { queryForm, redirect } from '../request.js';
-import { sameText, sign, webKey } from '../secret.js';
-import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { redirect } from '../request.js';
+import { webKey } from '../secret.js';
+import { FORM_FIELDS, describe, orderFormPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { sendReceipt } from './receipt.js';
 import { auditParamsOf, pageOrderRequest, splitSubmission } from './submission.js';
 import { orderOfNonce } from '../../orders/order-reads.repository.js';
 import { claimNonce, recordOrder, releaseNonce } from './submissions.repository.js';
@@ -66,9 +67,7 @@ function errorPage(reply: FastifyReply, e: PlaceOrderError, frameAncestors: read
   );
 }
 
-function describe(e: { code: number; message: string }): string {
-  return `Error ${e.code}: ${e.message}`;
-}
+
 
 /** GET: check the ordering URL, then show the form with a fresh session token. */
 async function showForm(ctx: AppContext, reply: FastifyReply, request: CanonicalRequest): Promise<FastifyReply> {
@@ -199,19 +198,8 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
   if (!result.ok) return showError(result.error);
   // The same form sent again (back button, a second click) must not place a second order.
   const nonce = session.nonce;
-  if (nonce !== undefined) {
-    const at = ctx.clock.now();
-    if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString())))) {
-      const earlier = await orderOfNonce(ctx.store.db, nonce);
-      if (earlier) {
-        return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.orderNumber, totalCents: earlier.totalCents, currency: earlier.currency, status: earlier.status });
-      }
-      const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
-      return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {
-        errorCode: e.code,
-        frameAncestors: [...reseller.redirectOrigins],
-      });
-    }
+  if (nonce !== undefined && !(await ctx.store.write((tx) => claimNonce(tx, nonce, ctx.clock.now().toISOString())))) {
+    return sentBefore(ctx, reply, reseller, nonce);
   }
   let placed;
   try {
@@ -232,53 +220,29 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
       if (!isForeignKeyViolation(error)) throw error;
     });
   }
-  // The same answer (signed, serialized; or, off the registered origins, shown) as the API's.
+  return sendPlaced(ctx, reply, reseller, redirects, placed);
+}
+
+/** A form whose nonce was claimed before: the order it placed, or the page saying it is still being placed. */
+async function sentBefore(ctx: AppContext, reply: FastifyReply, reseller: ResellerContext, nonce: string): Promise<FastifyReply> {
+  const earlier = await orderOfNonce(ctx.store.db, nonce);
+  if (earlier) return sendReceipt(ctx, reply, { ap: reseller.ap, ...earlier });
+  const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
+  return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {
+    errorCode: e.code,
+    frameAncestors: [...reseller.redirectOrigins],
+  });
+}
+
+/** The answer to a placed order: the same (signed, serialized; or, off the registered origins, shown) as the API's. */
+function sendPlaced(ctx: AppContext, reply: FastifyReply, reseller: ResellerContext, redirects: Redirects, placed: PlacedOrder): FastifyReply {
   const target = redirects.successURL;
   if (target && !target.registered) return sendAnswer(reply, unregisteredTargetAnswer(placedOrderFields(placed), target, reseller.ap));
-  if (target) return redirect(reply, answerOf(placedOrderFields(placed), { redirect: target, method: 'POST' }).location!);
+  const location = target && answerOf(placedOrderFields(placed), { redirect: target, method: 'POST' }).location;
+  if (location) return redirect(reply, location);
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
   return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status });
-}
-
-function sendReceipt(ctx: AppContext, reply: FastifyReply, receipt: Receipt): FastifyReply {
-  return redirect(reply, `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`);
-}
-
-export const RECEIPT_PATH = '/web/order-placed';
-const RECEIPT_PURPOSE = 'order-receipt/v1';
-
-interface Receipt {
-  ap: string;
-  orderNumber: number;
-  totalCents: number;
-  currency: string;
-  status: string;
-}
-
-function signReceipt(key: Buffer, r: Receipt): string {
-  const payload = Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
-  return `${payload}.${sign(key, RECEIPT_PURPOSE, payload)}`;
-}
-
-/** GET /web/order-placed?r=…: the confirmation after the form, from a signed receipt. */
-export async function showReceipt(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const r = queryForm(req).get('r') ?? '';
-  const dot = r.indexOf('.');
-  let receipt: Receipt | undefined;
-  if (dot > 0 && r.length <= 2048 && sameText(r.slice(dot + 1), sign(webKey(ctx.config), RECEIPT_PURPOSE, r.slice(0, dot)))) {
-    try {
-      receipt = JSON.parse(Buffer.from(r.slice(0, dot), 'base64url').toString('utf8')) as Receipt;
-    } catch {
-      receipt = undefined;
-    }
-  }
-  if (!receipt) {
-    const e = fail(Errors.INVALID_VALUE, 'r');
-    return sendPage(reply, messagePage('No such receipt', e.code, html`<p class="error">${describe(e)}</p>`), { errorCode: e.code, status: 404 });
-  }
-  const reseller = await findResellerContext(ctx.store.db, receipt.ap);
-  return sendPage(reply, orderPlacedPage(receipt), { errorCode: 0, frameAncestors: reseller ? [...reseller.redirectOrigins] : [] });
 }
 
 /** The form field an error belongs beside (errorItem, or the field a code without one concerns). */
