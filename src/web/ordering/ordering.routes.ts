@@ -83,13 +83,13 @@ async function showForm(ctx: AppContext, reply: FastifyReply, request: Canonical
   if (reseller.suspended) return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'ap'), frames);
   const flag = (v('reseller') ?? 'Y').toUpperCase();
   if (flag !== 'Y' && flag !== 'N') return errorPage(reply, fail(Errors.INVALID_VALUE, 'reseller'), frames);
-  const codes = [...new Set(v('product')!.split(',').map((s) => s.trim()))];
+  const codes = [...new Set((v('product') ?? '').split(',').map((s) => s.trim()))];
   if (codes.length > MAX_OFFERED_PRODUCTS || codes.some((c) => !/^[0-9]{1,9}$/.test(c))) {
     return errorPage(reply, fail(Errors.INVALID_VALUE, 'product'), frames);
   }
   const ppps = codes.map(Number);
   if (ppps.some((p) => !ctx.catalog.plan(p))) return errorPage(reply, fail(Errors.PLAN_NOT_FOUND, 'product'), frames);
-  if (reseller.permittedPpp && ppps.some((p) => !reseller.permittedPpp!.has(p))) {
+  if (ppps.some((p) => reseller.permittedPpp?.has(p) === false)) {
     return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'product'), frames);
   }
   const successURL = v('successURL');
