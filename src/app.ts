@@ -21,7 +21,7 @@ import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerServerHooks } from './server/register.js';
 import { isClientAbort, logClientAbort } from './observability/client-abort.js';
 import { tlsServerOptions } from './server/tls.js';
-import { placeOrderRoutes } from './place-order/routes.js';
+import { productsRoutes } from './products/products.routes.js';
 import { resellerApiRoutes } from './reseller-api/reseller-api.routes.js';
 import { webRoutes } from './web/web.routes.js';
 import { URL_ENCODED, answerOf, errorFields, responseFormatOf, sendAnswer, unknownErrorFields, type Answer } from './wire/answer.js';
@@ -83,6 +83,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('errorCode', undefined);
 
+  answerEveryRequest(app);
+
+  registerServerHooks(app, ctx);
+  registerMaintenance(app, ctx);
+  productsRoutes(app, ctx);
+  resellerApiRoutes(app, ctx);
+  openApiRoutes(app, ctx);
+  registerWebhooks(app, ctx);
+  sandboxRoutes(app, ctx);
+  webRoutes(app, ctx);
+  await app.ready();
+  return app;
+}
+
+/**
+ * What makes every request end in a spec answer with an errorCode: the body parsers (form bodies
+ * only), the one access line per request, and the handlers of errors and unknown paths.
+ */
+function answerEveryRequest(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
@@ -132,17 +151,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const answer = answerOf(fields, { status: 404 });
     return sendAnswer(reply, { ...answer, headers: { 'x-placeorder-error-code': String(answer.errorCode) } });
   });
-
-  registerServerHooks(app, ctx);
-  registerMaintenance(app, ctx);
-  placeOrderRoutes(app, ctx);
-  resellerApiRoutes(app, ctx);
-  openApiRoutes(app, ctx);
-  registerWebhooks(app, ctx);
-  sandboxRoutes(app, ctx);
-  webRoutes(app, ctx);
-  await app.ready();
-  return app;
 }
 
 /** The answer to an error that escaped a route or a hook: the request's format, never a 5xx. */

@@ -1,72 +1,7 @@
-// The conformance checks: the spec's own examples and the rules of docs/api (RESOLUTIONS as
-// placeorder documents them), each one request or a few, judged only by what comes back over
-// HTTP. A check throws CheckFailure with what it expected and what it got.
-import { send, type Pairs, type Reply, type Target } from './http.js';
-
-export class CheckFailure extends Error {
-  override name = 'CheckFailure';
-}
-
-export interface SuiteOptions {
-  readonly target: Target;
-  /** A reseller brand whose billing details are validated (reseller=Y orders succeed). */
-  readonly ap: string;
-  /** The reseller's API user, for the reseller endpoints. */
-  readonly login?: string | undefined;
-  readonly password?: string | undefined;
-  /** Makes this run's customer login names and emails unique. */
-  readonly runId: string;
-}
-
-export interface Check {
-  readonly id: string;
-  /** The rule, in one line, as printed. */
-  readonly rule: string;
-  run(s: SuiteOptions): Promise<void>;
-}
-
-const PLACE = '/products/!PlaceOrder';
-
-function expectThat(ok: boolean, message: string): void {
-  if (!ok) throw new CheckFailure(message);
-}
-
-function show(r: Reply): string {
-  return `HTTP ${r.status} ${JSON.stringify(r.body.slice(0, 160))}`;
-}
-
-/** Success: HTTP 200, url-encoded, errorCode=0 first, an order number. */
-function expectOrder(r: Reply): void {
-  expectThat(r.status === 200, `expected HTTP 200, got ${show(r)}`);
-  expectThat(r.names[0] === 'errorCode' && r.fields.errorCode === '0', `expected errorCode=0 first, got ${show(r)}`);
-  expectThat(/^[A-Za-z0-9-]{1,128}$/.test(r.fields.orderNumber ?? ''), `expected an orderNumber, got ${show(r)}`);
-}
-
-/** An API error: HTTP 200, errorCode first, the code (and item) expected. */
-function expectError(r: Reply, code: number, item?: string): void {
-  expectThat(r.status === 200, `expected HTTP 200 with errorCode=${code}, got ${show(r)}`);
-  expectThat(r.names[0] === 'errorCode', `expected errorCode as the first field, got ${show(r)}`);
-  expectThat(r.fields.errorCode === String(code), `expected errorCode=${code}${item ? ` (errorItem=${item})` : ''}, got ${show(r)}`);
-  if (item !== undefined) expectThat(r.fields.errorItem === item, `expected errorItem=${item}, got ${show(r)}`);
-  expectThat((r.fields.errorMessage ?? '') !== '', `expected an errorMessage, got ${show(r)}`);
-}
-
-/** A valid guest order of one-year Web DNS Pro, with `extra` pairs appended or replacing. */
-function guest(s: SuiteOptions, replace: Record<string, string | undefined> = {}, extra: Pairs = []): Array<[string, string]> {
-  const base: Record<string, string | undefined> = {
-    ap: s.ap,
-    reseller: 'Y',
-    emailAddress: `conformance-${s.runId}@example.com`,
-    name: 'Conformance Check',
-    '1_PPP': '9974',
-    ...replace,
-  };
-  const pairs: Array<[string, string]> = Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined);
-  return [...pairs, ...extra.map(([k, v]): [string, string] => [k, v])];
-}
-
-const post = (s: SuiteOptions, pairs: Pairs, path = PLACE) => send(s.target, 'POST', path, pairs);
-const get = (s: SuiteOptions, pairs: Pairs, path = PLACE) => send(s.target, 'GET', path, pairs);
+// The conformance checks of !PlaceOrder: the spec's own examples and the rules of docs/api
+// (RESOLUTIONS as placeorder documents them), each one request or a few, judged only by what
+// comes back over HTTP (kit.ts).
+import { expectError, expectOrder, expectThat, get, guest, post, show, type Check } from './kit.js';
 
 export const PLACE_ORDER_CHECKS: readonly Check[] = [
   {
@@ -297,56 +232,6 @@ export const PLACE_ORDER_CHECKS: readonly Check[] = [
       await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'the-right-one'], ['isReturningCustomer', 'N']]));
       const b = await post(s, guest(s, {}, [['loginName', login], ['loginPassword', 'a-wrong-one'], ['isReturningCustomer', 'Y']]));
       expectThat(a.body === b.body, `expected identical answers, got ${JSON.stringify(a.body)} and ${JSON.stringify(b.body)}`);
-    },
-  },
-];
-
-/** The reseller endpoints: only with --login/--password (the reseller's API user). */
-export const RESELLER_CHECKS: readonly Check[] = [
-  {
-    id: 'reseller-get-refused',
-    rule: '-17 for a reseller endpoint called with GET',
-    async run(s) {
-      const r = await get(s, [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', '1']], '/products/!GetOrderStatus');
-      expectError(r, -17);
-    },
-  },
-  {
-    id: 'reseller-bad-login',
-    rule: '-16 for a reseller endpoint with a wrong API password',
-    async run(s) {
-      const r = await post(s, [['loginName', s.login!], ['loginPassword', `${s.password!}-wrong`], ['orderNumber', '1']], '/products/!GetOrderStatus');
-      expectError(r, -16);
-    },
-  },
-  {
-    id: 'reseller-authorize-flow',
-    rule: 'a reseller=Y order is pending until !AutoAuthorize (test=Y changes nothing), then !GetOrderStatus shows it active',
-    async run(s) {
-      const placed = await post(s, guest(s));
-      expectOrder(placed);
-      const orderNumber = placed.fields.orderNumber!;
-      const login: Pairs = [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', orderNumber]];
-      const before = await post(s, login, '/products/!GetOrderStatus');
-      expectThat(before.fields.errorCode === '0', `expected GetOrderStatus errorCode=0, got ${show(before)}`);
-      const dry = await post(s, [...login, ['test', 'Y']], '/products/!AutoAuthorize');
-      expectThat(dry.fields.errorCode === '0', `expected AutoAuthorize test=Y errorCode=0 (is the brand funded?), got ${show(dry)}`);
-      const still = await post(s, login, '/products/!GetOrderStatus');
-      expectThat(still.fields.status === before.fields.status, `expected test=Y to change nothing, status went ${before.fields.status} → ${still.fields.status}`);
-      const auth = await post(s, login, '/products/!AutoAuthorize');
-      expectThat(auth.fields.errorCode === '0', `expected AutoAuthorize errorCode=0, got ${show(auth)}`);
-      const after = await post(s, login, '/products/!GetOrderStatus');
-      expectThat(after.fields.status === 'active', `expected status=active after authorizing, got ${show(after)}`);
-      const again = await post(s, login, '/products/!AutoAuthorize');
-      expectThat(again.fields.errorCode === '0', `expected authorizing twice to succeed (no second debit), got ${show(again)}`);
-    },
-  },
-  {
-    id: 'reseller-foreign-order',
-    rule: '-4 orderNumber for an order that does not exist (or is another reseller\'s)',
-    async run(s) {
-      const r = await post(s, [['loginName', s.login!], ['loginPassword', s.password!], ['orderNumber', '999999999']], '/products/!GetOrderStatus');
-      expectError(r, -4, 'orderNumber');
     },
   },
 ];

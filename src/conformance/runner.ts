@@ -1,7 +1,9 @@
 // Runs the conformance checks one after another (they share one server and brand) and reports
 // one line per check. Used by `placeorder conformance` and by the tests.
 import { randomBytes } from 'node:crypto';
-import { CheckFailure, PLACE_ORDER_CHECKS, RESELLER_CHECKS, type Check, type SuiteOptions } from './checks.js';
+import { PLACE_ORDER_CHECKS } from './checks.js';
+import { CheckFailure, type Check, type SuiteOptions } from './kit.js';
+import { RESELLER_CHECKS } from './reseller-checks.js';
 import type { FetchLike } from './http.js';
 
 export interface RunOptions {

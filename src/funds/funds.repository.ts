@@ -2,6 +2,7 @@
 // are only ever inserted (the database refuses UPDATE and DELETE on them); a reseller account's
 // cached balance moves in the same transaction as the entries that explain it.
 import { sql } from 'kysely';
+import { assert } from '../assert.js';
 import type { Db } from '../db/store.js';
 import type { LedgerKind } from './funds.table.js';
 
@@ -29,9 +30,15 @@ export async function systemAccountId(tx: Db, code: SystemAccount): Promise<numb
  * balance stays at or above minus the reseller's credit limit: the check and the update are one
  * statement, so it holds however many debits race. (PostgreSQL's row lock makes a concurrent
  * update wait and then re-check the condition against the committed balance; SQLite writes
- * one at a time.) Returns the new balance, or undefined when the funds do not cover the move.
+ * one at a time.) Returns the new balance with the credit limit it was held to (so the caller
+ * can assert the floor), or undefined when the funds do not cover the move.
  */
-export async function moveBalance(tx: Db, accountId: number, resellerId: number, deltaCents: number): Promise<number | undefined> {
+export async function moveBalance(
+  tx: Db,
+  accountId: number,
+  resellerId: number,
+  deltaCents: number,
+): Promise<{ balanceCents: number; creditLimitCents: number } | undefined> {
   let q = tx
     .updateTable('funds_accounts')
     .set((eb) => ({ balance_cents: eb('balance_cents', '+', deltaCents) }))
@@ -41,8 +48,10 @@ export async function moveBalance(tx: Db, accountId: number, resellerId: number,
       sql<boolean>`balance_cents + ${deltaCents} >= -(select credit_limit_cents from resellers where id = ${resellerId})`,
     );
   }
-  const row = await q.returning('balance_cents').executeTakeFirst();
-  return row?.balance_cents;
+  const row = await q
+    .returning(['balance_cents', sql<number>`(select credit_limit_cents from resellers where id = ${resellerId})`.as('credit_limit_cents')])
+    .executeTakeFirst();
+  return row && { balanceCents: row.balance_cents, creditLimitCents: Number(row.credit_limit_cents) };
 }
 
 export interface NewLedgerTransaction {
@@ -59,7 +68,12 @@ export interface NewLedgerTransaction {
 
 export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): Promise<number> {
   const sum = t.entries.reduce((s, e) => s + e.amountCents, 0);
-  if (sum !== 0 || t.entries.length < 2) throw new Error(`ledger transaction does not balance (sum ${sum})`);
+  assert(t.entries.length >= 2, `a ledger transaction has two entries or more (${t.kind}: ${t.entries.length})`);
+  assert(sum === 0, `the entries of a ledger transaction sum to zero (${t.kind}: ${sum})`);
+  assert(
+    t.entries.every((e) => Number.isSafeInteger(e.amountCents) && e.amountCents !== 0),
+    `a ledger entry moves a whole, non-zero number of cents (${t.kind}: ${t.entries.map((e) => e.amountCents).join(', ')})`,
+  );
   const { id } = await tx
     .insertInto('ledger_transactions')
     .values({

@@ -2,6 +2,7 @@
 // transaction whose entries sum to zero: the reseller's account on one side, one of the
 // vendor's accounts on the other. A debit never takes a balance below minus the reseller's
 // credit limit; the check is part of the update that moves the balance (funds.repository.ts).
+import { assert, present } from '../assert.js';
 import { isoNow, type Clock } from '../clock.js';
 import type { Db, Store } from '../db/store.js';
 import { resellerIdByAp } from '../resellers/resellers.repository.js';
@@ -12,6 +13,7 @@ import {
   moveBalance,
   newestEntries,
   systemAccountId,
+  type FundsRow,
   type SystemAccount,
 } from './funds.repository.js';
 import type { LedgerKind } from './funds.table.js';
@@ -74,8 +76,12 @@ async function post(
   recorded: { orderId: number | null; amountCents: number },
 ): Promise<boolean> {
   const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  const balance = await moveBalance(tx, account, m.resellerId, signedCents);
-  if (balance === undefined) return false;
+  const moved = await moveBalance(tx, account, m.resellerId, signedCents);
+  if (moved === undefined) return false;
+  assert(
+    signedCents > 0 || moved.balanceCents >= -moved.creditLimitCents,
+    `a debit leaves the balance at or above minus the credit limit (reseller ${m.resellerId}: ${moved.balanceCents} after ${signedCents}, limit ${moved.creditLimitCents})`,
+  );
   await insertLedgerTransaction(tx, {
     kind,
     resellerId: m.resellerId,
@@ -90,6 +96,11 @@ async function post(
     ],
   });
   return true;
+}
+
+/** The funds of a reseller the caller knows exists (signed in, or just found by its brand). */
+export async function fundsOfReseller(db: Db, resellerId: number): Promise<FundsRow> {
+  return present(await fundsOf(db, resellerId), `reseller ${resellerId}, known to the caller, exists`);
 }
 
 async function resellerOf(db: Db, ap: string): Promise<number> {
@@ -110,7 +121,7 @@ export async function creditFunds(store: Store, clock: Clock, ap: string, cents:
   const resellerId = await resellerOf(store.db, ap);
   const at = isoNow(clock);
   await store.write((tx) => topUp(tx, { resellerId, orderId: null, amountCents: cents, memo, requestId, at }));
-  return (await fundsOf(store.db, resellerId))!.balanceCents;
+  return (await fundsOfReseller(store.db, resellerId)).balanceCents;
 }
 
 /** `placeorder funds adjust`: an operator's correction, refused if it breaks the floor. */
@@ -127,7 +138,7 @@ export async function adjustFunds(
   const at = isoNow(clock);
   const ok = await store.write((tx) => adjust(tx, { resellerId, orderId: null, amountCents: 0, signedCents, memo, requestId, at }));
   if (!ok) throw new FundsInputError('the adjustment would take the balance below the credit limit');
-  return (await fundsOf(store.db, resellerId))!.balanceCents;
+  return (await fundsOfReseller(store.db, resellerId)).balanceCents;
 }
 
 export interface StatementLine {
@@ -164,7 +175,7 @@ export async function statement(source: Db | Store, ap: string, limit: number): 
 
 async function statementIn(db: Db, ap: string, limit: number): Promise<Statement> {
   const resellerId = await resellerOf(db, ap);
-  const funds = (await fundsOf(db, resellerId))!;
+  const funds = await fundsOfReseller(db, resellerId);
   const lines = funds.accountId === null ? [] : await newestEntries(db, funds.accountId, limit);
   // Walk back from the current balance: each entry's running balance is the one after it.
   let running = funds.balanceCents;

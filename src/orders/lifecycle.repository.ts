@@ -18,8 +18,14 @@ const LIFECYCLE_COLUMNS = [
   'created_at',
 ] as const;
 
-/** An order as the lifecycle steps read it: the columns of LIFECYCLE_COLUMNS, typed by the table. */
-export type LifecycleOrderRow = Pick<Selectable<OrdersTable>, (typeof LIFECYCLE_COLUMNS)[number]>;
+/**
+ * An order as the lifecycle steps read it: the columns of LIFECYCLE_COLUMNS, typed by the table,
+ * with the stored 0/1 flag read as what it means (`resellerPays`).
+ */
+export type LifecycleOrderRow = Omit<Pick<Selectable<OrdersTable>, (typeof LIFECYCLE_COLUMNS)[number]>, 'reseller_pays'> & {
+  /** reseller=Y: the reseller authorizes and pays; reseller=N: the customer pays (mark-paid). */
+  readonly resellerPays: boolean;
+};
 
 /**
  * The order, with its row locked until the transaction ends on PostgreSQL (`FOR UPDATE`), so two
@@ -28,7 +34,10 @@ export type LifecycleOrderRow = Pick<Selectable<OrdersTable>, (typeof LIFECYCLE_
  */
 export async function loadOrder(db: Db, orderId: number, lockFor?: Dialect): Promise<LifecycleOrderRow | undefined> {
   const q = loadOrderQuery(db, orderId);
-  return (lockFor === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+  const row = await (lockFor === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+  if (!row) return undefined;
+  const { reseller_pays: resellerPays, ...rest } = row;
+  return { ...rest, resellerPays: resellerPays === 1 };
 }
 
 export function loadOrderQuery(db: Db, orderId: number) {

@@ -8,12 +8,10 @@ import type { Config } from '../config.js';
 import { isUniqueViolation } from '../customers/customers.repository.js';
 import type { Db, Store } from '../db/store.js';
 import { Errors, fail } from '../errors.js';
-import { debitForOrder, refundForOrder } from '../funds/funds.service.js';
-import { fundsOf } from '../funds/funds.repository.js';
+import { debitForOrder, fundsOfReseller, refundForOrder } from '../funds/funds.service.js';
 import { licencesOfOrder, revokeLicencesOfOrder, type LicenceRow } from '../licences/licences.repository.js';
 import { issueLicences } from '../licences/licences.service.js';
 import { changeStatus, itemsOfOrder, loadOrder, orderHeader, type LifecycleOrderRow } from './lifecycle.repository.js';
-import { movesMoney } from '../sandbox/sandbox.service.js';
 import { recordOrderEvents } from '../webhooks/events.js';
 import { insertAudit } from './orders.repository.js';
 import type { OrderStatus } from './orders.table.js';
@@ -28,6 +26,12 @@ export interface LifecycleDeps {
 /** Who asks, about which order, for the audit log. */
 export interface ResellerAction {
   readonly resellerId: number;
+  /**
+   * A sandbox reseller's steps take the order through every state but write no ledger entry
+   * (src/sandbox). The caller has the reseller loaded (the API principal, the console's
+   * reseller), so the step asks nothing more; absent means an ordinary reseller.
+   */
+  readonly sandbox?: boolean;
   readonly orderNumber: number;
   readonly requestId: string;
   readonly auditParams: Record<string, string>;
@@ -49,8 +53,13 @@ const CLOSED: ReadonlySet<OrderStatus> = new Set(['rejected', 'refunded', 'cance
 
 /** An order of this reseller that the reseller itself pays for; anything else is -4 orderNumber. */
 function ownResellerOrder(row: LifecycleOrderRow | undefined, resellerId: number): LifecycleOrderRow {
-  if (!row || row.reseller_id !== resellerId || row.reseller_pays !== 1) throw fail(Errors.INVALID_VALUE, 'orderNumber');
+  if (!row || row.reseller_id !== resellerId || !row.resellerPays) throw fail(Errors.INVALID_VALUE, 'orderNumber');
   return row;
+}
+
+/** Whether the step writes ledger entries: a sandbox reseller's never do. */
+function movesMoney(action: ResellerAction): boolean {
+  return action.sandbox !== true;
 }
 
 function outcome(row: LifecycleOrderRow, status: OrderStatus, changed: boolean): ActionOutcome {
@@ -78,8 +87,8 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
   if (test) {
     const row = ownResellerOrder(await loadOrder(deps.store.db, action.orderNumber), action.resellerId);
     if (CLOSED.has(row.status)) throw fail(Errors.ORDER_CLOSED, 'orderNumber');
-    if (row.status === 'pending_authorization' && row.total_cents > 0 && (await movesMoney(deps.store.db, row.reseller_id))) {
-      const funds = (await fundsOf(deps.store.db, action.resellerId))!;
+    if (row.status === 'pending_authorization' && row.total_cents > 0 && movesMoney(action)) {
+      const funds = await fundsOfReseller(deps.store.db, action.resellerId);
       if (funds.balanceCents - row.total_cents < -funds.creditLimitCents) throw fail(Errors.NOT_ENOUGH_CREDIT);
     }
     return outcome(row, row.status, false);
@@ -93,7 +102,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     // "Sectigo will deduct funds from your account when you authorize an order unless there is
     // no charge" (spec, "Authorizing orders"): a free order is activated without an entry.
     // A sandbox reseller's orders never move money (src/sandbox).
-    if (row.total_cents > 0 && (await movesMoney(tx, row.reseller_id))) {
+    if (row.total_cents > 0 && movesMoney(action)) {
       const covered = await debitForOrder(tx, {
         resellerId: row.reseller_id,
         orderId: row.id,
@@ -142,7 +151,7 @@ export async function refundOrder(deps: LifecycleDeps, action: ResellerAction, r
     const now = deps.clock.now();
     if (now > refundDeadline(row.authorized_at, deps.config.refundPeriodDays)) throw fail(Errors.ALREADY_REFUNDED, 'orderNumber');
     const at = now.toISOString();
-    if (row.total_cents > 0 && (await movesMoney(tx, row.reseller_id))) {
+    if (row.total_cents > 0 && movesMoney(action)) {
       await refundForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at });
     }
     await revokeLicencesOfOrder(tx, row.id, at);
@@ -164,7 +173,7 @@ export async function markPaid(deps: LifecycleDeps, orderNumber: number, request
   return deps.store.write(async (tx) => {
     const row = await loadOrder(tx, orderNumber, deps.store.dialect);
     if (!row) return { kind: 'not_found' };
-    if (row.reseller_pays === 1) {
+    if (row.resellerPays) {
       return { kind: 'refused', status: row.status, reason: 'it is a reseller=Y order: the reseller authorizes it (!AutoAuthorize)' };
     }
     if (row.status === 'active') return { kind: 'unchanged', status: row.status };

@@ -3,6 +3,7 @@
 // argon2id hash holds `memoryCost` KiB while it runs). The waiting hashes are served round
 // robin by source address, each source with a bounded queue of its own: one address that floods
 // wrong logins waits behind itself, not in front of everyone else (issue 13, finding 6).
+import { present } from '../assert.js';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 
 export interface Hasher {
@@ -95,7 +96,7 @@ export class FairSlots {
       if (!longest || queue.length > longest.length) [longest, longestSource] = [queue, source];
     }
     if (!longest || longest.length <= than + 1) return false;
-    longest.pop()!.reject(new HasherBusyError('too many password hashes waiting'));
+    present(longest.pop(), 'a queue longer than one has a newest waiter').reject(new HasherBusyError('too many password hashes waiting'));
     if (longest.length === 0) this.waiting.delete(longestSource);
     this.waitingCount--;
     return true;
@@ -110,7 +111,7 @@ export class FairSlots {
     }
     const [source, queue] = next.value;
     this.waiting.delete(source);
-    const waiter = queue.shift()!;
+    const waiter = present(queue.shift(), 'a source keeps its queue only while it has waiters');
     if (queue.length > 0) this.waiting.set(source, queue);
     this.waitingCount--;
     waiter.resolve();

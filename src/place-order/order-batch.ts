@@ -5,6 +5,7 @@ import { customersForOrders, insertCustomers, type StoredCustomer } from '../cus
 import type { Outcome } from '../db/portable-unit.js';
 import type { Executor } from '../db/prepared.js';
 import { PlaceOrderError } from '../errors.js';
+import { assertOrderNumbers } from '../orders/order-numbers.js';
 import { insertAudits, insertOrdersMany } from '../orders/orders.repository.js';
 import { newOrderEvent } from '../webhooks/events.js';
 import { insertEventsMany } from '../webhooks/webhooks.repository.js';
@@ -94,6 +95,7 @@ export async function commitOrdersTogether(x: Executor, batch: readonly CommitAr
     x,
     passed.map((p) => ({ order: newOrderOf(p.args, p.customerId, p.at), items: p.args.items })),
   );
+  assertOrderNumbers(numbers, passed.length);
   await insertAudits(
     x,
     passed.map((p, k) => auditOf(p.args, numbers[k]!, p.at)),

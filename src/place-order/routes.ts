@@ -1,9 +1,10 @@
-// HTTP for !PlaceOrder: parse once, load the reseller named by `ap` once, run the ladder, prove
-// the customer, commit, answer. One answer per request (src/wire/answer.ts): its redirect target
-// is parsed, checked and serialized before the ladder runs, so an order is stored only when its
-// success answer can be sent as computed. With an Idempotency-Key the commit runs under a key
-// claimed in the scope of whoever is placing the order (docs/reliability.md).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+// HTTP for !PlaceOrder called by a reseller's back end (src/products/ decides that it is one):
+// load the reseller named by `ap` once, run the ladder, prove the customer, commit, answer. One
+// answer per request (src/wire/answer.ts): its redirect target is parsed, checked and serialized
+// before the ladder runs, so an order is stored only when its success answer can be sent as
+// computed. With an Idempotency-Key the commit runs under a key claimed in the scope of whoever
+// is placing the order (docs/reliability.md).
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
@@ -11,39 +12,43 @@ import { endpointOf, keyHeaderOf, requestScope } from '../idempotency/idempotenc
 import { orderOfRequest } from '../orders/orders.repository.js';
 import { clientAddressOf } from '../wire/client-address.js';
 import { answerOf, errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
-import { requestPairs, type AnswerFields } from '../wire/form.js';
+import type { AnswerFields, RawPair } from '../wire/form.js';
 import type { RedirectTarget } from '../wire/redirect.js';
 import { redactedParams } from '../wire/redact.js';
 import { commitPreparedOrder, prepareOrder, type PreparedOrder } from './service.js';
-import { canonicalize, redirectsOf, validatePlaceOrder, type Redirects } from './validate.js';
+import { redirectsOf, type CanonicalRequest, type Redirects } from './request.js';
+import { validatePlaceOrder } from './validate.js';
 import { noteOriginSighting } from '../resellers/resellers.repository.js';
-import { unregisteredTargetAnswer } from '../web/redirect-page.js';
-import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
-import { isOrderingPageRequest, serveOrderingPage } from '../web/ordering/ordering.routes.js';
+import { UNSUPPORTED_BODY } from '../wire/routing.js';
 
-export function placeOrderRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const handler = (req: FastifyRequest, reply: FastifyReply) => handle(ctx, req, reply);
-  for (const url of endpointPaths('PlaceOrder')) {
-    // No automatic HEAD route: it would run the GET handler, place the order and send no answer
-    // to acknowledge it (found by the fuzzer, issue 13). HEAD is an unknown method here.
-    app.get(url, { exposeHeadRoute: false }, handler);
-    app.post(url, handler);
-  }
+/** A !PlaceOrder request, parsed once by the products entry. */
+export interface PlaceOrderCall {
+  readonly pairs: readonly RawPair[];
+  readonly request: CanonicalRequest;
+  /**
+   * The answer for a target on an origin the reseller has not registered: a page that shows the
+   * outcome instead of following it (issue 16, src/web/redirect-page.ts), handed in from above.
+   */
+  readonly unregisteredTarget: (fields: AnswerFields, target: RedirectTarget, ap: string | undefined) => Answer;
 }
 
-async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const pairs = requestPairs(req);
-  const request = canonicalize(pairs);
+/** The API's answer to a request that cannot be taken at all (plain HTTP, an unknown body), if any. */
+export function transportRefusal(ctx: AppContext, req: FastifyRequest, request: CanonicalRequest): Answer | undefined {
+  const refuse = (e: PlaceOrderError) => answerOf(errorFields(e), { format: responseFormatOf(request.values.get('responseFormat')), method: req.method });
+  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return refuse(fail(Errors.NOT_HTTPS));
+  if (req.body === UNSUPPORTED_BODY) return refuse(fail(Errors.INVALID_VALUE, 'Content-Type'));
+  return undefined;
+}
+
+/** The answer to a reseller's !PlaceOrder request (after `transportRefusal`). */
+export async function answerPlaceOrder(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, call: PlaceOrderCall): Promise<FastifyReply> {
+  const { pairs, request } = call;
   const format = responseFormatOf(request.values.get('responseFormat'));
   // A target on an origin the reseller has not registered is shown, not followed (issue 16).
   const answer = (fields: AnswerFields, redirect?: RedirectTarget) =>
     redirect && !redirect.registered
-      ? unregisteredTargetAnswer(fields, redirect, request.values.get('ap'))
+      ? call.unregisteredTarget(fields, redirect, request.values.get('ap'))
       : answerOf(fields, { format, redirect, method: req.method });
-  if (!ctx.config.allowHttp && !ctx.isHttps(req.raw)) return sendAnswer(reply, answer(errorFields(fail(Errors.NOT_HTTPS))));
-  if (req.body === UNSUPPORTED_BODY) return sendAnswer(reply, answer(errorFields(fail(Errors.INVALID_VALUE, 'Content-Type'))));
-  // A browser opening an ordering URL, or that page's form coming back (docs/web.md).
-  if (isOrderingPageRequest(req.method, pairs, request)) return serveOrderingPage(ctx, req, reply, pairs, request);
   const keyHeader = keyHeaderOf(req);
   if (keyHeader.kind === 'malformed') return sendAnswer(reply, answer(errorFields(fail(Errors.INVALID_VALUE, 'Idempotency-Key'))));
 

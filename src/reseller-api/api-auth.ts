@@ -12,6 +12,8 @@ export interface ApiPrincipal {
   readonly apiUserId: number;
   readonly resellerId: number;
   readonly ap: string;
+  /** A sandbox reseller (src/sandbox): its steps move no money. */
+  readonly sandbox: boolean;
 }
 
 export async function authenticateApiUser(
@@ -20,16 +22,13 @@ export async function authenticateApiUser(
   password: string,
   clientAddress: string,
 ): Promise<ApiPrincipal | undefined> {
-  const login = await ctx.passwords.find('api-user', loginName, async () => {
-    const row = await findApiUser(ctx.store.db, loginName);
-    return row && { ...row, passwordHash: row.password_hash };
-  });
+  const login = await ctx.passwords.find('api-user', loginName, () => findApiUser(ctx.store.db, loginName));
   const attempt = { realm: 'api-user' as const, loginName, password, source: clientAddress };
-  const user = await ctx.passwords.prove(attempt, login, { admitted: login.account === undefined || addressAllowed(login.account.ip_allow, clientAddress) });
+  const user = await ctx.passwords.prove(attempt, login, { admitted: login.account === undefined || addressAllowed(login.account.ipAllow, clientAddress) });
   if (!user) return undefined;
-  if (passwordExpired(user.password_changed_at, ctx.config.apiPasswordMaxAgeDays, ctx.clock.now())) return undefined;
-  if (user.suspended === 1) return undefined;
-  return { apiUserId: user.id, resellerId: user.reseller_id, ap: user.ap };
+  if (passwordExpired(user.passwordChangedAt, ctx.config.apiPasswordMaxAgeDays, ctx.clock.now())) return undefined;
+  if (user.suspended) return undefined;
+  return { apiUserId: user.id, resellerId: user.resellerId, ap: user.ap, sandbox: user.sandbox };
 }
 
 export function passwordExpired(changedAt: string, maxAgeDays: number, now: Date): boolean {

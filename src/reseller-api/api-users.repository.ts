@@ -1,16 +1,35 @@
 // The queries of API-user sign-in: the user with its reseller, and a new password. (The
 // api_users table belongs to resellers/; these are the reseller API's own questions of it. The
 // failures that lock a user are counted by src/passwords/, per login name.)
-import type { Selectable } from 'kysely';
 import type { Db } from '../db/store.js';
-import type { ApiUsersTable, ResellersTable } from '../resellers/resellers.table.js';
 
-/** An API user with its reseller's brand and suspension, as `findApiUser` selects them. */
-export type ApiUserRow = Pick<Selectable<ApiUsersTable>, 'id' | 'reseller_id' | 'login_name' | 'password_hash' | 'ip_allow' | 'password_changed_at'> &
-  Pick<Selectable<ResellersTable>, 'suspended' | 'ap'>;
+/** An API user with what signing in needs of its reseller: brand, suspension, sandbox. */
+export interface ApiUserLogin {
+  readonly id: number;
+  readonly resellerId: number;
+  readonly passwordHash: string;
+  /** The allowlist as stored (JSON, or null for every address): src/wire/client-address.ts reads it. */
+  readonly ipAllow: string | null;
+  readonly passwordChangedAt: string;
+  readonly ap: string;
+  readonly suspended: boolean;
+  readonly sandbox: boolean;
+}
 
-export async function findApiUser(db: Db, loginName: string): Promise<ApiUserRow | undefined> {
-  return findApiUserQuery(db, loginName).executeTakeFirst();
+export async function findApiUser(db: Db, loginName: string): Promise<ApiUserLogin | undefined> {
+  const r = await findApiUserQuery(db, loginName).executeTakeFirst();
+  return (
+    r && {
+      id: r.id,
+      resellerId: r.reseller_id,
+      passwordHash: r.password_hash,
+      ipAllow: r.ip_allow,
+      passwordChangedAt: r.password_changed_at,
+      ap: r.ap,
+      suspended: r.suspended === 1,
+      sandbox: r.sandbox === 1,
+    }
+  );
 }
 
 export function findApiUserQuery(db: Db, loginName: string) {
@@ -25,6 +44,7 @@ export function findApiUserQuery(db: Db, loginName: string) {
       'api_users.ip_allow',
       'api_users.password_changed_at',
       'resellers.suspended',
+      'resellers.sandbox',
       'resellers.ap',
     ])
     .where('api_users.login_name', '=', loginName);

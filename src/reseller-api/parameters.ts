@@ -1,6 +1,7 @@
 // The reseller endpoints as typed tables: their parameters (validation reads them, in this
 // order) and their answers (the docs and the OpenAPI generator read them). Same shape as
 // place-order/parameters.ts, so one generator serves every endpoint.
+import { present } from '../assert.js';
 import { Errors } from '../errors.js';
 import type { ParamSpec } from '../place-order/parameters.js';
 
@@ -138,5 +139,8 @@ export const RESELLER_ENDPOINTS: readonly ResellerEndpointSpec[] = Object.freeze
 ] satisfies ResellerEndpointSpec[]);
 
 export function resellerEndpoint(name: ResellerEndpointName): ResellerEndpointSpec {
-  return RESELLER_ENDPOINTS.find((e) => e.name === name)!;
+  return present(
+    RESELLER_ENDPOINTS.find((e) => e.name === name),
+    `every reseller endpoint name has its spec (${name})`,
+  );
 }

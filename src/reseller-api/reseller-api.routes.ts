@@ -2,6 +2,7 @@
 // POST only, parameters checked against their typed table (parameters.ts), the API user signed
 // in, then one lifecycle step. Answers are url-encoded with errorCode first (responseFormat=0:
 // newline form), HTTP 200 for every API outcome, as for !PlaceOrder.
+import { present } from '../assert.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
@@ -66,7 +67,7 @@ export function checkParams(spec: Pick<PostEndpointSpec, 'params'>, pairs: reado
     const value = values.get(s.name);
     if (value === undefined || value === '') continue;
     if (!validValue(s, value)) return { ok: false, error: fail(Errors.INVALID_VALUE, s.name) };
-    if (s.allowed) values.set(s.name, s.allowed.find((a) => a.toUpperCase() === value.toUpperCase())!);
+    if (s.allowed) values.set(s.name, present(s.allowed.find((a) => a.toUpperCase() === value.toUpperCase()), `a valid ${s.name} is one of its allowed values`));
   }
   return { ok: true, values };
 }
@@ -145,7 +146,7 @@ export function openPostCall(
 
 /** The API user of a checked call's loginName/loginPassword, or undefined (-16). */
 export function signInCaller(ctx: AppContext, req: FastifyRequest, v: ReadonlyMap<string, string>): Promise<ApiPrincipal | undefined> {
-  return authenticateApiUser(ctx, v.get('loginName')!, v.get('loginPassword')!, clientAddressOf(req.raw, ctx.config.trustedProxies));
+  return authenticateApiUser(ctx, present(v.get('loginName'), 'a checked call has its loginName'), present(v.get('loginPassword'), 'a checked call has its loginPassword'), clientAddressOf(req.raw, ctx.config.trustedProxies));
 }
 
 async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -159,12 +160,13 @@ async function handle(ctx: AppContext, spec: ResellerEndpointSpec, req: FastifyR
   return call.once(principal, async () => {
     const action: ResellerAction = {
       resellerId: principal.resellerId,
+      sandbox: principal.sandbox,
       orderNumber: Number(v.get('orderNumber')),
       requestId: req.id,
       auditParams: redactedParams(pairs),
     };
     // Sandbox resellers: their own test clock, and errors on demand (src/sandbox, docs/integrators.md).
-    const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, principal.resellerId, action.orderNumber);
+    const sandbox = await sandboxForResellerCall(ctx.store.db, ctx.clock, { id: principal.resellerId, sandbox: principal.sandbox }, action.orderNumber);
     if (sandbox.forced) throw sandbox.forced;
     return run({ ...ctx, clock: sandbox.clock }, spec, principal, action, v);
   });

@@ -8,13 +8,15 @@ export interface ConsoleReseller {
   readonly id: number;
   readonly ap: string;
   readonly suspended: boolean;
+  /** A sandbox reseller (src/sandbox): its steps move no money. */
+  readonly sandbox: boolean;
   /** PPP codes this reseller may sell; `null` means every product of the catalog. */
   readonly permittedPpp: ReadonlySet<number> | null;
 }
 
 export async function resellerById(db: Db, resellerId: number): Promise<ConsoleReseller | undefined> {
-  const r = await db.selectFrom('resellers').select(['id', 'ap', 'suspended', 'permitted_ppp']).where('id', '=', resellerId).executeTakeFirst();
-  return r && { id: r.id, ap: r.ap, suspended: r.suspended === 1, permittedPpp: permittedPppOf(r.permitted_ppp) };
+  const r = await db.selectFrom('resellers').select(['id', 'ap', 'suspended', 'sandbox', 'permitted_ppp']).where('id', '=', resellerId).executeTakeFirst();
+  return r && { id: r.id, ap: r.ap, suspended: r.suspended === 1, sandbox: r.sandbox === 1, permittedPpp: permittedPppOf(r.permitted_ppp) };
 }
 
 export async function redirectOriginsOf(db: Db, resellerId: number): Promise<string[]> {

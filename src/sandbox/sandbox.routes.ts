@@ -7,7 +7,6 @@ import { Errors, fail } from '../errors.js';
 import { openPostCall, registerPostEndpoints, signInCaller } from '../reseller-api/reseller-api.routes.js';
 import type { AnswerFields } from '../wire/form.js';
 import { SANDBOX_ENDPOINTS, type SandboxEndpointSpec } from './sandbox.parameters.js';
-import { isSandboxReseller } from './sandbox.repository.js';
 import { SandboxError, advanceClockById, clockStateById, parseDuration, resetClockById, resetSandboxById } from './sandbox.service.js';
 
 export function sandboxRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -29,7 +28,7 @@ async function handle(ctx: AppContext, spec: SandboxEndpointSpec, req: FastifyRe
   }
   const principal = await signInCaller(ctx, req, v);
   if (!principal) return error(fail(Errors.LOGIN_FAILED));
-  if (!(await isSandboxReseller(ctx.store.db, principal.resellerId))) return error(fail(Errors.PERMISSION_DENIED, 'sandbox'));
+  if (!principal.sandbox) return error(fail(Errors.PERMISSION_DENIED, 'sandbox'));
 
   return call.once(principal, async (): Promise<AnswerFields> => {
     if (spec.name === 'SandboxReset') {

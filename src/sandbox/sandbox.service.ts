@@ -59,14 +59,6 @@ export function forcedPlaceOrderError(
   return forced && forcedFailure(forced, clock);
 }
 
-/**
- * Whether the reseller's authorizations and refunds move money. A sandbox reseller's do not:
- * its orders go through every state, but no ledger entry is written.
- */
-export async function movesMoney(db: Db, resellerId: number): Promise<boolean> {
-  return !(await isSandboxReseller(db, resellerId));
-}
-
 /** `40d`, `12h`, `90m`, `2w`, `30s` → seconds. */
 export function parseDuration(text: string): number {
   const m = /^([0-9]{1,6})([smhdw])$/.exec(text.trim());
@@ -160,12 +152,12 @@ async function wipe(store: Store, resellerId: number): Promise<ResetCounts> {
 export async function sandboxForResellerCall(
   db: Db,
   base: Clock,
-  resellerId: number,
+  reseller: { id: number; sandbox: boolean },
   orderNumber: number,
 ): Promise<{ clock: Clock; forced: PlaceOrderError | undefined }> {
-  if (!(await isSandboxReseller(db, resellerId))) return { clock: base, forced: undefined };
-  const clock = await clockFor(db, base, { id: resellerId, sandbox: true });
-  const email = await orderEmail(db, orderNumber, resellerId);
+  if (!reseller.sandbox) return { clock: base, forced: undefined };
+  const clock = await clockFor(db, base, reseller);
+  const email = await orderEmail(db, orderNumber, reseller.id);
   const forced = email === undefined ? undefined : forcedBy(email, 'later');
   return { clock, forced: forced && forcedFailure(forced, clock) };
 }

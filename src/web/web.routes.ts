@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { consoleRoutes } from './console/console.routes.js';
-import { RECEIPT_PATH, showReceipt } from './ordering/ordering.routes.js';
+import { RECEIPT_PATH, showReceipt } from './ordering/receipt.js';
 import { securityHeaders } from './page.js';
 import { portalRoutes } from './portal/portal.routes.js';
 import { startRoutes } from './start/start.routes.js';

@@ -184,13 +184,22 @@ export async function countActiveEndpoints(db: Db, resellerId: number): Promise<
   return Number(row.n);
 }
 
-export async function endpointsOf(db: Db, resellerId: number) {
-  return db
+/** A reseller's webhook endpoint as its lists show it. */
+export interface EndpointView {
+  readonly id: number;
+  readonly url: string;
+  readonly active: boolean;
+  readonly createdAt: string;
+}
+
+export async function endpointsOf(db: Db, resellerId: number): Promise<EndpointView[]> {
+  const rows = await db
     .selectFrom('webhook_endpoints')
     .select(['id', 'url', 'active', 'created_at'])
     .where('reseller_id', '=', resellerId)
     .orderBy('id')
     .execute();
+  return rows.map((e) => ({ id: e.id, url: e.url, active: e.active === 1, createdAt: e.created_at }));
 }
 
 /** Disables an endpoint; its pending deliveries end as failed (nobody will receive them). */

@@ -12,6 +12,7 @@ import {
   endpointsOf,
   insertEndpoint,
   recentEvents,
+  type EndpointView,
 } from './webhooks.repository.js';
 
 export class WebhookInputError extends Error {
@@ -82,15 +83,10 @@ export async function removeEndpoint(store: Store, resellerId: number, endpointI
   return store.write((tx) => disableEndpoint(tx, resellerId, endpointId));
 }
 
-export interface EndpointView {
-  readonly id: number;
-  readonly url: string;
-  readonly active: boolean;
-  readonly createdAt: string;
-}
+export type { EndpointView } from './webhooks.repository.js';
 
 export async function listEndpoints(store: Store, resellerId: number): Promise<EndpointView[]> {
-  return (await endpointsOf(store.db, resellerId)).map((e) => ({ id: e.id, url: e.url, active: e.active === 1, createdAt: e.created_at }));
+  return endpointsOf(store.db, resellerId);
 }
 
 export interface EventView {

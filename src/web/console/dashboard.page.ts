@@ -1,5 +1,5 @@
 // GET /console: the balance, and the orders waiting for the reseller's authorization.
-import { fundsOf } from '../../funds/funds.repository.js';
+import { fundsOfReseller } from '../../funds/funds.service.js';
 import { pendingOrders } from '../../orders/order-reads.repository.js';
 import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
@@ -14,7 +14,7 @@ const PENDING_COUNT_CAP = 10_000;
 
 export const dashboard: ConsolePage = (r) => {
   r.get('/console', async (_req, reply, s) => {
-    const funds = (await fundsOf(r.ctx.store.db, s.resellerId))!;
+    const funds = await fundsOfReseller(r.ctx.store.db, s.resellerId);
     const pending = await pendingOrders(r.ctx.store.db, s.resellerId, PENDING_SHOWN, PENDING_COUNT_CAP);
     return sendPage(
       reply,

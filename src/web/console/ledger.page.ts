@@ -1,7 +1,7 @@
 // GET /console/ledger: the newest entries of the reseller's funds ledger, and
 // GET /console/ledger.csv: the whole ledger as a CSV file, streamed (./ledger-csv.ts).
 import { isoNow } from '../../clock.js';
-import { fundsOf } from '../../funds/funds.repository.js';
+import { fundsOfReseller } from '../../funds/funds.service.js';
 import { statement, type Statement } from '../../funds/funds.service.js';
 import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
@@ -20,7 +20,7 @@ export const ledger: ConsolePage = (r) => {
   });
 
   r.get('/console/ledger.csv', async (req, reply, s) => {
-    const funds = (await fundsOf(r.ctx.store.db, s.resellerId))!;
+    const funds = await fundsOfReseller(r.ctx.store.db, s.resellerId);
     req.errorCode = 0;
     const file = `ledger-${s.ap.replace(/[^A-Za-z0-9._-]/g, '_')}-${isoNow(r.ctx.clock).slice(0, 10)}.csv`;
     return reply

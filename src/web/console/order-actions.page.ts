@@ -2,7 +2,7 @@
 // (POST), through the lifecycle service; a refused step shows the page again with its error.
 import type { FastifyReply } from 'fastify';
 import { Errors, PlaceOrderError } from '../../errors.js';
-import { fundsOf } from '../../funds/funds.repository.js';
+import { fundsOfReseller } from '../../funds/funds.service.js';
 import { authorizeOrder, refundOrder, rejectOrder, type ResellerAction } from '../../orders/lifecycle.service.js';
 import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
@@ -29,7 +29,7 @@ export const orderActions: ConsolePage = (r) => {
     r.post(`/console/orders/:n/${action}`, async (req, reply, s) => {
       const n = orderNumberOf(req);
       if (n === undefined) return orderNotFound(reply, s);
-      const a: ResellerAction = { resellerId: s.resellerId, orderNumber: n, requestId: req.id, auditParams: { via: 'console', apiUserId: String(s.apiUserId), action } };
+      const a: ResellerAction = { resellerId: s.resellerId, sandbox: s.sandbox, orderNumber: n, requestId: req.id, auditParams: { via: 'console', apiUserId: String(s.apiUserId), action } };
       try {
         if (action === 'authorize') await authorizeOrder(r.ctx, a, false);
         else if (action === 'reject') await rejectOrder(r.ctx, a);
@@ -52,7 +52,7 @@ async function confirm(r: ConsoleRouter, reply: FastifyReply, s: Signed, action:
   const d = await loadDetail(r, s, n);
   if (!d) return orderNotFound(reply, s);
   if (!actionsOf(r, d)[action] && !error) return redirect(reply, `/console/orders/${n}`);
-  const funds = (await fundsOf(r.ctx.store.db, s.resellerId))!;
+  const funds = await fundsOfReseller(r.ctx.store.db, s.resellerId);
   const code = error?.code ?? 0;
   return sendPage(
     reply,

@@ -28,7 +28,7 @@ export const orderingUrls: ConsolePage = (r) => {
     let error: string | undefined;
     const ppps = [...chosen].filter((p) => r.ctx.catalog.plan(p));
     if (ppps.length > MAX_URL_PRODUCTS) error = `An ordering URL offers at most ${MAX_URL_PRODUCTS} products.`;
-    else if (s.permittedPpp && ppps.some((p) => !s.permittedPpp!.has(p))) error = 'Your account may not sell some of these products.';
+    else if (ppps.some((p) => s.permittedPpp?.has(p) === false)) error = 'Your account may not sell some of these products.';
     const out = !error && ppps.length > 0 ? build(r, req, s, reseller, ppps) : undefined;
     return sendPage(
       reply,

@@ -1,6 +1,7 @@
 // The console's door: every page registers its routes here, and each handler runs only for a
 // signed-in API user of a reseller that is not suspended (a POST must also carry the session's
 // CSRF token). An unexpected error becomes the -1 page, never a stack trace.
+import { present } from '../../assert.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors } from '../../errors.js';
@@ -20,6 +21,8 @@ export interface Signed {
   readonly resellerId: number;
   readonly apiUserId: number;
   readonly ap: string;
+  /** A sandbox reseller (src/sandbox): its steps move no money. */
+  readonly sandbox: boolean;
   readonly permittedPpp: ReadonlySet<number> | null;
   frame(current: ConsoleFrame['current'], title: string, errorCode?: number): ConsoleFrame;
 }
@@ -42,23 +45,21 @@ export function consoleRouter(app: FastifyInstance, ctx: AppContext): ConsoleRou
     const insecure = refuseInsecure(ctx, req, reply);
     if (insecure) return insecure;
     const session = await currentSession(ctx, req, 'console', CONSOLE_COOKIE);
-    if (req.method === 'POST') {
-      if (!session || !fromOwnPage(req) || !checkCsrf(session, new Form(req.body).get('csrf'))) return refuseForeign(reply);
-    } else if (!session) {
-      return redirect(reply, '/console/sign-in');
-    }
-    const reseller = await resellerById(ctx.store.db, session!.resellerId!);
+    if (req.method === 'POST' && (!session || !fromOwnPage(req) || !checkCsrf(session, new Form(req.body).get('csrf')))) return refuseForeign(reply);
+    if (!session) return redirect(reply, '/console/sign-in');
+    const reseller = await resellerById(ctx.store.db, present(session.resellerId, 'a console session belongs to a reseller'));
     if (!reseller || reseller.suspended) {
-      await endSession(ctx.store, session!);
+      await endSession(ctx.store, session);
       return redirect(reply, '/console/sign-in');
     }
     const s: Signed = {
-      session: session!,
+      session,
       resellerId: reseller.id,
-      apiUserId: session!.apiUserId!,
+      apiUserId: present(session.apiUserId, 'a console session belongs to an API user'),
       ap: reseller.ap,
+      sandbox: reseller.sandbox,
       permittedPpp: reseller.permittedPpp,
-      frame: (current, title, errorCode) => ({ ap: reseller.ap, csrf: session!.csrf, current, title, errorCode }),
+      frame: (current, title, errorCode) => ({ ap: reseller.ap, csrf: session.csrf, current, title, errorCode }),
     };
     try {
       return await handler(req, reply, s);

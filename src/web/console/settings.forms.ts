@@ -1,6 +1,7 @@
 // The forms of the settings page (./settings.page.ts): add or remove a redirect origin, save the
 // API user's IP allowlist, change the password. Each redirects back with a notice, or shows the
 // page again with the field at fault.
+import { present } from '../../assert.js';
 import { isIP } from 'node:net';
 import { isoNow } from '../../clock.js';
 import { addressInList, clientAddressOf } from '../../wire/client-address.js';
@@ -61,7 +62,7 @@ export const settingsForms: ConsolePage = (r) => {
     const current = form.get('currentPassword') ?? '';
     const next = form.get('newPassword') ?? '';
     const again = form.get('confirmPassword') ?? '';
-    const user = (await apiUserSettings(ctx.store.db, s.apiUserId))!;
+    const user = present(await apiUserSettings(ctx.store.db, s.apiUserId), `the signed-in API user ${s.apiUserId} exists`);
     const errors: Record<string, string | undefined> = {};
     // The same door as signing in: failures count towards the lock (issue 13, finding 10).
     const source = clientAddressOf(req.raw, ctx.config.trustedProxies);

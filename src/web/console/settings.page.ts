@@ -1,6 +1,7 @@
 // GET /console/settings: the reseller's redirect origins (and the unregistered ones seen in its
 // orders), the API user's IP allowlist, and the password form. The forms post to
 // ./settings.forms.ts, which shows this page again with their errors.
+import { present } from '../../assert.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors.js';
 import { clientAddressOf } from '../../wire/client-address.js';
@@ -38,7 +39,7 @@ export const settings: ConsolePage = (r) => {
 
 export async function showSettings(r: ConsoleRouter, req: FastifyRequest, reply: FastifyReply, s: Signed, o: SettingsShown = {}): Promise<FastifyReply> {
   const { ctx } = r;
-  const user = (await apiUserSettings(ctx.store.db, s.apiUserId))!;
+  const user = present(await apiUserSettings(ctx.store.db, s.apiUserId), `the signed-in API user ${s.apiUserId} exists`);
   const failed = Object.values(o.errors ?? {}).some((v) => v);
   const code = failed ? Errors.INVALID_VALUE.code : 0;
   return sendPage(

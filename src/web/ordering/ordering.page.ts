@@ -155,3 +155,8 @@ export function orderPlacedPage(p: PlacedView): SafeHtml {
 <p>Keep the order number for your records.</p>`,
   });
 }
+
+/** An error as the pages show it: `Error -4: …`. */
+export function describe(e: { code: number; message: string }): string {
+  return `Error ${e.code}: ${e.message}`;
+}

@@ -1,15 +1,17 @@
-// The ordering pages, reached through !PlaceOrder itself (src/place-order/routes.ts hands them
-// over): a GET with `product` and no items shows the form; a POST carrying the form's session
-// token is the form coming back. The submitted order goes through the same ladder and service
-// as every API call, so every rule and error code applies; the answer is a page instead of a
-// url-encoded body.
+// The ordering pages, reached through !PlaceOrder itself (src/products/ hands them over): a GET
+// with `product` and no items shows the form; a POST carrying the form's session token is the
+// form coming back. The submitted order, built as the canonical request from the session and the
+// form (submission.ts), goes through the same ladder and service as every API call, so every
+// rule and error code applies; the answer is a page instead of a url-encoded body.
+import { present } from '../../assert.js';
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
-import { placeCheckedOrder } from '../../place-order/service.js';
-import { canonicalize, redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
+import { placeCheckedOrder, type PlacedOrder } from '../../place-order/service.js';
+import { redirectsOf, type CanonicalRequest, type Redirects } from '../../place-order/request.js';
+import { validatePlaceOrder } from '../../place-order/validate.js';
 import { clientAddressOf } from '../../wire/client-address.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
@@ -18,13 +20,13 @@ import { answerOf, placedOrderFields, sendAnswer } from '../../wire/answer.js';
 import { isForeignKeyViolation } from '../../db/errors.js';
 import { unregisteredTargetAnswer } from '../redirect-page.js';
 import { redirectTarget } from '../../wire/redirect.js';
-import { redactedParams } from '../../wire/redact.js';
 import { html } from '../html.js';
 import { messagePage, sendPage } from '../page.js';
-import { queryForm, redirect } from '../request.js';
-import { sameText, sign, webKey } from '../secret.js';
-import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
-import { splitSubmission } from './submission.js';
+import { redirect } from '../request.js';
+import { webKey } from '../secret.js';
+import { FORM_FIELDS, describe, orderFormPage, type FieldError, type OfferedProduct } from './ordering.page.js';
+import { sendReceipt } from './receipt.js';
+import { auditParamsOf, pageOrderRequest, splitSubmission } from './submission.js';
 import { orderOfNonce } from '../../orders/order-reads.repository.js';
 import { claimNonce, recordOrder, releaseNonce } from './submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
@@ -46,7 +48,7 @@ export async function serveOrderingPage(
   request: CanonicalRequest,
 ): Promise<FastifyReply> {
   try {
-    return req.method === 'GET' ? await showForm(ctx, reply, request) : await submitForm(ctx, req, reply, pairs);
+    return req.method === 'GET' ? await showForm(ctx, reply, request) : await submitForm(ctx, req, reply, pairs, request);
   } catch (error) {
     req.log.error({ err: error }, 'unexpected error on the ordering page');
     return sendPage(
@@ -65,9 +67,7 @@ function errorPage(reply: FastifyReply, e: PlaceOrderError, frameAncestors: read
   );
 }
 
-function describe(e: { code: number; message: string }): string {
-  return `Error ${e.code}: ${e.message}`;
-}
+
 
 /** GET: check the ordering URL, then show the form with a fresh session token. */
 async function showForm(ctx: AppContext, reply: FastifyReply, request: CanonicalRequest): Promise<FastifyReply> {
@@ -83,13 +83,13 @@ async function showForm(ctx: AppContext, reply: FastifyReply, request: Canonical
   if (reseller.suspended) return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'ap'), frames);
   const flag = (v('reseller') ?? 'Y').toUpperCase();
   if (flag !== 'Y' && flag !== 'N') return errorPage(reply, fail(Errors.INVALID_VALUE, 'reseller'), frames);
-  const codes = [...new Set(v('product')!.split(',').map((s) => s.trim()))];
+  const codes = [...new Set((v('product') ?? '').split(',').map((s) => s.trim()))];
   if (codes.length > MAX_OFFERED_PRODUCTS || codes.some((c) => !/^[0-9]{1,9}$/.test(c))) {
     return errorPage(reply, fail(Errors.INVALID_VALUE, 'product'), frames);
   }
   const ppps = codes.map(Number);
   if (ppps.some((p) => !ctx.catalog.plan(p))) return errorPage(reply, fail(Errors.PLAN_NOT_FOUND, 'product'), frames);
-  if (reseller.permittedPpp && ppps.some((p) => !reseller.permittedPpp!.has(p))) {
+  if (ppps.some((p) => reseller.permittedPpp?.has(p) === false)) {
     return errorPage(reply, fail(Errors.PERMISSION_DENIED, 'product'), frames);
   }
   const successURL = v('successURL');
@@ -131,7 +131,7 @@ async function renderForm(
   const fresh: OrderingSession = { ...session, expiresAt: nowSeconds(ctx) + ctx.config.orderingSessionTtlSeconds, nonce: randomBytes(16).toString('base64url') };
   const overrides = await priceOverrides(ctx.store.db, session.products);
   const products: OfferedProduct[] = session.products.map((ppp) => {
-    const plan = ctx.catalog.plan(ppp)!;
+    const plan = present(ctx.catalog.plan(ppp), `a session offers only products of the catalog (${ppp})`);
     return { plan, priceCents: overrides.get(ppp) ?? plan.listPriceCents };
   });
   const origins = [...reseller.redirectOrigins];
@@ -158,10 +158,10 @@ function nowSeconds(ctx: AppContext): number {
 }
 
 /** POST: the form came back. Check its token, then place the order through the ladder. */
-async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[]): Promise<FastifyReply> {
-  const token = pairs.find((p) => p.name === TOKEN_FIELD)!.value;
+async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, pairs: readonly RawPair[], form: CanonicalRequest): Promise<FastifyReply> {
+  const token = present(pairs.find((p) => p.name === TOKEN_FIELD), 'a form coming back carries its session token').value;
   const checked = checkToken(webKey(ctx.config), token, nowSeconds(ctx));
-  const { entered, chosen, formPairs, foreignItem } = splitSubmission(pairs);
+  const { entered, chosen, foreignItem } = splitSubmission(pairs);
   const session = checked.ok || checked.reason === 'expired' ? checked.session : undefined;
   const reseller = session ? await findResellerContext(ctx.store.db, session.ap) : undefined;
   if (!session || !reseller) {
@@ -190,43 +190,22 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     return renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
   }
 
-  // The order as !PlaceOrder sees it: the session's parameters first (first occurrence wins),
-  // the customer's fields, and the ticked products numbered as items 1, 2, 3…
-  const orderPairs: RawPair[] = [{ name: 'ap', value: session.ap }, { name: 'reseller', value: session.reseller }];
-  if (session.licenceCode) orderPairs.push({ name: 'licenceCode', value: session.licenceCode });
-  if (session.offerCode) orderPairs.push({ name: 'offerCode', value: session.offerCode });
-  if (session.region) orderPairs.push({ name: 'region', value: session.region });
-  if (session.successURL) orderPairs.push({ name: 'successURL', value: session.successURL });
-  orderPairs.push(...formPairs);
-  session.products.filter((p) => picked.has(p)).forEach((ppp, i) => orderPairs.push({ name: `${i + 1}_PPP`, value: String(ppp) }));
-
   const showError = (e: PlaceOrderError) =>
     renderForm(ctx, reply, reseller, session, { values: entered, chosen: picked, errorCode: e.code, error: { field: fieldOf(e), text: describe(e) } });
-  const canonical = canonicalize(orderPairs);
+  const canonical = pageOrderRequest(session, picked, form);
   const redirects = redirectsOf(canonical, reseller);
   const result = validatePlaceOrder(canonical, { catalog: ctx.catalog, reseller, redirects });
   if (!result.ok) return showError(result.error);
   // The same form sent again (back button, a second click) must not place a second order.
   const nonce = session.nonce;
-  if (nonce !== undefined) {
-    const at = ctx.clock.now();
-    if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString())))) {
-      const earlier = await orderOfNonce(ctx.store.db, nonce);
-      if (earlier) {
-        return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.orderNumber, totalCents: earlier.totalCents, currency: earlier.currency, status: earlier.status });
-      }
-      const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
-      return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {
-        errorCode: e.code,
-        frameAncestors: [...reseller.redirectOrigins],
-      });
-    }
+  if (nonce !== undefined && !(await ctx.store.write((tx) => claimNonce(tx, nonce, ctx.clock.now().toISOString())))) {
+    return sentBefore(ctx, reply, reseller, nonce);
   }
   let placed;
   try {
     placed = await placeCheckedOrder(ctx, result.order, {
       requestId: req.id,
-      auditParams: { ...redactedParams(orderPairs), via: 'ordering-page' },
+      auditParams: { ...auditParamsOf(canonical), via: 'ordering-page' },
       source: clientAddressOf(req.raw, ctx.config.trustedProxies),
     });
   } catch (error) {
@@ -241,53 +220,29 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
       if (!isForeignKeyViolation(error)) throw error;
     });
   }
-  // The same answer (signed, serialized; or, off the registered origins, shown) as the API's.
+  return sendPlaced(ctx, reply, reseller, redirects, placed);
+}
+
+/** A form whose nonce was claimed before: the order it placed, or the page saying it is still being placed. */
+async function sentBefore(ctx: AppContext, reply: FastifyReply, reseller: ResellerContext, nonce: string): Promise<FastifyReply> {
+  const earlier = await orderOfNonce(ctx.store.db, nonce);
+  if (earlier) return sendReceipt(ctx, reply, { ap: reseller.ap, ...earlier });
+  const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
+  return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {
+    errorCode: e.code,
+    frameAncestors: [...reseller.redirectOrigins],
+  });
+}
+
+/** The answer to a placed order: the same (signed, serialized; or, off the registered origins, shown) as the API's. */
+function sendPlaced(ctx: AppContext, reply: FastifyReply, reseller: ResellerContext, redirects: Redirects, placed: PlacedOrder): FastifyReply {
   const target = redirects.successURL;
   if (target && !target.registered) return sendAnswer(reply, unregisteredTargetAnswer(placedOrderFields(placed), target, reseller.ap));
-  if (target) return redirect(reply, answerOf(placedOrderFields(placed), { redirect: target, method: 'POST' }).location!);
+  const location = target && answerOf(placedOrderFields(placed), { redirect: target, method: 'POST' }).location;
+  if (location) return redirect(reply, location);
   // Post/Redirect/Get: the confirmation is a page of its own, so reloading it cannot send the
   // order a second time.
   return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: placed.orderNumber, totalCents: placed.totalCents, currency: placed.currency, status: placed.status });
-}
-
-function sendReceipt(ctx: AppContext, reply: FastifyReply, receipt: Receipt): FastifyReply {
-  return redirect(reply, `${RECEIPT_PATH}?r=${signReceipt(webKey(ctx.config), receipt)}`);
-}
-
-export const RECEIPT_PATH = '/web/order-placed';
-const RECEIPT_PURPOSE = 'order-receipt/v1';
-
-interface Receipt {
-  ap: string;
-  orderNumber: number;
-  totalCents: number;
-  currency: string;
-  status: string;
-}
-
-function signReceipt(key: Buffer, r: Receipt): string {
-  const payload = Buffer.from(JSON.stringify(r), 'utf8').toString('base64url');
-  return `${payload}.${sign(key, RECEIPT_PURPOSE, payload)}`;
-}
-
-/** GET /web/order-placed?r=…: the confirmation after the form, from a signed receipt. */
-export async function showReceipt(ctx: AppContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const r = queryForm(req).get('r') ?? '';
-  const dot = r.indexOf('.');
-  let receipt: Receipt | undefined;
-  if (dot > 0 && r.length <= 2048 && sameText(r.slice(dot + 1), sign(webKey(ctx.config), RECEIPT_PURPOSE, r.slice(0, dot)))) {
-    try {
-      receipt = JSON.parse(Buffer.from(r.slice(0, dot), 'base64url').toString('utf8')) as Receipt;
-    } catch {
-      receipt = undefined;
-    }
-  }
-  if (!receipt) {
-    const e = fail(Errors.INVALID_VALUE, 'r');
-    return sendPage(reply, messagePage('No such receipt', e.code, html`<p class="error">${describe(e)}</p>`), { errorCode: e.code, status: 404 });
-  }
-  const reseller = await findResellerContext(ctx.store.db, receipt.ap);
-  return sendPage(reply, orderPlacedPage(receipt), { errorCode: 0, frameAncestors: reseller ? [...reseller.redirectOrigins] : [] });
 }
 
 /** The form field an error belongs beside (errorItem, or the field a code without one concerns). */

@@ -1,5 +1,6 @@
 // The customer portal at /account: a customer signs in with the loginName/loginPassword they
 // chose when ordering, and sees their licences with a renew link inside the renewal window.
+import { present } from '../../assert.js';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { isoDate } from '../../clock.js';
@@ -48,7 +49,7 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
     const session = await currentSession(ctx, req, 'portal', COOKIE);
     if (!session) return redirect(reply, '/account/sign-in');
     try {
-      const customer = await customerById(ctx.store.db, session.customerId!);
+      const customer = await customerById(ctx.store.db, present(session.customerId, 'a portal session belongs to a customer'));
       if (!customer) {
         await endSession(ctx.store, session);
         return redirect(reply, '/account/sign-in');
