@@ -38,6 +38,8 @@ import type { ContactDetails, OrderRequest } from './validate.js';
 import { newOrderEvent, recordOrderEvents, type OrderEventFacts } from '../webhooks/events.js';
 import { insertEventsMany } from '../webhooks/webhooks.repository.js';
 import { clockFor, forcedPlaceOrderError } from '../sandbox/sandbox.service.js';
+import { orderReceivedMessages, type PlacedOrderFacts } from '../notifications/messages.js';
+import { insertMessages } from '../notifications/notifications.repository.js';
 
 export interface PlaceOrderDeps {
   readonly store: Store;
@@ -337,6 +339,12 @@ function auditOf(args: CommitArgs, at: string): Omit<AuditEntry, 'orderId'> {
   return { at, kind: 'place_order', requestId: args.requestId, resellerId: args.resellerId, params: args.auditParams };
 }
 
+/** The customer's order_received email (src/notifications/messages.ts). */
+function placedFacts(args: CommitArgs, orderNumber: number, at: string): PlacedOrderFacts {
+  const { resellerId, emailAddress, contactJson, resellerPays, status, totalCents, currency, items } = args;
+  return { resellerId, orderNumber, emailAddress, contactJson, resellerPays, status, totalCents, currency, items, at };
+}
+
 function eventFacts(args: CommitArgs, orderNumber: number, at: string): OrderEventFacts {
   return { resellerId: args.resellerId, orderNumber, status: args.status, totalCents: args.totalCents, currency: args.currency, at };
 }
@@ -383,6 +391,7 @@ async function commitOrder(tx: Db, args: CommitArgs, catalog: Catalog | undefine
   await insertAudit(tx, { ...auditOf(args, at), orderId: orderNumber });
   // The reseller's webhook events, in this same transaction (src/webhooks/events.ts).
   await recordOrderEvents(tx, status === 'active' ? ['order.placed', 'order.activated'] : ['order.placed'], eventFacts(args, orderNumber, at));
+  await insertMessages(tx, orderReceivedMessages(placedFacts(args, orderNumber, at)));
   return { orderNumber, status, totalCents, currency: args.currency };
 }
 
@@ -422,6 +431,7 @@ async function commitOrdersTogether(tx: Db, batch: readonly CommitArgs[]): Promi
       raw,
       passed.map((p, k) => ({ resellerId: p.args.resellerId, ...newOrderEvent('order.placed', eventFacts(p.args, orderNumbers[k]!, p.at)) })),
     );
+    await insertMessages(tx, passed.flatMap((p, k) => orderReceivedMessages(placedFacts(p.args, orderNumbers[k]!, p.at))));
     passed.forEach((p, k) => {
       outcomes[p.index] = { ok: true, value: { orderNumber: orderNumbers[k]!, status: p.args.status, totalCents: p.args.totalCents, currency: p.args.currency } };
     });

@@ -7,12 +7,14 @@
 // 30 days, expired), once per licence.
 import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { nextAttemptAt } from '../db/retry-schedule.js';
 import { DestinationRefused, systemResolver, type Resolver } from './destination.js';
 import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
 import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
-import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
+import { expiryCandidates } from './expiry.repository.js';
+import { clockScopes } from '../sandbox/clock-scopes.js';
 import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
 /** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
@@ -170,8 +172,8 @@ export class WebhookDispatcher {
     if (generation !== this.generation) return;
     const attempts = d.attempts + 1;
     const ok = error === null;
-    const wait = this.schedule[attempts - 1];
     const at = this.o.clock.now();
+    const retryAt = ok ? undefined : nextAttemptAt(this.schedule, attempts, at);
     await this.o.store.write((tx) =>
       recordAttempt(tx, {
         deliveryId: d.id,
@@ -179,9 +181,9 @@ export class WebhookDispatcher {
         httpStatus,
         error,
         durationMs: Date.now() - t0,
-        state: ok ? 'delivered' : wait === undefined ? 'failed' : 'pending',
+        state: ok ? 'delivered' : retryAt === undefined ? 'failed' : 'pending',
         attempts,
-        nextAttemptAt: ok || wait === undefined ? at.toISOString() : new Date(at.getTime() + wait * 1000).toISOString(),
+        nextAttemptAt: retryAt ?? at.toISOString(),
       }),
     );
   }
@@ -197,14 +199,8 @@ export class WebhookDispatcher {
    */
   async scanExpiries(limit = 500): Promise<number> {
     const db = this.o.store.db;
-    const moved = await movedSandboxClocks(db);
-    const base = this.o.clock.now().getTime();
-    const scopes = [
-      { key: 'all', now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
-      ...moved.map((m) => ({ key: `sandbox:${m.reseller_id}`, now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
-    ];
     let recorded = 0;
-    for (const { key, now, scope } of scopes) {
+    for (const { key, now, scope } of await clockScopes(db, this.o.clock)) {
       const nowIso = new Date(now).toISOString();
       for (const kind of ['expiring', 'expired'] as const) {
         const until = kind === 'expiring' ? new Date(now + EXPIRING_DAYS * 86_400_000).toISOString() : nowIso;

@@ -10,6 +10,7 @@ import * as m005 from './005_integrator.js';
 import * as m006 from './006_throughput.js';
 import * as m007 from './007_trust.js';
 import * as m008 from './008_scale.js';
+import * as m009 from './009_notifications.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -25,6 +26,7 @@ const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['006_throughput', m006],
   ['007_trust', m007],
   ['008_scale', m008],
+  ['009_notifications', m009],
 ];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);
