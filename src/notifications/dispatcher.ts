@@ -158,6 +158,6 @@ export function brandName(brand: Pick<BrandRow, 'mail_sender_name' | 'ap'>): str
   return brand.mail_sender_name ?? brand.ap;
 }
 
-export function renderContext(o: Pick<MailDispatcherOptions, 'catalog' | 'mail'>, brand: BrandRow, unsubscribe?: string) {
+export function renderContext(o: { readonly catalog: Catalog; readonly mail: { readonly publicUrl: string } }, brand: BrandRow, unsubscribe?: string) {
   return { catalog: o.catalog, publicUrl: o.mail.publicUrl, brandName: brandName(brand), ap: brand.ap, footer: brand.mail_footer, ...(unsubscribe ? { unsubscribeUrl: unsubscribe } : {}) };
 }
