@@ -28,7 +28,7 @@ export interface MailDispatcherOptions {
   readonly transport: MailTransport;
   readonly mail: Pick<MailConfig, 'from' | 'leaseSeconds' | 'pollMs' | 'scanMs'> & { readonly publicUrl: string };
   readonly log?: DispatcherLog;
-  /** Most messages sent at once. */
+  /** Most messages read per round. */
   readonly batch?: number;
   readonly scheduleSeconds?: readonly number[];
 }
@@ -95,18 +95,26 @@ export class MailDispatcher {
     }
   }
 
-  /** One round: claims the due messages and sends each. Returns how many were claimed. */
+  /**
+   * One round: reads the due messages, then claims and sends each in turn. One at a time, on
+   * purpose: a message is claimed just before its own conversation, so a lease covers one
+   * conversation, and a process that dies mid-send has at most that one message between the
+   * relay's acceptance and the record of it. (Sent together, every message of the round that
+   * the relay had accepted but the process had not recorded yet would go twice.) The relay
+   * connection is kept open between messages (transport.ts). Returns how many were claimed.
+   */
   async runOnce(): Promise<number> {
     const generation = this.generation;
-    const now = this.o.clock.now();
-    const nowIso = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + this.o.mail.leaseSeconds * 1000).toISOString();
-    const claimed: DueMessage[] = [];
-    for (const m of await dueMessages(this.o.store.db, nowIso, this.o.batch ?? 10)) {
-      if (await this.o.store.write((tx) => claimMessage(tx, m, nowIso, leaseUntil))) claimed.push({ ...m, attempts: m.attempts + 1 });
+    let claimed = 0;
+    for (const m of await dueMessages(this.o.store.db, this.o.clock.now().toISOString(), this.o.batch ?? 20)) {
+      if (generation !== this.generation) break;
+      const now = this.o.clock.now();
+      const leaseUntil = new Date(now.getTime() + this.o.mail.leaseSeconds * 1000).toISOString();
+      if (!(await this.o.store.write((tx) => claimMessage(tx, m, now.toISOString(), leaseUntil)))) continue;
+      claimed++;
+      await this.attempt({ ...m, attempts: m.attempts + 1 }, generation);
     }
-    await Promise.all(claimed.map((m) => this.attempt(m, generation)));
-    return claimed.length;
+    return claimed;
   }
 
   private async attempt(m: DueMessage, generation: number): Promise<void> {

@@ -44,8 +44,12 @@ function replyCode(error: unknown): number | undefined {
 }
 
 export function smtpTransport(o: SmtpOptions): MailTransport {
+  // One pooled connection, reused message after message (the sender sends one at a time).
   const transporter = nodemailer.createTransport({
     url: o.url,
+    pool: true,
+    maxConnections: 1,
+    maxMessages: 100,
     ...(o.clientName ? { name: o.clientName } : {}),
     connectionTimeout: o.timeoutMs,
     greetingTimeout: o.timeoutMs,
