@@ -19,18 +19,20 @@ export interface TestSmtp {
   readonly received: Received[];
   /** Recipients refused with 550. */
   readonly reject: Set<string>;
-  /** Holds the next message's answer: resolves with the sender's EHLO name once one is held. */
-  holdNext(): Promise<string>;
+  /** Holds the answer of the message after `skip` more: resolves with its sender's EHLO name once held. */
+  holdNext(skip?: number): Promise<string>;
   /** Answers the held message with a failure that never reaches the sender (it is gone). */
   dropHeld(): void;
   ofKind(kind: string): Received[];
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** `acceptMs`: each message's acceptance takes this long, as a real relay's does. */
+export async function startSmtp(o: { acceptMs?: number } = {}): Promise<TestSmtp> {
   const received: Received[] = [];
   const reject = new Set<string>();
   let holding: ((client: string) => void) | undefined;
+  let skipping = 0;
   let held: ((err?: Error) => void) | undefined;
   const server = new SMTPServer({
     authOptional: true,
@@ -48,7 +50,7 @@ export async function startSmtp(): Promise<TestSmtp> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const client = session.hostNameAppearsAs;
-        if (holding) {
+        if (holding && skipping-- <= 0) {
           const notify = holding;
           holding = undefined;
           // Never accepted: the sender did not get its 250, so the relay does not have it.
@@ -58,8 +60,12 @@ export async function startSmtp(): Promise<TestSmtp> {
         }
         void simpleParser(Buffer.concat(chunks)).then((mail) => {
           const messageId = mail.messageId ?? '';
-          received.push({ mail, to: session.envelope.rcptTo.map((r) => r.address).join(','), kind: /^<m[0-9]+\.([a-z0-9_]+)@/.exec(messageId)?.[1] ?? '', messageId, client });
-          callback();
+          const entry = { mail, to: session.envelope.rcptTo.map((r) => r.address).join(','), kind: /^<m[0-9]+\.([a-z0-9_]+)@/.exec(messageId)?.[1] ?? '', messageId, client };
+          // Received when accepted: the 250 goes out with it.
+          setTimeout(() => {
+            received.push(entry);
+            callback();
+          }, o.acceptMs ?? 0);
         }, callback);
       });
     },
@@ -72,7 +78,11 @@ export async function startSmtp(): Promise<TestSmtp> {
     url: `smtp://127.0.0.1:${port}`,
     received,
     reject,
-    holdNext: () => new Promise<string>((resolve) => (holding = resolve)),
+    holdNext: (skip = 0) =>
+      new Promise<string>((resolve) => {
+        skipping = skip;
+        holding = resolve;
+      }),
     dropHeld() {
       held?.(Object.assign(new Error('the sender went away'), { responseCode: 451 }));
       held = undefined;
