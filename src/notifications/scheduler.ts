@@ -6,6 +6,7 @@
 // sandbox reseller with a moved test clock is scanned on its own clock.
 import { isoDate, type Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { MESSAGE_DAYS } from '../maintenance/retention.js';
 import { clockScopes, nowOf, type ClockScope } from '../sandbox/clock-scopes.js';
 import { REMINDERS, contactName, type DigestView, type ReminderView, type WebhookFailingView } from './messages.js';
 import { insertMessages, type NewMessage } from './notifications.repository.js';
@@ -20,6 +21,9 @@ const SCAN_MARGIN_MS = 60_000;
 /** Orders a digest lists; it counts up to DIGEST_COUNT_CAP. */
 const DIGEST_LISTED = 20;
 const DIGEST_COUNT_CAP = 100;
+
+// A purged message no longer stops its second copy: scans must not look back that far.
+if (EXPIRED_REMINDER_LOOKBACK_DAYS >= MESSAGE_DAYS) throw new Error('notifications: the expiry reminder must look back less far than messages are kept');
 
 export class NotificationScheduler {
   /** Per scope and kind: every licence expiring up to this instant has had its reminder written. */

@@ -5,6 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
+import { purge } from '../../src/maintenance/purge.js';
+import { MESSAGE_DAYS } from '../../src/maintenance/retention.js';
 import { setBrand } from '../../src/notifications/brand.repository.js';
 import { MailDispatcher } from '../../src/notifications/dispatcher.js';
 import { smtpTransport } from '../../src/notifications/transport.js';
@@ -185,5 +187,19 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     const failing = smtp.ofKind('webhook_failing');
     expect(failing).toHaveLength(1);
     expect(failing[0]!.mail.text).toContain(`Endpoint: ${endpoint.url}`);
+  });
+
+  it('the retention purge removes messages older than MESSAGE_DAYS, and only those', async () => {
+    const rows = await t.store.db.selectFrom('notification_messages').select('created_at').execute();
+    expect(rows.length).toBeGreaterThan(0);
+    const times = rows.map((r) => Date.parse(r.created_at)).sort((a, b) => a - b);
+    // Between the oldest and the newest: only what is older than the cutoff goes.
+    const now = new Date(times[0]! + MESSAGE_DAYS * DAY + 1);
+    const old = times.filter((x) => x < now.getTime() - MESSAGE_DAYS * DAY).length;
+    expect(old).toBeGreaterThan(0);
+    expect(old).toBeLessThan(rows.length);
+    expect((await purge(t.store, now, t.config, { dryRun: true })).notification_messages).toBe(old);
+    expect((await purge(t.store, now, t.config)).notification_messages).toBe(old);
+    expect((await purge(t.store, new Date(times[times.length - 1]! + MESSAGE_DAYS * DAY + 1), t.config)).notification_messages).toBe(rows.length - old);
   });
 });
