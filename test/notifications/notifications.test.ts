@@ -4,6 +4,8 @@
 // 5xx is a permanent failure, recorded; funds_low once per crossing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { run } from '../../src/cli/main.js';
+import { captureLines } from '../cli/capture.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { purge } from '../../src/maintenance/purge.js';
 import { MESSAGE_DAYS } from '../../src/maintenance/retention.js';
@@ -110,6 +112,17 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     const [row] = (await states('order_received')).slice(-1);
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
     expect(row!.last_error).toMatch(/^550/);
+    // The operator sees it and, the mailbox fixed, sends it again.
+    const listed = captureLines();
+    expect(await run(['notifications', 'list', '--ap', AP, '--limit', '1', '--db', t.store.location], listed.io)).toBe(0);
+    const [id, , state, kind, to] = listed.out[0]!.split('\t');
+    expect([state, kind, to]).toEqual(['failed', 'order_received', 'nobody@example.com']);
+    smtp.reject.delete('nobody@example.com');
+    const retried = captureLines();
+    expect(await run(['notifications', 'retry', '--ap', AP, '--id', id!, '--db', t.store.location], retried.io)).toBe(0);
+    await flush();
+    expect(smtp.ofKind('order_received').map((r) => r.to)).toEqual(['nobody@example.com']);
+    expect(await run(['notifications', 'retry', '--ap', AP, '--id', id!, '--db', t.store.location], captureLines().io)).toBe(1);
   });
 
   it('reminders follow the clock across 30/7/1/0 days; an unsubscribed customer gets none but still its licence', async () => {
