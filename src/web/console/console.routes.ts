@@ -24,6 +24,7 @@ import { messagePage, sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, queryForm, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { signInRoutes } from '../sign-in.js';
 import { ledgerCsvStream } from './ledger-csv.js';
+import { notificationsConsoleRoutes } from './notifications.page.js';
 import { deleteSessionsOfApiUser } from '../sessions/sessions.repository.js';
 import { checkCsrf, clearCookie, cookieName, endSession, type Session } from '../sessions/sessions.service.js';
 import {
@@ -60,7 +61,7 @@ export const LEDGER_PAGE_ENTRIES = 200;
 const MAX_ORIGINS = 20;
 const MAX_IP_ENTRIES = 50;
 
-interface Signed {
+export interface Signed {
   readonly session: Session;
   readonly resellerId: number;
   readonly apiUserId: number;
@@ -70,6 +71,7 @@ interface Signed {
 }
 
 type Handler = (req: FastifyRequest, reply: FastifyReply, s: Signed) => Promise<FastifyReply>;
+export type ConsoleHandler = Handler;
 
 export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
 
@@ -125,6 +127,8 @@ export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
       return redirect(reply, '/console/sign-in');
     }),
   );
+
+  notificationsConsoleRoutes(app, ctx, signed);
 
   // ---- dashboard ----
   app.get(
