@@ -150,6 +150,16 @@ export async function retryFailed(tx: Db, resellerId: number, ids: readonly numb
   return Number(r.numUpdatedRows);
 }
 
+/** The newest messages of every reseller, by the primary key (the demo's preview). */
+export async function newestMessages(db: Db, limit: number): Promise<MessageListRow[]> {
+  return db
+    .selectFrom('notification_messages')
+    .select(['id', 'kind', 'recipient', 'subject_key', 'state', 'attempts', 'last_error', 'created_at', 'sent_at'])
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 /** The message's raw row (the demo preview, tests). */
 export async function messageById(db: Db, id: number) {
   return db.selectFrom('notification_messages').selectAll().where('id', '=', id).executeTakeFirst();

@@ -9,12 +9,14 @@ import { hidden, messagePage, sendPage } from '../web/page.js';
 import { queryForm } from '../web/request.js';
 import { brandOf } from './brand.repository.js';
 import { brandName, renderContext } from './dispatcher.js';
-import { mailKey, messageById, unsubscribe } from './notifications.repository.js';
+import { mailKey, messageById, newestMessages, unsubscribe } from './notifications.repository.js';
+import { emlName, previewFile, previewFiles } from './transport.js';
 import { renderMessage } from './templates.js';
 import { verifyUnsubscribe } from './unsubscribe.js';
 
 export const UNSUBSCRIBE_PATH = '/notifications/unsubscribe';
 export const PREVIEW_PATH = '/notifications/preview';
+const PREVIEW_LISTED = 50;
 
 export function notificationRoutes(app: FastifyInstance, ctx: AppContext, publicUrl: () => string): void {
   const checked = async (req: FastifyRequest) => {
@@ -45,6 +47,25 @@ export function notificationRoutes(app: FastifyInstance, ctx: AppContext, public
   });
   if (!ctx.config.demo) return;
   // Demo only (local development): what a message looks like, from the outbox, to anyone.
+  app.get(PREVIEW_PATH, async (_req, reply) => {
+    const rows = await newestMessages(ctx.store.db, PREVIEW_LISTED);
+    const files = new Set(previewFiles(ctx.config.mail.dir));
+    return sendPage(
+      reply,
+      messagePage('Emails of this demo', 0, html`<p>The newest ${PREVIEW_LISTED} messages of every reseller. Without PLACEORDER_SMTP_URL, the demo writes each message to <code>${ctx.config.mail.dir}</code> as an .eml file instead of sending it.</p>
+${rows.length === 0 ? html`<p>No messages yet: place an order from the start page.</p>` : html`<table><thead><tr><th scope="col">No.</th><th scope="col">Kind</th><th scope="col">To</th><th scope="col">State</th><th scope="col">Message</th></tr></thead><tbody>${rows.map((m) => {
+        const eml = emlName(`<m${m.id}.${m.kind}@x>`);
+        return html`<tr><td>${m.id}</td><td>${m.kind.replace('_', ' ')}</td><td>${m.recipient}</td><td>${m.state}</td><td><a href="${PREVIEW_PATH}/${m.id}">HTML part</a>${files.has(eml) ? html` · <a href="${PREVIEW_PATH}/eml/${eml}">${eml}</a>` : ''}</td></tr>`;
+      })}</tbody></table>`}`),
+      { errorCode: 0 },
+    );
+  });
+  app.get(`${PREVIEW_PATH}/eml/:name`, async (req, reply) => {
+    const text = previewFile(ctx.config.mail.dir, (req.params as { name: string }).name);
+    if (text === undefined) return refused(reply);
+    reply.request.errorCode = 0;
+    return reply.header('x-placeorder-error-code', '0').header('x-content-type-options', 'nosniff').header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(text);
+  });
   app.get(`${PREVIEW_PATH}/:id`, async (req, reply) => {
     const id = Number((req.params as { id: string }).id);
     const row = Number.isSafeInteger(id) && id > 0 ? await messageById(ctx.store.db, id) : undefined;
