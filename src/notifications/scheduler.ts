@@ -11,7 +11,7 @@ import { clockScopes, nowOf, type ClockScope } from '../sandbox/clock-scopes.js'
 import { REMINDERS, contactName, type DigestView, type ReminderView, type WebhookFailingView } from './messages.js';
 import { insertMessages, type NewMessage } from './notifications.repository.js';
 import type { MessageKind } from './notifications.table.js';
-import { failingEndpoints, messageExists, noticeTakers, reminderCandidates, waitingOrders } from './sources.repository.js';
+import { failingEndpoints, messageExists, noticeTakers, reminderCandidates, renewedAmong, waitingOrders } from './sources.repository.js';
 
 const DAY_MS = 86_400_000;
 /** The expiry reminder (0 days) is still sent this long after a licence expired (a server that was down). */
@@ -57,7 +57,8 @@ export class NotificationScheduler {
       const after = mark !== undefined && mark > floor && mark < until ? mark : floor;
       const found = await reminderCandidates(this.o.store.db, { kind: r.kind, after, until, scope: s.scope, limit });
       // A licence issued after its reminder's point (a 1-month term and the 30-day reminder) is not reminded of it.
-      const due = found.filter((c) => Date.parse(c.created_at) <= Date.parse(c.expires_at) - r.days * DAY_MS);
+      const renewed = await renewedAmong(this.o.store.db, found.map((c) => c.licence_id));
+      const due = found.filter((c) => !renewed.has(c.licence_id) && Date.parse(c.created_at) <= Date.parse(c.expires_at) - r.days * DAY_MS);
       const rows = due.map((c): NewMessage => {
         const facts: ReminderView = { orderNumber: c.order_id, name: contactName(c.contact_json), code: c.code, ppp: c.ppp, expiresAt: c.expires_at, days: r.days, ap: c.ap };
         return { resellerId: c.reseller_id, kind: r.kind, subjectKey: `licence:${c.licence_id}`, recipient: c.email_key, facts, at: new Date(s.now).toISOString() };

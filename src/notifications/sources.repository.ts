@@ -21,8 +21,9 @@ export interface ReminderScan {
 
 /**
  * Unrevoked licences (their orders are active) expiring in (after, until] that have no message
- * of this kind yet, are not renewed, and whose customer has not unsubscribed from the
- * reseller's reminders: a range of `licences_expires` in expiry order, as the webhook expiry
+ * of this kind yet and whose customer has not unsubscribed from the reseller's reminders
+ * (renewed ones are left out by renewedAmong: as a condition here, PostgreSQL walked every
+ * renewal for it): a range of `licences_expires` in expiry order, as the webhook expiry
  * scan reads it (src/webhooks/expiry.repository.ts).
  */
 export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
@@ -54,7 +55,6 @@ export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
         ),
       ),
     )
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('licences as n').select('n.id').whereRef('n.renews_licence_id', '=', 'l.id'))))
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('notification_unsubscribes as u').select('u.at').whereRef('u.reseller_id', '=', 'l.reseller_id').whereRef('u.email_key', '=', 'l.email_key'))),
     )
@@ -67,6 +67,16 @@ export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
 
 export async function reminderCandidates(db: Db, s: ReminderScan) {
   return reminderCandidatesQuery(db, s).execute();
+}
+
+/** Which of these licences a later licence renews (`licences_renews_licence`). */
+export function renewedAmongQuery(db: Db, licenceIds: readonly number[]) {
+  return db.selectFrom('licences').select('renews_licence_id').where('renews_licence_id', 'in', [...licenceIds]);
+}
+
+export async function renewedAmong(db: Db, licenceIds: readonly number[]): Promise<Set<number>> {
+  if (licenceIds.length === 0) return new Set();
+  return new Set((await renewedAmongQuery(db, licenceIds).execute()).map((r) => r.renews_licence_id!));
 }
 
 /** Resellers that take notices (few): the digest and the webhook check run for each. */
