@@ -60,7 +60,9 @@ export class NotificationScheduler {
       const renewed = await renewedAmong(this.o.store.db, found.map((c) => c.licence_id));
       const due = found.filter((c) => !renewed.has(c.licence_id) && Date.parse(c.created_at) <= Date.parse(c.expires_at) - r.days * DAY_MS);
       const rows = due.map((c): NewMessage => {
-        const facts: ReminderView = { orderNumber: c.order_id, name: contactName(c.contact_json), code: c.code, ppp: c.ppp, expiresAt: c.expires_at, days: r.days, ap: c.ap };
+        // The days actually left: a reminder sent late (a clock that jumped) says so.
+        const days = r.days === 0 ? 0 : Math.max(1, Math.ceil((Date.parse(c.expires_at) - s.now) / DAY_MS));
+        const facts: ReminderView = { orderNumber: c.order_id, name: contactName(c.contact_json), code: c.code, ppp: c.ppp, expiresAt: c.expires_at, days, ap: c.ap };
         return { resellerId: c.reseller_id, kind: r.kind, subjectKey: `licence:${c.licence_id}`, recipient: c.email_key, facts, at: new Date(s.now).toISOString() };
       });
       await this.write(rows);

@@ -13,6 +13,7 @@ import { setBrand } from '../../src/notifications/brand.repository.js';
 import { MailDispatcher } from '../../src/notifications/dispatcher.js';
 import { smtpTransport } from '../../src/notifications/transport.js';
 import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';
+import { advanceClockById } from '../../src/sandbox/sandbox.service.js';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { registerEndpoint } from '../../src/webhooks/webhooks.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
@@ -163,6 +164,25 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     expect((await post(t.app, 'AutoAuthorize', { ...LOGIN, orderNumber: String(again) })).answer.errorCode).toBe('0');
     await flush();
     expect(smtp.received.filter((r) => r.to === 'leaving@example.com').map((r) => r.kind).sort()).toEqual(['licence_issued', 'order_received']);
+  });
+
+  it("a sandbox reseller's reminders follow its own test clock", async () => {
+    expect(await run(['reseller', 'add', '--ap', 'sbx-mail', '--login', 'sbx-mail-api', '--password', 'long-enough-pw', '--validated', '--sandbox', '--db', t.store.location], captureLines().io)).toBe(0);
+    const res = await post(t.app, 'PlaceOrder', { ap: 'sbx-mail', reseller: 'Y', emailAddress: 'sbx@example.com', name: 'Sandbox Customer', '1_PPP': '9974' });
+    const n = Number(res.answer.orderNumber);
+    expect((await post(t.app, 'AutoAuthorize', { loginName: 'sbx-mail-api', loginPassword: 'long-enough-pw', orderNumber: String(n) })).answer.errorCode).toBe('0');
+    await flush();
+    smtp.received.length = 0;
+    const expires = Date.parse((await t.store.db.selectFrom('licences').select('expires_at').where('order_id', '=', n).executeTakeFirstOrThrow()).expires_at);
+    // Eight days before expiry on the sandbox's clock; the server's clock has not moved.
+    const sandboxId = (await resellerIdByAp(t.store.db, 'sbx-mail'))!;
+    await advanceClockById(t.store, t.clock, sandboxId, Math.floor((expires - 8 * DAY - t.clock.now().getTime()) / 1000));
+    await flush();
+    expect(smtp.received.map((r) => `${r.to}:${r.kind}`)).toEqual(['sbx@example.com:reminder_30']);
+    expect(smtp.received[0]!.mail.subject).toBe('Your licence expires in 8 days');
+    await advanceClockById(t.store, t.clock, sandboxId, 2 * 86_400);
+    await flush();
+    expect(smtp.received.map((r) => `${r.to}:${r.kind}`)).toEqual(['sbx@example.com:reminder_30', 'sbx@example.com:reminder_7']);
   });
 
   it('funds below the threshold: one notice per crossing, not per order', async () => {
