@@ -104,3 +104,50 @@ export function rssMiB(pid) {
     return Number.NaN;
   }
 }
+
+/**
+ * CPU time (ms) of PostgreSQL's processes on this machine so far, by process id: every process
+ * whose command is postgres (backends, walwriter, checkpointer, autovacuum…), each marked `ours`
+ * unless it is a backend (or autovacuum worker) of another database than `database`: other
+ * sessions' tests on the same server.
+ */
+export function postgresCpuSample(database) {
+  const sample = new Map();
+  let names;
+  try {
+    names = readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name));
+  } catch {
+    return sample;
+  }
+  for (const pid of names) {
+    let cmd;
+    try {
+      if (!readFileSync(`/proc/${pid}/stat`, 'utf8').includes('(postgres)')) continue;
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    } catch {
+      continue;
+    }
+    const ms = cpuMs(pid, `/proc/${pid}/stat`);
+    if (!Number.isFinite(ms)) continue;
+    // "postgres: 15/main: USER DATABASE HOST(PORT) STATE" for a backend; background processes name themselves.
+    const db = /^postgres: (?:\S+: )?\S+ (\S+) (?:\S+\([0-9]+\)|\[local\])/.exec(cmd)?.[1] ?? /autovacuum worker (\S+)/.exec(cmd)?.[1];
+    sample.set(pid, { ms, ours: db === undefined || db === database });
+  }
+  return sample;
+}
+
+/**
+ * PostgreSQL's CPU between two samples (ms): `all` its processes, `run` those marked ours. A
+ * process that started in between counts whole; one that ended takes its time with it (short
+ * autovacuum workers, other sessions' connections): the figures are floors.
+ */
+export function postgresCpuDelta(before, after) {
+  let all = 0;
+  let run = 0;
+  for (const [pid, { ms, ours }] of after) {
+    const used = ms - (before.get(pid)?.ms ?? 0);
+    all += used;
+    if (ours) run += used;
+  }
+  return { all, run };
+}

@@ -1,4 +1,4 @@
-// `npm run bench [-- --db postgres://…] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile] [--preload N [--fresh-preload]]`
+// `npm run bench [-- --db postgres://…] [--workload returning|mixed [--pool-hash light|server]] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile] [--preload N [--fresh-preload]]`
 //
 // Measures returning-customer !PlaceOrder throughput against the yardstick of the same run: a
 // bare node:http server that parses the same body and answers a fixed url-encoded line
@@ -9,6 +9,12 @@
 // PostgreSQL (`--db postgres://…`): a fresh database is created on that server for the run and
 // dropped afterwards; the same is measured with ONE and with TWO server processes (two ports,
 // two load generators in parallel, summed), each against the echo with as many processes.
+//
+// With --workload mixed, the load is a mix instead (bench/mixed-drive.mjs: a pool of 10,000
+// returning customers, guests, multi-item and invalid orders, authorizations racing the orders),
+// and the database is checked afterwards (bench/mixed.mjs): a violation exits non-zero.
+// Both workloads report the store's round trips per order (/metrics) and, on PostgreSQL, its
+// processes' CPU per order (/proc).
 //
 // With --preload N, a second placeorder serves a copy of a database that holds N orders already
 // (bench/preload.mjs), measured in the same rounds as the empty one (issue 15), one process each.
@@ -23,7 +29,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuMs, fsyncLatencyMs, loadAverage, machine, machineTicks, mainThreadCpuMs, rssMiB, threadCpuMs, threadShares } from './machine.mjs';
+import { MIXED_WORKLOAD, checkMixed, mixedLines, preparePool } from './mixed.mjs';
+import { driveMixed, warmPool } from './mixed-load.mjs';
 import { preloadedDatabase } from './preload.mjs';
+import { storeLine, storeProbe, storeShares } from './store-cost.mjs';
 import { NEW_CUSTOMER_BODY, NO_RATE_LIMITS, RETURNING_BODY, ROOT, benchServer, children, post, runCli, sleep, startEcho, startPlaceorder, stopProcess } from './servers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -57,6 +66,12 @@ const { values: flags } = parseArgs({
     // waited hours catches up first (a month of licence expiries scanned, its first retention
     // purge a minute after the start), which is a start's cost, not a steady state's.
     settle: { type: 'string', default: '75' },
+    // `returning`: one returning customer's order, the same body every time (as before).
+    // `mixed`: the real mix of bench/mixed-drive.mjs, checked against the database afterwards.
+    workload: { type: 'string', default: 'returning' },
+    // The mixed pool's password hash: `light` (a cheap argon2id: the warm-up takes seconds) or
+    // `server` (the server's own cost: the warm-up takes minutes). bench/mixed.mjs.
+    'pool-hash': { type: 'string', default: 'light' },
   },
   strict: true,
 });
@@ -67,6 +82,19 @@ const rounds = boundedInt('rounds', flags.rounds, 1, 5);
 const preload = boundedInt('preload', flags.preload, 0, 10_000_000);
 const settleSeconds = boundedInt('settle', flags.settle, 0, 600);
 const dialect = flags.db && /^postgres(ql)?:\/\//i.test(flags.db) ? 'postgres' : 'sqlite';
+const workload = flags.workload;
+if (!['returning', 'mixed'].includes(workload) || !['light', 'server'].includes(flags['pool-hash'])) {
+  console.error(`bench: --workload must be returning or mixed, --pool-hash light or server`);
+  process.exit(2);
+}
+if (workload === 'mixed' && preload > 0) {
+  console.error('bench: --preload measures the returning workload only');
+  process.exit(2);
+}
+/** The mixed workload's files: where each generator run wrote the order numbers it was answered. */
+const mixedRun = { dir: '', outFiles: [], log };
+/** The database of the run, for PostgreSQL's CPU by database. */
+let runDatabase = '';
 
 // The per-address and per-reseller rate limits (docs/reliability.md) would answer -42 to a load
 // generator on one address for one brand: they are turned off (0) for the measurement.
@@ -137,7 +165,8 @@ async function freshDatabase() {
 }
 
 /** Runs one load generator per port in parallel (each its own process) and sums them. */
-async function drive(ports, durationSeconds) {
+async function drive(ports, durationSeconds, { echo = false } = {}) {
+  if (workload === 'mixed') return driveMixed(ports, durationSeconds, { echo, connections, ...mixedRun });
   const runs = ports.map(
     (port) =>
       new Promise((resolve, reject) => {
@@ -185,15 +214,19 @@ async function drive(ports, durationSeconds) {
 
 const round1 = (n) => Math.round(n * 10) / 10;
 
-async function measure(label, targets) {
+async function measure(label, targets, { echo = false } = {}) {
   const ports = targets.map((t) => t.port);
-  if (warmupSeconds > 0) await drive(ports, warmupSeconds);
+  if (warmupSeconds > 0) await drive(ports, warmupSeconds, { echo });
+  // PostgreSQL's CPU counts the backends of the measured server's database (the preloaded one's own).
+  const database = targets[0].database ?? runDatabase;
+  const beforeStore = echo ? undefined : await storeProbe(ports, dialect, database);
   const before = targets.map((t) => cpuMs(t.child.pid));
   const beforeMain = targets.map((t) => mainThreadCpuMs(t.child.pid));
   const beforeThreads = threadCpuMs(targets[0].child.pid);
   const beforeMachine = machineTicks();
   const rssBefore = rssMiB(targets[0].child.pid);
-  const result = await drive(ports, seconds);
+  const result = await drive(ports, seconds, { echo });
+  if (!echo) storeShares(result, beforeStore, await storeProbe(ports, dialect, database));
   result.serverRssMiB = { before: rssBefore, after: rssMiB(targets[0].child.pid) };
   const afterMachine = machineTicks();
   const afterThreads = threadCpuMs(targets[0].child.pid);
@@ -201,6 +234,8 @@ async function measure(label, targets) {
   const usedMain = targets.reduce((sum, t, i) => sum + mainThreadCpuMs(t.child.pid) - beforeMain[i], 0);
   result.serverCpuMs = used;
   result.serverCpuMicrosPerRequest = Math.round((used * 1000) / Math.max(1, result.answered));
+  // Per order placed: with the mixed workload, authorizations and invalid requests are answered too.
+  result.serverCpuMicrosPerOrder = Math.round((used * 1000) / Math.max(1, result.okAnswers));
   // The main thread parses every request; with SQLite's writer thread the order's transaction
   // runs elsewhere, so this share is what bounds one process on a machine with spare cores.
   result.serverMainThreadCpuMicrosPerRequest = Math.round((usedMain * 1000) / Math.max(1, result.answered));
@@ -220,6 +255,7 @@ async function measure(label, targets) {
       `machine ${result.machineBusyPercent} % busy` +
       (result.failedAnswers > 0 ? `, ${result.failedAnswers} FAILED answers` : ''),
   );
+  if (!echo) log(`  ${storeLine(result)}`);
   return result;
 }
 
@@ -261,7 +297,7 @@ async function measureRounds(db, servers, echoes, preloaded) {
   const all = { echo1: [], placeorder1: [], preloaded: [], echo2: [], placeorder2: [] };
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) log(`round ${round} of ${rounds}`);
-    all.echo1.push(await measure('bare node:http echo (1 process)', [echoes[0]]));
+    all.echo1.push(await measure('bare node:http echo (1 process)', [echoes[0]], { echo: true }));
     const empty = async () => all.placeorder1.push(await measure(`placeorder ${dialect} (1 process)`, [servers[0]]));
     const full = async () => all.preloaded.push(await measure(`placeorder ${dialect}, ${preload} orders stored (1 process)`, [preloaded]));
     // Which of the two goes first alternates, so that neither always follows the echo.
@@ -273,9 +309,11 @@ async function measureRounds(db, servers, echoes, preloaded) {
     servers.push(await startPlaceorder(db.location, db.dir, 2, serverOptions(2)));
     const check = await post(servers[1].port, RETURNING_BODY);
     if (!check.startsWith('errorCode=0&')) throw new Error(`second server: a returning-customer order failed: ${check}`);
+    // Each process has a credential cache of its own.
+    if (workload === 'mixed') await warmPool(servers[1].port, mixedRun);
     echoes.push(await startEcho(db.dir, 2));
     for (let round = 1; round <= rounds; round++) {
-      all.echo2.push(await measure('bare node:http echo (2 processes)', echoes));
+      all.echo2.push(await measure('bare node:http echo (2 processes)', echoes, { echo: true }));
       all.placeorder2.push(await measure(`placeorder ${dialect} (2 processes)`, servers));
     }
   }
@@ -285,9 +323,11 @@ async function measureRounds(db, servers, echoes, preloaded) {
 async function main() {
   const startedAt = new Date().toISOString();
   const loadBefore = loadAverage();
-  log(`dialect ${dialect}, ${connections} connections, ${seconds} s per measurement (+${warmupSeconds} s warm-up), load average ${loadBefore.join(' ')}`);
+  log(`dialect ${dialect}, workload ${workload}, ${connections} connections, ${seconds} s per measurement (+${warmupSeconds} s warm-up), load average ${loadBefore.join(' ')}`);
   build();
   const db = await freshDatabase();
+  mixedRun.dir = db.dir;
+  runDatabase = dialect === 'postgres' ? new URL(db.location).pathname.slice(1) : '';
   const fsyncMs = fsyncLatencyMs(db.dir);
   log(`write+fsync of 4 KiB in ${db.dir}: p50 ${fsyncMs.p50} ms, p90 ${fsyncMs.p90} ms`);
   const servers = [];
@@ -295,9 +335,15 @@ async function main() {
   let pre;
   try {
     servers.push(await benchServer(db.location, db.dir, 1, serverOptions(1)));
+    let poolWarmUp;
+    if (workload === 'mixed') {
+      await preparePool({ root: ROOT, dialect, location: db.location, hashCost: flags['pool-hash'], runCli, log });
+      poolWarmUp = await warmPool(servers[0].port, mixedRun);
+    }
     if (preload > 0) {
       pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: preload, fresh: flags['fresh-preload'], dir: db.dir, log, runCli });
       pre.server = await benchServer(pre.location, db.dir, 'preloaded', serverOptions('preloaded'));
+      if (dialect === 'postgres') pre.server.database = new URL(pre.location).pathname.slice(1);
       log(`the preloaded server settles for ${settleSeconds} s (--settle)`);
       await sleep(settleSeconds * 1000);
     }
@@ -311,7 +357,7 @@ async function main() {
     const result = {
       startedAt,
       finishedAt: new Date().toISOString(),
-      command: `npm run bench${dialect === 'postgres' ? ' -- --db postgres://…' : ''}${preload > 0 ? ` -- --preload ${preload}` : ''}`,
+      command: commandLine(),
       dialect,
       durability: dialect === 'sqlite' ? { synchronous: 'FULL', ...(await sqliteSynchronous(db.location)) } : { synchronous_commit: 'on' },
       logLevel: flags['log-level'],
@@ -319,7 +365,8 @@ async function main() {
       connectionsPerProcess: connections,
       secondsPerMeasurement: seconds,
       warmupSeconds,
-      workload: 'returning-customer !PlaceOrder POST, 1_PPP=9974 (Web DNS Pro 1 year), reseller=Y',
+      workload: workload === 'mixed' ? MIXED_WORKLOAD : 'returning-customer !PlaceOrder POST, 1_PPP=9974 (Web DNS Pro 1 year), reseller=Y',
+      ...(workload === 'mixed' ? { poolWarmUp } : {}),
       machine: { ...machine(), fsyncMs },
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadAverage(),
@@ -341,11 +388,19 @@ async function main() {
       target: 0.3,
       runs,
     };
+    if (workload === 'mixed') {
+      result.checks = await checkMixed({ dialect, location: db.location, files: mixedRun.outFiles, lostAuthorizations: [...all.placeorder1, ...all.placeorder2].reduce((s, r) => s + r.lostAnswers, 0) });
+    }
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     const text = JSON.stringify(result, null, 2) + '\n';
-    writeFileSync(join(ROOT, 'bench', 'results', preload > 0 ? `latest-${dialect}-preload.json` : 'latest.json'), text);
-    if (preload === 0) writeFileSync(join(ROOT, 'bench', 'results', `latest-${dialect}.json`), text);
+    result.file = resultFile();
+    writeFileSync(join(ROOT, 'bench', 'results', result.file), text);
+    if (preload === 0 && workload === 'returning') writeFileSync(join(ROOT, 'bench', 'results', `latest-${dialect}.json`), text);
     printSummary(result);
+    if (result.checks?.violations.length > 0) {
+      log(`CHECK FAILED: the database disagrees with the answers:\n${result.checks.violations.map((v) => `  - ${v}`).join('\n')}`);
+      process.exitCode = 1;
+    }
     const short = result.ordersStored < result.okAnswersMeasured || (pre && result.ordersStoredPreloaded - preload < result.okAnswersPreloaded);
     if (short) {
       log(`WARNING: fewer orders stored than success answers`);
@@ -360,6 +415,21 @@ async function main() {
 }
 
 const round3 = (n) => Math.round(n * 1000) / 1000;
+
+function commandLine() {
+  const options = [
+    dialect === 'postgres' ? '--db postgres://…' : '',
+    preload > 0 ? `--preload ${preload}` : '',
+    workload === 'mixed' ? `--workload mixed --pool-hash ${flags['pool-hash']}` : '',
+  ].filter((o) => o !== '');
+  return `npm run bench${options.length > 0 ? ` -- ${options.join(' ')}` : ''}`;
+}
+
+/** bench/results/: latest.json as before for the returning workload; the mixed one by dialect. */
+function resultFile() {
+  if (preload > 0) return `latest-${dialect}-preload.json`;
+  return workload === 'mixed' ? `latest-${dialect}-mixed.json` : 'latest.json';
+}
 
 /** The run with the median throughput (the lower middle one for an even count). */
 function median(list) {
@@ -407,7 +477,10 @@ function printSummary(r) {
   }
   if (r.rounds > 1) lines.push(`  medians of ${r.rounds} rounds; every round (req/s): ${JSON.stringify(r.allRounds)}`);
   lines.push(`  orders stored: ${r.ordersStored} (success answers in the measured runs: ${r.okAnswersMeasured})`);
-  lines.push(`  written to bench/results/${r.runs.preloaded ? `latest-${r.dialect}-preload.json` : 'latest.json'}`, '');
+  lines.push(`  store (1 process): ${storeLine(r.runs.placeorder1)}`);
+  if (r.runs.placeorder2) lines.push(`  store (2 processes): ${storeLine(r.runs.placeorder2)}`);
+  if (r.checks) lines.push(...mixedLines(r));
+  lines.push(`  written to bench/results/${r.file}`, '');
   process.stdout.write(lines.join('\n') + '\n');
 }
 

@@ -132,3 +132,18 @@ export function driveAtRate(port, seconds, rate, connections = 10) {
   const done = new Promise((resolve) => child.once('exit', resolve));
   return { child, done };
 }
+
+/**
+ * The sum of a counter over its labels in a server's /metrics (loopback may read it), or
+ * undefined when the server does not expose it.
+ */
+export async function metricTotal(port, name) {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  const text = await res.text();
+  let total;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
+    total = (total ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}

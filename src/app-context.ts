@@ -5,8 +5,8 @@ import type { Config } from './config.js';
 import type { CredentialCache } from './passwords/credential-cache.js';
 import type { Hasher } from './passwords/hasher.js';
 import type { PasswordProver } from './passwords/prover.js';
-import type { Idempotency } from './hardening/idempotency.js';
-import type { RateLimiter } from './hardening/rate-limit.js';
+import type { Idempotency } from './idempotency/idempotency.js';
+import type { RateLimiter } from './rate-limits/rate-limit.js';
 import type { Store } from './db/store.js';
 import type { HttpsCheck } from './wire/transport.js';
 

@@ -2,7 +2,7 @@
 // secret (printed once, for the reseller's site) or removes it. The secret is generated here,
 // never taken from the command line, so it does not end up in a shell history.
 import { randomBytes } from 'node:crypto';
-import { setRedirectSecret } from '../hardening/redirect-secret.repository.js';
+import { setRedirectSecret } from '../resellers/redirect-secret.repository.js';
 import { CliError, parseFlags, requireFlag, withStore, type Io } from './common.js';
 
 export async function redirectSecretCommand(args: string[], io: Io): Promise<number> {

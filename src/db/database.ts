@@ -1,6 +1,6 @@
 // The whole schema as one type, assembled from each domain's table file.
 import type { CustomersTable } from '../customers/customers.table.js';
-import type { IdempotencyKeysTable } from '../hardening/idempotency.table.js';
+import type { IdempotencyKeysTable } from '../idempotency/idempotency.table.js';
 import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } from '../funds/funds.table.js';
 import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';

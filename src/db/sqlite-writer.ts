@@ -6,11 +6,13 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES } from './checkpointer.js';
 import type { Database } from './database.js';
-import { RawSqlite, registerRawSqlite } from './raw-sqlite.js';
-import type { PortableUnit } from './writer-thread.js';
+import { registerExecutor } from './prepared.js';
+import { SqliteExecutor } from './sqlite-executor.js';
+import type { Outcome, PortableUnit } from './portable-unit.js';
+export type { Outcome } from './portable-unit.js';
 import { cachingDatabase } from './statement-cache.js';
 
-type Db = Kysely<Database>;
+import type { Db } from './types.js';
 
 export function sqliteConnection(path: string): BetterSqlite3.Database {
   const conn = new BetterSqlite3(path);
@@ -33,7 +35,8 @@ export function sqliteConnection(path: string): BetterSqlite3.Database {
 export interface SqliteWriter {
   readonly connection: BetterSqlite3.Database;
   readonly db: Db;
-  readonly raw: RawSqlite;
+  /** Prepared statements on the connection: the batch form's and the units' hot queries. */
+  readonly executor: SqliteExecutor;
 }
 
 /** The write connection of a database file (or of `:memory:`, which has no other). */
@@ -48,11 +51,10 @@ export function openSqliteWriter(path: string): SqliteWriter {
   return {
     connection,
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(connection) }) }),
-    raw: new RawSqlite(connection),
+    executor: new SqliteExecutor(connection),
   };
 }
 
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * Commits the units together. Kysely's connection mutex is held for the batch; the units get
@@ -71,13 +73,13 @@ export function commitUnits(
   { optimistic = false }: { optimistic?: boolean } = {},
 ): Promise<Outcome[]> {
   return writer.db.connection().execute(async (conn) => {
-    registerRawSqlite(conn, writer.raw);
+    registerExecutor(conn, writer.executor);
     if (units.length === 1 || optimistic) {
       const outcomes = await inTransaction(writer, units, async (unit): Promise<Outcome> => ({ ok: true, value: await unit(conn) }));
       // Otherwise nothing of this attempt was kept: the batch runs again, unit by unit.
       if (units.length === 1 || outcomes.every((o) => o.ok)) return outcomes;
     }
-    return inTransaction(writer, units, (unit) => runInSavepoint(writer.raw, conn, unit));
+    return inTransaction(writer, units, (unit) => runInSavepoint(writer, conn, unit));
   });
 }
 
@@ -100,16 +102,15 @@ export async function commitTogether(writer: SqliteWriter, jobs: readonly Portab
   const many = unit.many;
   const args = jobs.map((job) => job.args);
   if (!many.accepts(args)) return undefined;
-  return writer.db.connection().execute(async (conn) => {
-    registerRawSqlite(conn, writer.raw);
-    writer.raw.run('begin immediate');
+  return writer.db.connection().execute(async () => {
+    exec(writer, 'begin immediate');
     try {
-      const outcomes = await many.run(conn, args);
+      const outcomes = await many.run(writer.executor, args);
       if (outcomes.length !== args.length) throw new Error(`${unit.name}: ${outcomes.length} outcomes for ${args.length} units`);
-      writer.raw.run('commit');
+      exec(writer, 'commit');
       return [...outcomes];
     } catch {
-      if (writer.connection.inTransaction) writer.raw.run('rollback');
+      if (writer.connection.inTransaction) exec(writer, 'rollback');
       return undefined;
     }
   });
@@ -119,29 +120,34 @@ export async function commitTogether(writer: SqliteWriter, jobs: readonly Portab
 async function inTransaction<U>(writer: SqliteWriter, units: readonly U[], run: (unit: U) => Promise<Outcome>): Promise<Outcome[]> {
   // IMMEDIATE takes the write lock up front, so another process (the CLI) waits instead of
   // failing with SQLITE_BUSY half-way through.
-  writer.raw.run('begin immediate');
+  exec(writer, 'begin immediate');
   try {
     const outcomes: Outcome[] = [];
     for (const unit of units) outcomes.push(await run(unit));
-    writer.raw.run('commit');
+    exec(writer, 'commit');
     return outcomes;
   } catch (error) {
     // A lone unit's own failure, or a failure of the batch itself (a savepoint, the commit):
     // nothing of the batch is durable, so every unit of it fails.
-    if (writer.connection.inTransaction) writer.raw.run('rollback');
+    if (writer.connection.inTransaction) exec(writer, 'rollback');
     return units.map((): Outcome => ({ ok: false, error }));
   }
 }
 
-async function runInSavepoint(raw: RawSqlite, conn: Db, unit: (tx: Db) => Promise<unknown>): Promise<Outcome> {
-  raw.run('savepoint unit');
+/** Runs a statement without values (begin, commit, savepoints) on the writer's connection. */
+function exec(writer: SqliteWriter, text: string): void {
+  writer.executor.statement(text).run();
+}
+
+async function runInSavepoint(writer: SqliteWriter, conn: Db, unit: (tx: Db) => Promise<unknown>): Promise<Outcome> {
+  exec(writer, 'savepoint unit');
   try {
     const value = await unit(conn);
-    raw.run('release savepoint unit');
+    exec(writer, 'release savepoint unit');
     return { ok: true, value };
   } catch (error) {
-    raw.run('rollback to savepoint unit');
-    raw.run('release savepoint unit');
+    exec(writer, 'rollback to savepoint unit');
+    exec(writer, 'release savepoint unit');
     return { ok: false, error };
   }
 }

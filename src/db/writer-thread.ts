@@ -12,60 +12,14 @@
 // batch, so at most one of them is in a transaction at a time and neither ever waits on
 // SQLite's busy handler, which sleeps. A unit is acknowledged only after its batch committed.
 import { Worker } from 'node:worker_threads';
-import type { Db } from './store.js';
+import { reviveError, serializeError, type PortableUnit, type SerializedError } from './portable-unit.js';
 import { Batcher, type BatchJob, type Mutex, type Outcome } from './sqlite-writer.js';
-
-/**
- * A write unit that can run on the writer thread: plain data in and out, found by name. It may
- * run twice (a batch in which one unit fails runs again, each unit in a savepoint), so it must
- * have no effect outside the database.
- */
-export interface PortableUnit<A, R> {
-  readonly name: string;
-  run(tx: Db, args: A): Promise<R>;
-  /**
-   * Several units of this kind at once, where that is cheaper than one after the other: the
-   * same effects and outcomes as running each in turn in one transaction, a failed one changing
-   * nothing. `accepts` says whether it can for these arguments; when it cannot, or when `run`
-   * throws (the transaction is then rolled back), the units run one by one instead. SQLite only
-   * (src/db/sqlite-writer.ts, commitTogether).
-   */
-  readonly many?: {
-    accepts(args: readonly A[]): boolean;
-    run(tx: Db, args: readonly A[]): Promise<ReadonlyArray<{ ok: true; value: R } | { ok: false; error: unknown }>>;
-  };
-  /** Rebuilds an error this unit threw on the writer thread; undefined for a generic Error. */
-  revive?(error: SerializedError): Error | undefined;
-}
-
-/** An error as it crosses threads (structured clone keeps neither classes nor extra fields). */
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: string | number | undefined;
-  readonly item?: string | undefined;
-}
-
-export function serializeError(error: unknown): SerializedError {
-  const e = error as { name?: unknown; message?: unknown; code?: unknown; item?: unknown };
-  return {
-    name: typeof e.name === 'string' ? e.name : 'Error',
-    message: typeof e.message === 'string' ? e.message : String(error),
-    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
-    item: typeof e.item === 'string' ? e.item : undefined,
-  };
-}
-
-function reviveError(unit: PortableUnit<unknown, unknown>, s: SerializedError): Error {
-  const revived = unit.revive?.(s);
-  if (revived) return revived;
-  return Object.assign(new Error(s.message), { name: s.name, code: s.code });
-}
 
 export type WorkerOutcome = { ok: true; value: unknown } | { ok: false; error: SerializedError };
 export interface BatchMessage {
   readonly id: number;
-  readonly jobs: ReadonlyArray<{ readonly name: string; readonly args: unknown }>;
+  /** Each job's unit by its module and name (portable-unit.ts), and its arguments. */
+  readonly jobs: ReadonlyArray<{ readonly module: string; readonly name: string; readonly args: unknown }>;
 }
 export interface DoneMessage {
   readonly id: number;
@@ -153,7 +107,7 @@ export class WriterThread {
     const id = this.nextId++;
     return new Promise<readonly WorkerOutcome[]>((resolve) => {
       this.inFlight = { id, size: batch.length, settle: resolve };
-      const message: BatchMessage = { id, jobs: batch.map((j) => ({ name: j.unit.name, args: j.args })) };
+      const message: BatchMessage = { id, jobs: batch.map((j) => ({ module: j.unit.module, name: j.unit.name, args: j.args })) };
       worker.postMessage(message);
     }).then((outcomes) =>
       outcomes.map((o, i): Outcome => (o.ok ? o : { ok: false, error: reviveError(batch[i]!.unit, o.error) })),

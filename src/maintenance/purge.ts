@@ -5,7 +5,7 @@
 // more than one batch. The same walk, without deleting, is `placeorder purge --dry-run`.
 import type { Config } from '../config.js';
 import type { Db, Store } from '../db/store.js';
-import { countExpiredQuery, purgeExpired } from '../hardening/idempotency.repository.js';
+import { countExpiredQuery, purgeExpired } from '../idempotency/idempotency.repository.js';
 import { auditAfterQuery, deleteAuditQuery } from '../orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottle } from '../passwords/throttle.repository.js';
 import { countNoncesQuery, deleteNonces } from '../web/ordering/submissions.repository.js';

@@ -3,6 +3,7 @@
 // requests (idempotency, sign-in, forms, failed logins) or reports of changes that are kept in
 // the orders themselves (audit records, events and their deliveries).
 import type { Config } from '../config.js';
+import { EXPIRED_REMINDER_LOOKBACK_DAYS } from '../notifications/messages.js';
 
 const DAY_MS = 86_400_000;
 
@@ -70,3 +71,5 @@ export const RETENTION_TABLE: ReadonlyArray<{ readonly table: string; readonly k
 ];
 
 if (EXPIRED_LOOKBACK_DAYS >= EVENT_DAYS) throw new Error('retention: the expiry scan must look back less far than events are kept');
+// A purged message no longer stops its second copy: no scan may look back that far.
+if (EXPIRED_REMINDER_LOOKBACK_DAYS >= MESSAGE_DAYS) throw new Error('retention: the expiry reminder must look back less far than messages are kept');

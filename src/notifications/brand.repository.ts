@@ -1,4 +1,4 @@
-// The reseller's mail settings (columns of `resellers`, migration 009): the brand its
+// The reseller's mail settings (columns of `resellers`, migration 010): the brand its
 // customers' messages carry and where its own notices go.
 import type { Db } from '../db/store.js';
 
@@ -11,12 +11,14 @@ export interface BrandRow {
   mail_notices_to: string | null;
   funds_threshold_cents: number | null;
   currency: string;
+  /** 1 for a sandbox reseller, whose orders move no money. */
+  sandbox: number;
 }
 
 export async function brandOf(db: Db, resellerId: number): Promise<BrandRow | undefined> {
   return db
     .selectFrom('resellers')
-    .select(['id', 'ap', 'mail_sender_name', 'mail_reply_to', 'mail_footer', 'mail_notices_to', 'funds_threshold_cents', 'currency'])
+    .select(['id', 'ap', 'mail_sender_name', 'mail_reply_to', 'mail_footer', 'mail_notices_to', 'funds_threshold_cents', 'currency', 'sandbox'])
     .where('id', '=', resellerId)
     .executeTakeFirst();
 }

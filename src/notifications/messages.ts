@@ -72,6 +72,9 @@ export interface RefundDoneView {
   currency: string;
 }
 
+/** The expiry reminder (0 days) is still sent this long after a licence expired (a server that was down). */
+export const EXPIRED_REMINDER_LOOKBACK_DAYS = 7;
+
 /** Days before expiry of each reminder, and its kind. */
 export const REMINDERS: ReadonlyArray<{ readonly kind: MessageKind; readonly days: number }> = [
   { kind: 'reminder_30', days: 30 },

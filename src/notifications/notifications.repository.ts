@@ -1,9 +1,10 @@
 // Every query of the message outbox (notification_messages), unsubscribes and the signing key.
 // The reads that decide what to write (reminders, digests, failing endpoints) are in
 // scheduler.repository.ts; the reseller's brand settings in brand.repository.ts.
-import type { Db } from '../db/store.js';
-import { DUE_NOW } from '../webhooks/webhooks.repository.js';
-import type { MessageKind, MessageState } from './notifications.table.js';
+import { sql } from 'kysely';
+import { preparedRowsQuery, type Executor } from '../db/prepared.js';
+import type { Db } from '../db/types.js';
+import type { MessageKind, MessageState, NotificationMessagesTable } from './notifications.table.js';
 
 /** A message to write: at most one per (kind, subject, recipient) is ever stored. */
 export interface NewMessage {
@@ -16,32 +17,48 @@ export interface NewMessage {
   readonly at: string;
 }
 
-/**
- * Writes the messages in one multi-row statement in the caller's transaction; a message whose
- * (kind, subject, recipient) is stored already is skipped, so a second process, a retried
- * scan or a repeated event writes nothing.
- */
-export async function insertMessages(tx: Db, messages: readonly NewMessage[]): Promise<void> {
-  if (messages.length === 0) return;
-  await tx
+/** A new message's due time: always in the past, whatever a sandbox clock says (as webhook deliveries'). */
+const DUE_NOW = '1970-01-01T00:00:00.000Z';
+
+const MESSAGE_COLUMNS = ['reseller_id', 'kind', 'subject_key', 'recipient', 'facts_json', 'created_at'] as const;
+type MessageRow = Record<(typeof MESSAGE_COLUMNS)[number], string | number>;
+
+/** New messages; one whose (kind, subject, recipient) is stored already is skipped. */
+const INSERT_MESSAGES = preparedRowsQuery<MessageRow, never>('insert notification messages', MESSAGE_COLUMNS, (db, rows) =>
+  db
     .insertInto('notification_messages')
     .values(
-      messages.map((m) => ({
-        reseller_id: m.resellerId,
-        kind: m.kind,
-        subject_key: m.subjectKey,
-        recipient: m.recipient.toLowerCase(),
-        facts_json: JSON.stringify(m.facts),
-        state: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: DUE_NOW,
+      rows.map((r) => ({
+        ...(r as unknown as Pick<NotificationMessagesTable, 'reseller_id' | 'kind' | 'subject_key' | 'recipient' | 'facts_json' | 'created_at'>),
+        state: sql.lit('pending'),
+        attempts: sql.lit(0),
+        next_attempt_at: sql.lit(DUE_NOW),
         last_error: null,
-        created_at: m.at,
         sent_at: null,
-      })),
+      })) as never,
     )
-    .onConflict((oc) => oc.columns(['kind', 'subject_key', 'recipient']).doNothing())
-    .execute();
+    .onConflict((oc) => oc.columns(['kind', 'subject_key', 'recipient']).doNothing()),
+);
+
+/**
+ * Writes the messages in the caller's transaction, a multi-row statement (prepared, on the
+ * batch writer's executor or a Kysely handle); a message whose (kind, subject, recipient) is
+ * stored already is skipped, so a second process, a retried scan or a repeated event writes
+ * nothing.
+ */
+export async function insertMessages(on: Executor | Db, messages: readonly NewMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await INSERT_MESSAGES.count(
+    on,
+    messages.map((m) => ({
+      reseller_id: m.resellerId,
+      kind: m.kind,
+      subject_key: m.subjectKey,
+      recipient: m.recipient.toLowerCase(),
+      facts_json: JSON.stringify(m.facts),
+      created_at: m.at,
+    })),
+  );
 }
 
 export interface DueMessage {

@@ -14,7 +14,7 @@ export type MessageKind =
 
 export type MessageState = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
-/** The message outbox (migration 009_notifications). */
+/** The message outbox (migration 010_notifications). */
 export interface NotificationMessagesTable {
   id: Generated<number>;
   reseller_id: number;

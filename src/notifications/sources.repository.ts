@@ -4,15 +4,21 @@
 // (test/scale/query-plans.test.ts).
 import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
-import type { ExpiryScan } from '../webhooks/expiry.repository.js';
 import type { MessageKind } from './notifications.table.js';
 
 export async function orderRecipient(db: Db, orderId: number) {
   return db.selectFrom('orders').select(['email_address', 'contact_json']).where('id', '=', orderId).executeTakeFirst();
 }
 
-/** Which licences a reminder scan asks about: the expiry scan's range and scope, one kind of reminder. */
-export type ReminderScan = Omit<ExpiryScan, 'kind'> & { readonly kind: MessageKind };
+/** Which licences a reminder scan asks about: expiring in (after, until], one kind of reminder, a clock scope's resellers. */
+export interface ReminderScan {
+  readonly kind: MessageKind;
+  readonly after: string;
+  readonly until: string;
+  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
+  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
+  readonly limit: number;
+}
 
 /**
  * Unrevoked licences (their orders are active) expiring in (after, until] that have no message

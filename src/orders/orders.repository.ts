@@ -1,7 +1,8 @@
 // Every query about orders, their items, the audit log and operator price overrides.
 import type { Insertable } from 'kysely';
-import { columnValues, insertSql, rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
-import type { Db } from '../db/store.js';
+import { preparedQuery, preparedRowsQuery, type Executor } from '../db/prepared.js';
+import { cachedRead } from '../db/read-cache.js';
+import type { Db } from '../db/types.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, OrderStatus } from './orders.table.js';
 
 export interface NewOrder {
@@ -59,8 +60,6 @@ const ITEM_COLUMNS = [
   'visibility',
   'mac_address',
 ] as const satisfies ReadonlyArray<keyof OrderItemsTable>;
-const INSERT_ORDER_SQL = insertSql('orders', ORDER_COLUMNS);
-const INSERT_ITEM_SQL = insertSql('order_items', ITEM_COLUMNS);
 
 function orderRow(o: NewOrder) {
   return {
@@ -96,49 +95,48 @@ function itemRow(orderId: number, i: NewItem) {
   } satisfies Record<(typeof ITEM_COLUMNS)[number], unknown> & Insertable<OrderItemsTable>;
 }
 
+type OrderRow = ReturnType<typeof orderRow>;
+type ItemRow = ReturnType<typeof itemRow>;
+
+/** New orders; each comes back with its request id, by which the caller finds its number. */
+const INSERT_ORDERS = preparedRowsQuery<OrderRow, { id: number; request_id: string }>('insert orders', ORDER_COLUMNS, (db, rows) =>
+  db
+    .insertInto('orders')
+    .values([...rows])
+    .returning(['id', 'request_id']),
+);
+const INSERT_ITEMS = preparedRowsQuery<ItemRow, never>('insert order items', ITEM_COLUMNS, (db, rows) => db.insertInto('order_items').values([...rows]));
+
 export async function insertOrder(tx: Db, o: NewOrder, items: readonly NewItem[]): Promise<number> {
-  const order = orderRow(o);
-  const raw = rawSqlite(tx);
-  if (raw) {
-    // The new row's id without `returning`, which SQLite collects in a temporary table of its own.
-    const id = Number(raw.run(INSERT_ORDER_SQL, ...columnValues(order, ORDER_COLUMNS)).lastInsertRowid);
-    for (const i of items) raw.run(INSERT_ITEM_SQL, ...columnValues(itemRow(id, i), ITEM_COLUMNS));
-    return id;
-  }
-  const { id } = await tx.insertInto('orders').values(order).returning('id').executeTakeFirstOrThrow();
-  await tx.insertInto('order_items').values(items.map((i) => itemRow(id, i))).execute();
-  return id;
+  const [id] = await insertOrdersMany(tx, [{ order: o, items }]);
+  return id!;
 }
 
-/** An order with its items and its audit record, for insertOrdersMany. */
+/** An order with its items, for insertOrdersMany. */
 export interface NewOrderWrite {
   readonly order: NewOrder;
   readonly items: readonly NewItem[];
-  readonly audit: Omit<AuditEntry, 'orderId'>;
 }
 
 /**
- * Several orders with their items and audit records, as insertOrder and insertAudit would write
- * them one after the other, in a few multi-row statements (SQLite; the writer's batches,
- * src/place-order/service.ts). Returns the order numbers, in the order given.
+ * Orders with their items, in two statements however many (the batch writer's, and a lone
+ * order's). Returns the order numbers, in the order given. Request ids are unique per order.
  */
-export function insertOrdersMany(raw: RawSqlite, writes: readonly NewOrderWrite[]): number[] {
-  const ids = raw.insertMany(
-    'orders',
-    ORDER_COLUMNS,
-    writes.map((w) => columnValues(orderRow(w.order), ORDER_COLUMNS)),
+export async function insertOrdersMany(on: Executor | Db, writes: readonly NewOrderWrite[]): Promise<number[]> {
+  const created = await INSERT_ORDERS.all(
+    on,
+    writes.map((w) => orderRow(w.order)),
   );
-  raw.insertMany(
-    'order_items',
-    ITEM_COLUMNS,
-    writes.flatMap((w, k) => w.items.map((i) => columnValues(itemRow(ids[k]!, i), ITEM_COLUMNS))),
+  const byRequest = new Map(created.map((r) => [r.request_id, r.id]));
+  const ids = writes.map((w) => byRequest.get(w.order.requestId));
+  if (created.length !== writes.length || ids.some((id) => id === undefined)) {
+    throw new Error(`insert orders: ${created.length} rows back for ${writes.length} orders, or a request id twice`);
+  }
+  await INSERT_ITEMS.count(
+    on,
+    writes.flatMap((w, k) => w.items.map((i) => itemRow(ids[k]!, i))),
   );
-  raw.insertMany(
-    'audit_log',
-    AUDIT_COLUMNS,
-    writes.map((w, k) => columnValues(auditRow({ ...w.audit, orderId: ids[k]! }), AUDIT_COLUMNS)),
-  );
-  return ids;
+  return ids as number[];
 }
 
 export interface AuditEntry {
@@ -153,7 +151,6 @@ export interface AuditEntry {
 const AUDIT_COLUMNS = ['at', 'kind', 'request_id', 'reseller_id', 'order_id', 'params_json'] as const satisfies ReadonlyArray<
   keyof AuditTable
 >;
-const INSERT_AUDIT_SQL = insertSql('audit_log', AUDIT_COLUMNS);
 
 function auditRow(a: AuditEntry) {
   return {
@@ -166,11 +163,17 @@ function auditRow(a: AuditEntry) {
   } satisfies Record<(typeof AUDIT_COLUMNS)[number], unknown> & Insertable<AuditTable>;
 }
 
+const INSERT_AUDIT = preparedRowsQuery<ReturnType<typeof auditRow>, never>('insert audit records', AUDIT_COLUMNS, (db, rows) =>
+  db.insertInto('audit_log').values([...rows]),
+);
+
+/** Audit records, in one statement however many. */
+export async function insertAudits(on: Executor | Db, entries: readonly AuditEntry[]): Promise<void> {
+  await INSERT_AUDIT.count(on, entries.map(auditRow));
+}
+
 export async function insertAudit(tx: Db, a: AuditEntry): Promise<void> {
-  const row = auditRow(a);
-  const raw = rawSqlite(tx);
-  if (raw) raw.run(INSERT_AUDIT_SQL, ...columnValues(row, AUDIT_COLUMNS));
-  else await tx.insertInto('audit_log').values(row).execute();
+  await insertAudits(tx, [a]);
 }
 
 /**
@@ -186,20 +189,20 @@ export function deleteAuditQuery(tx: Db, ids: readonly number[]) {
   return tx.deleteFrom('audit_log').where('id', 'in', [...ids]);
 }
 
-/** Operator prices for the given codes; on SQLite one statement per code (the index's lookup). */
+const PRICE_OVERRIDES = preparedQuery<object, { ppp: number; price_cents: number }>('price overrides', [], (db) =>
+  db.selectFrom('price_overrides').select(['ppp', 'price_cents']),
+);
+
+/**
+ * Operator prices for the given codes. The table holds at most one row per code of the catalog,
+ * so it is read whole: kept between requests on PostgreSQL (src/db/read-cache.ts), shared by
+ * the requests of an event-loop turn on SQLite.
+ */
 export async function priceOverrides(db: Db, ppps: readonly number[]): Promise<Map<number, number>> {
   if (ppps.length === 0) return new Map();
-  const raw = rawSqlite(db);
-  if (raw) {
-    const found = new Map<number, number>();
-    for (const ppp of new Set(ppps)) {
-      const row = raw.get<{ price_cents: number }>('select price_cents from price_overrides where ppp = ?', ppp);
-      if (row) found.set(ppp, row.price_cents);
-    }
-    return found;
-  }
-  const rows = await db.selectFrom('price_overrides').select(['ppp', 'price_cents']).where('ppp', 'in', [...ppps]).execute();
-  return new Map(rows.map((r) => [r.ppp, r.price_cents]));
+  const all = await cachedRead(db, 'price_overrides', () => PRICE_OVERRIDES.all(db, [{}]));
+  const wanted = new Set(ppps);
+  return new Map(all.filter((r) => wanted.has(r.ppp)).map((r) => [r.ppp, r.price_cents]));
 }
 
 export async function setPriceOverride(tx: Db, ppp: number, priceCents: number, at: string): Promise<void> {

@@ -1,7 +1,8 @@
 // Every query about `login_throttle` (src/passwords/throttle.table.ts): failed password proofs
 // per login name, counted in the database so that every process of a fleet sees them.
 import { sql } from 'kysely';
-import type { Db } from '../db/store.js';
+import { preparedQuery, type Executor } from '../db/prepared.js';
+import type { Db } from '../db/types.js';
 import type { LoginRealm } from './throttle.table.js';
 
 export interface ThrottleState {
@@ -39,10 +40,13 @@ export async function recordFailure(tx: Db, realm: LoginRealm, loginName: string
 }
 
 /** A proven password ends the count (and any lock the operator lifts: `api-user unlock`). */
-export async function clearThrottle(tx: Db, realm: LoginRealm, loginName: string): Promise<boolean> {
-  const r = await tx.deleteFrom('login_throttle').where('realm', '=', realm).where('login_name', '=', loginName).executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+export async function clearThrottle(on: Executor | Db, realm: LoginRealm, loginName: string): Promise<boolean> {
+  return (await CLEAR_THROTTLE.count(on, [{ realm, login_name: loginName }])) > 0;
 }
+
+const CLEAR_THROTTLE = preparedQuery<{ realm: LoginRealm; login_name: string }, never>('clear login throttle', ['realm', 'login_name'], (db, r) =>
+  db.deleteFrom('login_throttle').where('realm', '=', r.realm).where('login_name', '=', r.login_name),
+);
 
 /** Rows untouched since `before` whose lock (if any) has ended: they hold nothing any more. */
 function staleThrottle(db: Db, before: string) {

@@ -7,9 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findResellerContext } from '../resellers/resellers.repository.js';
 import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { AppContext } from '../app-context.js';
-import { endpointOf, keyHeaderOf, requestScope } from '../hardening/idempotency.js';
+import { endpointOf, keyHeaderOf, requestScope } from '../idempotency/idempotency.js';
 import { orderOfRequest } from '../orders/orders.repository.js';
-import { clientAddressOf } from '../reseller-api/api-auth.js';
+import { clientAddressOf } from '../wire/client-address.js';
 import { answerOf, errorFields, placedOrderFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { requestPairs, type AnswerFields } from '../wire/form.js';
 import type { RedirectTarget } from '../wire/redirect.js';
@@ -75,7 +75,7 @@ async function handle(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
 
   const resellerId = result.order.reseller.id;
   // A returning (or new) customer proved the password for this login; a guest is nobody, so a
-  // guest's key is bound to the request itself (src/hardening/idempotency.ts).
+  // guest's key is bound to the request itself (src/idempotency/idempotency.ts).
   const scope =
     prepared.caller !== undefined
       ? `r:${resellerId}:login:${prepared.caller}`

@@ -4,10 +4,8 @@
 // which it was. The password is proven by src/passwords/prover.ts, the one door for customers
 // and API users: a locked name is refused before any hash, and an address outside the user's
 // allowlist is refused without counting a failure, so that nobody outside it can lock the user.
-import { BlockList, isIP } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import type { AppContext } from '../app-context.js';
-import { normalizeAddress } from '../wire/transport.js';
+import { addressAllowed } from '../wire/client-address.js';
 import { findApiUser } from './api-users.repository.js';
 
 export interface ApiPrincipal {
@@ -37,42 +35,4 @@ export async function authenticateApiUser(
 export function passwordExpired(changedAt: string, maxAgeDays: number, now: Date): boolean {
   if (maxAgeDays === 0) return false;
   return now.getTime() >= new Date(changedAt).getTime() + maxAgeDays * 86_400_000;
-}
-
-/** `ip_allow` is a JSON list of addresses and CIDR blocks; null allows every address. */
-export function addressAllowed(ipAllowJson: string | null, address: string): boolean {
-  if (ipAllowJson === null) return true;
-  let entries: unknown;
-  try {
-    entries = JSON.parse(ipAllowJson);
-  } catch {
-    return false;
-  }
-  if (!Array.isArray(entries)) return false;
-  const family = isIP(address);
-  if (family === 0) return false;
-  const list = new BlockList();
-  for (const entry of entries) {
-    if (typeof entry !== 'string') continue;
-    const [addr, bits] = entry.trim().split('/') as [string, string | undefined];
-    const f = isIP(addr);
-    if (f === 0) continue;
-    const type = f === 4 ? 'ipv4' : 'ipv6';
-    if (bits === undefined) list.addAddress(addr, type);
-    else if (/^[0-9]{1,3}$/.test(bits) && Number(bits) <= (f === 4 ? 32 : 128)) list.addSubnet(addr, Number(bits), type);
-  }
-  return list.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
-/**
- * The caller's address: the socket's, or — when the socket is a configured trusted proxy — the
- * last address that proxy appended to X-Forwarded-For (the one hop we can believe).
- */
-export function clientAddressOf(req: IncomingMessage, trustedProxies: readonly string[]): string {
-  const socketAddress = normalizeAddress(req.socket.remoteAddress ?? '');
-  if (trustedProxies.length === 0 || !addressAllowed(JSON.stringify(trustedProxies), socketAddress)) return socketAddress;
-  const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => normalizeAddress(h.trim()));
-  const last = hops[hops.length - 1];
-  return last && isIP(last) ? last : socketAddress;
 }

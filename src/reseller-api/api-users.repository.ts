@@ -39,3 +39,22 @@ export async function setApiUserPassword(tx: Db, loginName: string, passwordHash
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** What the console's settings page shows and checks of its API user. */
+export interface ApiUserSettings {
+  readonly id: number;
+  readonly loginName: string;
+  readonly passwordHash: string;
+  /** Addresses and CIDR blocks the user may call from; empty allows every address. */
+  readonly ipAllow: readonly string[];
+}
+
+export async function apiUserSettings(db: Db, apiUserId: number): Promise<ApiUserSettings | undefined> {
+  const r = await db.selectFrom('api_users').select(['id', 'login_name', 'ip_allow', 'password_hash']).where('id', '=', apiUserId).executeTakeFirst();
+  return r && { id: r.id, loginName: r.login_name, passwordHash: r.password_hash, ipAllow: r.ip_allow === null ? [] : (JSON.parse(r.ip_allow) as string[]) };
+}
+
+/** Stores the allowlist; an empty one is stored as null (every address). */
+export async function setIpAllow(tx: Db, apiUserId: number, entries: readonly string[]): Promise<void> {
+  await tx.updateTable('api_users').set({ ip_allow: entries.length === 0 ? null : JSON.stringify(entries) }).where('id', '=', apiUserId).execute();
+}

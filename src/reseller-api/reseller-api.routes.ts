@@ -15,12 +15,13 @@ import {
   type ResellerAction,
 } from '../orders/lifecycle.service.js';
 import { charactersAllowed, type ParamSpec } from '../place-order/parameters.js';
-import { keyHeaderOf } from '../hardening/idempotency.js';
+import { keyHeaderOf } from '../idempotency/idempotency.js';
 import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
 import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
-import { authenticateApiUser, clientAddressOf, type ApiPrincipal } from './api-auth.js';
+import { clientAddressOf } from '../wire/client-address.js';
+import { authenticateApiUser, type ApiPrincipal } from './api-auth.js';
 import { RESELLER_ENDPOINTS, type PostEndpointSpec, type ResellerEndpointSpec } from './parameters.js';
 import { sandboxForResellerCall } from '../sandbox/sandbox.service.js';
 

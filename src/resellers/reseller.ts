@@ -21,3 +21,8 @@ export interface ResellerContext extends RedirectPolicy {
 export function httpOrigin(text: string): string | undefined {
   return parseHttpUrl(text)?.origin;
 }
+
+/** `resellers.permitted_ppp`: a JSON list of PPP codes, or null for every product. */
+export function permittedPppOf(json: string | null): ReadonlySet<number> | null {
+  return json === null ? null : new Set<number>(JSON.parse(json) as number[]);
+}

@@ -1,7 +1,8 @@
 // Every query about resellers, their API users and their redirect origins.
 import type { Selectable } from 'kysely';
-import { rawSqlite } from '../db/raw-sqlite.js';
-import type { Db } from '../db/store.js';
+import { preparedQuery } from '../db/prepared.js';
+import { cachedRead } from '../db/read-cache.js';
+import type { Db } from '../db/types.js';
 import type { ResellersTable } from './resellers.table.js';
 import type { ResellerContext } from './reseller.js';
 
@@ -11,40 +12,48 @@ type ResellerContextRow = Pick<
 >;
 
 /**
- * The reseller with its redirect origins and secret, everything a request needs of it, read once
- * per request: one statement on SQLite, two through Kysely.
+ * The reseller with its redirect origins and secret, everything a request needs of it: one row
+ * per origin (one with a null origin when it has none), in one statement.
  */
-export const RESELLER_CONTEXT_SQL = `select r.id, r.ap, r.validated, r.suspended, r.sandbox, r.permitted_ppp, r.redirect_secret,
-  (select json_group_array(o.origin) from reseller_redirect_origins o where o.reseller_id = r.id) as origins_json
-  from resellers r where r.ap = ?`;
+export const RESELLER_CONTEXT = preparedQuery<{ ap: string }, ResellerContextRow & { origin: string | null }>('reseller context', ['ap'], (db, r) =>
+  db
+    .selectFrom('resellers as r')
+    .leftJoin('reseller_redirect_origins as o', 'o.reseller_id', 'r.id')
+    .select(['r.id', 'r.ap', 'r.validated', 'r.suspended', 'r.sandbox', 'r.permitted_ppp', 'r.redirect_secret', 'o.origin'])
+    .where('r.ap', '=', r.ap),
+);
 
 /**
- * Contexts built from SQLite rows, by row: the requests of one event-loop turn share the row
- * (ReadSnapshots in src/db/raw-sqlite.ts), so they share the context built from it too.
+ * Contexts built from rows, by the rows' array: on SQLite the requests of one event-loop turn
+ * share the rows (ReadSnapshots, src/db/sqlite-executor.ts), so they share the context too.
  */
-const contextOfRow = new WeakMap<object, ResellerContext>();
+const contextOfRows = new WeakMap<object, ResellerContext>();
 
-export async function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
+/**
+ * The reseller a request names, read once per request: kept between requests on PostgreSQL
+ * (src/db/read-cache.ts), shared by the requests of an event-loop turn on SQLite.
+ */
+export function findResellerContext(db: Db, ap: string): Promise<ResellerContext | undefined> {
   // No brand holds a NUL, and PostgreSQL refuses one in a query: the brand is unknown (-4 ap).
-  if (ap.includes('\u0000')) return undefined;
-  const raw = rawSqlite(db);
-  if (raw) {
-    const row = raw.get<ResellerContextRow & { origins_json: string }>(RESELLER_CONTEXT_SQL, ap);
-    if (!row) return undefined;
-    let context = contextOfRow.get(row);
-    if (!context) contextOfRow.set(row, (context = resellerContext(row, JSON.parse(row.origins_json) as string[])));
-    return context;
-  }
-  const row = await resellerByApQuery(db, ap).executeTakeFirst();
-  if (!row) return undefined;
-  const origins = await originsOfQuery(db, row.id).execute();
-  return resellerContext(
-    row,
-    origins.map((o) => o.origin),
+  if (ap.includes('\u0000')) return Promise.resolve(undefined);
+  return cachedRead(
+    db,
+    `reseller:${ap}`,
+    async () => {
+      const rows = await RESELLER_CONTEXT.all(db, [{ ap }]);
+      if (rows.length === 0) return undefined;
+      let context = contextOfRows.get(rows);
+      if (!context) {
+        const origins = rows.flatMap((r) => (r.origin === null ? [] : [r.origin]));
+        contextOfRows.set(rows, (context = resellerContext(rows[0]!, origins)));
+      }
+      return context;
+    },
+    (context) => context !== undefined,
   );
 }
 
-/** The Kysely form of RESELLER_CONTEXT_SQL, in two queries (PostgreSQL runs these). */
+/** The reseller row of a brand (for the checks that need no origins). */
 export function resellerByApQuery(db: Db, ap: string) {
   return db.selectFrom('resellers').select(['id', 'ap', 'validated', 'suspended', 'sandbox', 'permitted_ppp', 'redirect_secret']).where('ap', '=', ap);
 }

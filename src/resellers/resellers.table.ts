@@ -13,7 +13,7 @@ export interface ResellersTable {
   currency: string;
   redirect_secret: string | null;
   created_at: string;
-  /** Brand of the emails to its customers (src/notifications, migration 009). */
+  /** Brand of the emails to its customers (src/notifications, migration 010). */
   mail_sender_name: string | null;
   mail_reply_to: string | null;
   mail_footer: string | null;

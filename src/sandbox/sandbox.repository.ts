@@ -25,14 +25,6 @@ export async function isSandboxReseller(db: Db, resellerId: number): Promise<boo
   return row?.sandbox === 1;
 }
 
-export function orderEmailQuery(db: Db, orderId: number, resellerId: number) {
-  return db.selectFrom('orders').select('email_address').where('id', '=', orderId).where('reseller_id', '=', resellerId);
-}
-
-export async function orderEmail(db: Db, orderId: number, resellerId: number): Promise<string | undefined> {
-  return (await orderEmailQuery(db, orderId, resellerId).executeTakeFirst())?.email_address;
-}
-
 export interface ResetCounts {
   orders: number;
 }

@@ -4,12 +4,12 @@ import { isoDate, isoNow, type Clock } from '../clock.js';
 import type { Db, Store } from '../db/store.js';
 import { isForeignKeyViolation } from '../db/errors.js';
 import { Errors, fail, type PlaceOrderError } from '../errors.js';
+import { orderEmail } from '../orders/order-reads.repository.js';
 import { forcedBy, type ForcedError } from './forced-errors.js';
 import {
   clockOffsetSeconds,
   deleteSandboxData,
   isSandboxReseller,
-  orderEmail,
   sandboxResellerByAp,
   setClockOffset,
   type ResetCounts,

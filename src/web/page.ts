@@ -44,7 +44,7 @@ export function contentSecurityPolicy(opts: Pick<PageOptions, 'frameAncestors' |
 /** Headers for every HTML answer (and the stylesheet), as a value (an Answer can carry them). */
 export function pageHeaders(opts: Pick<PageOptions, 'frameAncestors' | 'formTargets'> & { errorCode?: number }): Record<string, string> {
   // No Strict-Transport-Security here: pages are also served over plain HTTP (--allow-http), where
-  // HSTS is wrong (issue 13, finding 10.7). The onSend hook of src/hardening/guards.ts adds it to
+  // HSTS is wrong (issue 13, finding 10.7). The onSend hook of src/server/guards.ts adds it to
   // every answer, pages included, that really travels over TLS.
   const headers: Record<string, string> = {
     'content-security-policy': contentSecurityPolicy(opts),

@@ -6,9 +6,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage } from '../errors.js';
-import type { SafeHtml } from './html.js';
-import { signInPage } from './console/console.pages.js';
-import { sendPage } from './page.js';
+import { html, type HtmlValue, type SafeHtml } from './html.js';
+import { errorSummary, field, hidden, sendPage, shell } from './page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from './request.js';
 import { webKey } from './secret.js';
 import {
@@ -85,5 +84,21 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext, s: SignIn): 
     clearCookie(reply, cookieName(preCookie, https), https);
     setCookie(reply, cookieName(s.cookie, https), token, https, SESSION_TTL_SECONDS[s.kind]);
     return redirect(reply, s.home);
+  });
+}
+
+function signInPage(o: { action: string; title: string; csrf: string; error?: string; loginName?: string; intro: HtmlValue; errorCode: number }): SafeHtml {
+  return shell({
+    title: o.title,
+    errorCode: o.errorCode,
+    main: html`<h1>${o.title}</h1>
+${o.intro}
+${o.error ? errorSummary('Sign-in failed', [{ text: o.error, href: '#f-loginName' }]) : ''}
+<form method="post" action="${o.action}" novalidate>
+${hidden('csrf', o.csrf)}
+${field({ name: 'loginName', label: 'Login name', autocomplete: 'username', maxLength: 64, value: o.loginName, required: true, error: o.error ? o.error : undefined, autofocus: true })}
+${field({ name: 'loginPassword', label: 'Password', type: 'password', autocomplete: 'current-password', maxLength: 128, required: true })}
+<button type="submit">Sign in</button>
+</form>`,
   });
 }

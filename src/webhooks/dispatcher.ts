@@ -13,8 +13,7 @@ import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
 import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
-import { expiryCandidates } from './expiry.repository.js';
-import { clockScopes } from '../sandbox/clock-scopes.js';
+import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
 import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
 /** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
@@ -199,8 +198,14 @@ export class WebhookDispatcher {
    */
   async scanExpiries(limit = 500): Promise<number> {
     const db = this.o.store.db;
+    const moved = await movedSandboxClocks(db);
+    const base = this.o.clock.now().getTime();
+    const scopes = [
+      { key: 'all', now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
+      ...moved.map((m) => ({ key: `sandbox:${m.reseller_id}`, now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
+    ];
     let recorded = 0;
-    for (const { key, now, scope } of await clockScopes(db, this.o.clock)) {
+    for (const { key, now, scope } of scopes) {
       const nowIso = new Date(now).toISOString();
       for (const kind of ['expiring', 'expired'] as const) {
         const until = kind === 'expiring' ? new Date(now + EXPIRING_DAYS * 86_400_000).toISOString() : nowIso;

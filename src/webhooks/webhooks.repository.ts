@@ -1,7 +1,7 @@
 // Every query of webhooks: endpoints, the order-event outbox, deliveries and their attempts.
 import { sql } from 'kysely';
-import { insertSql, rawSqlite, type RawSqlite } from '../db/raw-sqlite.js';
-import type { Db } from '../db/store.js';
+import { preparedRowsQuery, type Executor } from '../db/prepared.js';
+import type { Db } from '../db/types.js';
 import type { DeliveryState, OrderEventType } from './webhooks.table.js';
 
 /** A delivery's "due" time for a new event: always in the past, whatever a sandbox clock says. */
@@ -17,74 +17,24 @@ export interface NewEvent {
 }
 
 const EVENT_COLUMNS = ['event_id', 'reseller_id', 'order_id', 'type', 'dedup_key', 'payload_json', 'created_at'] as const;
-const INSERT_EVENT_SQL = `${insertSql('order_events', EVENT_COLUMNS)} on conflict (dedup_key) do nothing`;
-/** One pending delivery per event and active endpoint of the event's reseller; the events follow. */
-const INSERT_DELIVERIES_OF = `insert into webhook_deliveries
-  (event_row_id, endpoint_id, state, attempts, next_attempt_at, lease_until, delivered_at, created_at)
-  select e.id, w.id, 'pending', 0, '${DUE_NOW}', null, null, e.created_at
-  from order_events e join webhook_endpoints w on w.reseller_id = e.reseller_id
-  where w.active = 1 and e.id`;
-const INSERT_DELIVERIES_SQL = `${INSERT_DELIVERIES_OF} = ?`;
-const INSERT_DELIVERIES_RANGE_SQL = `${INSERT_DELIVERIES_OF} between ? and ?`;
+type EventRow = Record<(typeof EVENT_COLUMNS)[number], string | number | null>;
 
-/**
- * Events of several resellers at once, with their deliveries, as insertEvents would write them
- * one after the other, in a few multi-row statements (SQLite; the writer's batches). For events
- * without a dedup key: a recorded key fails the statement instead of skipping the event.
- */
-export function insertEventsMany(raw: RawSqlite, events: ReadonlyArray<NewEvent & { readonly resellerId: number }>): void {
-  if (events.length === 0) return;
-  const ids = raw.insertMany(
-    'order_events',
-    EVENT_COLUMNS,
-    events.map((e) => [e.eventId, e.resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at]),
-  );
-  // The new events hold the highest ids, one after the other: the range is exactly theirs.
-  raw.run(INSERT_DELIVERIES_RANGE_SQL, ids[0]!, ids[ids.length - 1]!);
-}
-
-/**
- * Writes the events and one pending delivery per event and active endpoint of the reseller, in
- * two queries whatever the number of events (all of one reseller). An event whose dedup key is
- * recorded already is skipped. Returns the row ids written.
- */
-export async function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
-  if (events.length === 0) return [];
-  const raw = rawSqlite(tx);
-  if (raw) {
-    const ids: number[] = [];
-    for (const e of events) {
-      // Without `returning` (a temporary table per statement): no change means the dedup key
-      // was recorded already.
-      const done = raw.run(INSERT_EVENT_SQL, e.eventId, resellerId, e.orderId, e.type, e.dedupKey, e.payloadJson, e.at);
-      if (done.changes === 1) ids.push(Number(done.lastInsertRowid));
-    }
-    for (const id of ids) raw.run(INSERT_DELIVERIES_SQL, id);
-    return ids;
-  }
-  const rows = await tx
+/** New events; one whose dedup key is recorded already is skipped. */
+const INSERT_EVENTS = preparedRowsQuery<EventRow, { id: number }>('insert order events', EVENT_COLUMNS, (db, rows) =>
+  db
     .insertInto('order_events')
-    .values(
-      events.map((e) => ({
-        event_id: e.eventId,
-        reseller_id: resellerId,
-        order_id: e.orderId,
-        type: e.type,
-        dedup_key: e.dedupKey,
-        payload_json: e.payloadJson,
-        created_at: e.at,
-      })),
-    )
+    .values(rows as never)
     .onConflict((oc) => oc.column('dedup_key').doNothing())
-    .returning('id')
-    .execute();
-  const ids = rows.map((r) => r.id);
-  if (ids.length === 0) return [];
-  await tx
+    .returning('id'),
+);
+
+/** One pending delivery per event (by row id) and active endpoint of the event's reseller. */
+const INSERT_DELIVERIES = preparedRowsQuery<{ id: number }, never>('insert webhook deliveries', ['id'], (db, rows) =>
+  db
     .insertInto('webhook_deliveries')
     .columns(['event_row_id', 'endpoint_id', 'state', 'attempts', 'next_attempt_at', 'lease_until', 'delivered_at', 'created_at'])
     .expression(
-      tx
+      db
         .selectFrom('order_events as e')
         .innerJoin('webhook_endpoints as w', 'w.reseller_id', 'e.reseller_id')
         .select([
@@ -97,11 +47,44 @@ export async function insertEvents(tx: Db, resellerId: number, events: readonly 
           sql.lit(null).as('delivered_at'),
           'e.created_at',
         ])
-        .where('e.id', 'in', ids)
+        .where(
+          'e.id',
+          'in',
+          rows.map((r) => r.id),
+        )
         .where('w.active', '=', 1),
-    )
-    .execute();
-  return ids;
+    ),
+);
+
+/**
+ * Events of one or several resellers with one pending delivery per event and active endpoint of
+ * its reseller: two statements however many events. An event whose dedup key is recorded
+ * already is skipped. Returns the row ids written.
+ */
+export async function insertEventsMany(on: Executor | Db, events: ReadonlyArray<NewEvent & { readonly resellerId: number }>): Promise<number[]> {
+  if (events.length === 0) return [];
+  const rows = await INSERT_EVENTS.all(
+    on,
+    events.map((e) => ({
+      event_id: e.eventId,
+      reseller_id: e.resellerId,
+      order_id: e.orderId,
+      type: e.type,
+      dedup_key: e.dedupKey,
+      payload_json: e.payloadJson,
+      created_at: e.at,
+    })),
+  );
+  await INSERT_DELIVERIES.count(on, rows);
+  return rows.map((r) => r.id);
+}
+
+/** insertEventsMany for the events of one reseller. */
+export function insertEvents(tx: Db, resellerId: number, events: readonly NewEvent[]): Promise<number[]> {
+  return insertEventsMany(
+    tx,
+    events.map((e) => ({ ...e, resellerId })),
+  );
 }
 
 export interface DueDelivery {

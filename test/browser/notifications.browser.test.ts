@@ -3,7 +3,7 @@
 // must show its facts, fit a phone's width, and run nothing (no console messages).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageKind } from '../../src/notifications/notifications.table.js';
-import { renderMessage } from '../../src/notifications/templates.js';
+import { renderMessage } from '../../src/mail/templates.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { browserRig, type BrowserRig } from './browser.js';
 

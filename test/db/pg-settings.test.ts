@@ -27,7 +27,7 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('PostgreSQL pool and sta
   let locker: pg.Client;
   let lockerPid = 0;
   const serverBackends = () =>
-    `from pg_stat_activity where datname = current_database() and pid not in (pg_backend_pid(), ${lockerPid}) and backend_type = 'client backend'`;
+    `from pg_stat_activity where datname = current_database() and pid not in (pg_backend_pid(), ${lockerPid}) and backend_type = 'client backend' and application_name = 'placeorder'`;
   /** Runs `fn` while another session holds the orders table, so that order inserts wait. */
   async function withOrdersLocked<T>(fn: () => Promise<T>): Promise<T> {
     await locker.query('begin');
@@ -64,15 +64,17 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('PostgreSQL pool and sta
       expect(server.listening).toMatchObject({ pgPoolSize: 2 });
       const answers = await withOrdersLocked(async () => {
         const inFlight = Array.from({ length: 6 }, (_, i) => postTo(server.url, 'PlaceOrder', guest(i)));
+        // The six commit in one or two batches (group commit), each on a connection of its own.
         await until(
-          async () => (await admin.query<{ n: number }>(`select count(*)::int as n ${serverBackends()} and wait_event_type = 'Lock'`)).rows[0]!.n >= 2,
+          async () => (await admin.query<{ n: number }>(`select count(*)::int as n ${serverBackends()} and wait_event_type = 'Lock'`)).rows[0]!.n >= 1,
           10_000,
-          'two requests waiting on the lock',
+          'a batch waiting on the lock',
         );
-        // Six requests are in, two connections are busy; give the pool time to (wrongly) open more.
+        // Six requests are in, the pool's connections busy; give the pool time to (wrongly) open more.
         await new Promise((r) => setTimeout(r, 300));
         const open = (await admin.query<{ n: number }>(`select count(*)::int as n ${serverBackends()}`)).rows[0]!.n;
-        expect(open).toBe(2);
+        expect(open).toBeGreaterThanOrEqual(1);
+        expect(open).toBeLessThanOrEqual(2);
         return inFlight;
       }).then((p) => Promise.all(p));
       // Once the lock is gone, every queued request goes through on those two connections.

@@ -1,12 +1,12 @@
 // SQLite only (PostgreSQL reads have no such mechanism): the hot path's reads share one read
-// transaction per event-loop turn (ReadSnapshots in src/db/raw-sqlite.ts). These tests pin what
+// transaction per event-loop turn (ReadSnapshots in src/db/sqlite-executor.ts). These tests pin what
 // that must never cost: a writer reads what it wrote, a transaction Kysely begins on the read
 // connection still works, and another process's commit is seen from the next turn on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/db/store.js';
 import { creditFunds, statement } from '../../src/funds/funds.service.js';
-import { rawSqlite } from '../../src/db/raw-sqlite.js';
+import { preparedQuery } from '../../src/db/prepared.js';
 import { findResellerContext } from '../../src/resellers/resellers.repository.js';
 import { seedDemo } from '../../src/cli/demo.js';
 import { cheapHasher } from '../helpers/app.js';
@@ -59,23 +59,27 @@ describe('read snapshots of one event-loop turn (sqlite)', () => {
     }
   });
 
-  it('one read runs once per turn: its rows are shared, frozen, per statement and parameters', async () => {
-    const raw = rawSqlite(store.db)!;
-    const SQL = 'select ap, suspended from resellers where ap = ?';
-    const first = raw.get<{ ap: string; suspended: number }>(SQL, 'resellerbrand')!;
-    expect(raw.get(SQL, 'resellerbrand')).toBe(first);
-    expect(Object.isFrozen(first)).toBe(true);
-    expect(() => Object.assign(first, { suspended: 1 })).toThrow(TypeError);
-    const other = raw.get<{ ap: string }>(SQL, 'myresellerbrand')!;
+  it('one read runs once per turn: its rows are shared, frozen, per statement and values', async () => {
+    const byAp = preparedQuery<{ ap: string }, { ap: string; suspended: number }>('test: reseller by ap', ['ap'], (db, r) =>
+      db.selectFrom('resellers').select(['ap', 'suspended']).where('ap', '=', r.ap),
+    );
+    const all = preparedQuery<object, { ap: string }>('test: every ap', [], (db) => db.selectFrom('resellers').select('ap').orderBy('ap'));
+    const first = await byAp.all(store.db, [{ ap: 'resellerbrand' }]);
+    expect(await byAp.all(store.db, [{ ap: 'resellerbrand' }])).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+    expect(() => Object.assign(first[0]!, { suspended: 1 })).toThrow(TypeError);
+    const other = await byAp.all(store.db, [{ ap: 'myresellerbrand' }]);
     expect(other).not.toBe(first);
-    expect(other.ap).toBe('myresellerbrand');
-    const list = raw.all<{ ap: string }>('select ap from resellers order by ap');
-    expect(raw.all('select ap from resellers order by ap')).toBe(list);
+    expect(other[0]!.ap).toBe('myresellerbrand');
+    const list = await all.all(store.db, [{}]);
+    expect(await all.all(store.db, [{}])).toBe(list);
     expect(Object.isFrozen(list) && list.every((row) => Object.isFrozen(row))).toBe(true);
     // Not found is remembered too, and the next turn reads afresh.
-    expect(raw.get(SQL, 'no-such-brand')).toBeUndefined();
+    const none = await byAp.all(store.db, [{ ap: 'no-such-brand' }]);
+    expect(none).toEqual([]);
+    expect(await byAp.all(store.db, [{ ap: 'no-such-brand' }])).toBe(none);
     await turn();
-    const again = raw.get(SQL, 'resellerbrand');
+    const again = await byAp.all(store.db, [{ ap: 'resellerbrand' }]);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
   });

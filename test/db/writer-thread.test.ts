@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '../../src/db/sqlite-writer.js';
-import { WriterThread, serializeError } from '../../src/db/writer-thread.js';
+import { serializeError } from '../../src/db/portable-unit.js';
+import { WriterThread } from '../../src/db/writer-thread.js';
 import { Errors, PlaceOrderError, fail } from '../../src/errors.js';
-import { commitOrderUnit } from '../../src/place-order/service.js';
+import { commitOrderUnit } from '../../src/place-order/order-unit.js';
 
 describe('the SQLite writer thread', () => {
   it('a PlaceOrderError crosses back with its code, item and exact message', () => {
@@ -63,7 +64,7 @@ parentPort.on('message', (m) => {
 });
 `,
     );
-    const unit = { name: 'test.unit', run: async () => 0 };
+    const unit = { name: 'test.unit', module: 'test:unit', run: async () => 0 };
     const thread = new WriterThread(join(dir, 'marker'), new Mutex(), 8, undefined, pathToFileURL(program));
     try {
       await thread.start();

@@ -144,7 +144,7 @@ describe.each(DIALECTS)('what the outside attacker found (%s)', (dialect) => {
     const authorized = await call(t.app, 'AutoAuthorize', { orderNumber: sandboxed.answer.orderNumber! }, creds('f9-sandbox-api'));
     expect(authorized.answer.errorCode).toBe('0');
     expect((await post(t.app, 'PlaceOrder', guestOrder({ ...free, isReturningCustomer: 'Y', emailAddress: 'f9s@example.com' }))).answer.errorCode).toBe('0');
-    const { licencesOfCustomer } = await import('../../src/web/portal/portal.repository.js');
+    const { licencesOfCustomer } = await import('../../src/orders/customer-orders.repository.js');
     const customer = await t.store.db.selectFrom('customers').select('id').where('login_name', '=', 'f9-free').executeTakeFirstOrThrow();
     const live = await licencesOfCustomer(t.store.db, customer.id);
     expect(live.map((l) => l.ap)).not.toContain('f9-sandbox');

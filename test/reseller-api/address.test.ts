@@ -1,7 +1,8 @@
 // The API user's source-IP allowlist and the address it is checked against (pure functions).
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { addressAllowed, clientAddressOf, passwordExpired } from '../../src/reseller-api/api-auth.js';
+import { passwordExpired } from '../../src/reseller-api/api-auth.js';
+import { addressAllowed, clientAddressOf } from '../../src/wire/client-address.js';
 
 describe('API-user address rules', () => {
   it.each([

@@ -2,22 +2,23 @@
 // query builders with values taken from a seeded database: the API, the console, the portal,
 // the ordering page, webhooks, /metrics, the CLI and the retention purge. Each case may carry
 // an allowance, with the reason it stays bounded (plan-check.ts).
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db, Store } from '../../src/db/store.js';
-import { customerLoginQuery } from '../../src/customers/customers.repository.js';
+import { customerByIdQuery } from '../../src/customers/accounts.repository.js';
+import { CUSTOMERS_FOR_ORDERS, customerLoginQuery } from '../../src/customers/customers.repository.js';
 import { authorizedAfterQuery, entriesBatchQuery, fundsOfQuery, lastEntryQuery, newestEntriesQuery, transactionsAfterQuery } from '../../src/funds/funds.repository.js';
-import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/hardening/idempotency.repository.js';
+import { countExpiredQuery, findKeyQuery, purgeExpiredQuery } from '../../src/idempotency/idempotency.repository.js';
 import { findLicenceByCodeQuery, licencesOfOrderQuery } from '../../src/licences/licences.repository.js';
 import { everOrderedQuery, itemsOfOrderQuery, liveOrderOfQuery, loadOrderQuery, offerUsedQuery, orderHeaderQuery, renewalExistsQuery } from '../../src/orders/lifecycle.repository.js';
 import { itemsOfOrdersQuery, listOrdersQuery } from '../../src/orders/order-list.repository.js';
+import { orderContactQuery, orderEmailQuery, orderListQuery, orderOfNonceQuery, pendingCountQuery } from '../../src/orders/order-reads.repository.js';
+import { licencesOfCustomerQuery, renewedCodesQuery, waitingOrdersOfCustomerQuery } from '../../src/orders/customer-orders.repository.js';
 import { auditAfterQuery, deleteAuditQuery, orderOfRequestQuery } from '../../src/orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '../../src/passwords/throttle.repository.js';
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
-import { RESELLER_CONTEXT_SQL, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
-import { orderEmailQuery, sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
-import { orderContactQuery, orderListQuery, pendingCountQuery } from '../../src/web/console/console.repository.js';
-import { countNoncesQuery, deleteNoncesQuery, orderOfNonceQuery } from '../../src/web/ordering/submissions.repository.js';
-import { customerByIdQuery, licencesOfCustomerQuery, renewedCodesQuery, waitingOrdersOfCustomerQuery } from '../../src/web/portal/portal.repository.js';
+import { RESELLER_CONTEXT, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
+import { sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
+import { countNoncesQuery, deleteNoncesQuery } from '../../src/web/ordering/submissions.repository.js';
 import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/web/sessions/sessions.repository.js';
 import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
 import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';
@@ -82,7 +83,6 @@ const HALF = { orderedWalk: "half of the rows are the big reseller's: a walk of 
 /** The expiry scan's first run in a process reads a month of expiries; later ones a minute's (dispatcher.ts). */
 const FIRST_SCAN = { sort: "one month of licence expiries, once per process start; later scans start at the last one's end" };
 
-const raw = (text: string, ...params: unknown[]) => CompiledQuery.raw(text, params);
 const days = (iso: string, n: number) => new Date(Date.parse(iso) + n * 86_400_000).toISOString();
 
 /** The API (!PlaceOrder with its account rules, the reseller endpoints) and the ordering page. */
@@ -91,7 +91,8 @@ export function apiCases(store: Store, s: Samples): PlanCase[] {
   const customer = { resellerId: s.bigReseller, customerId: s.order.customer_id };
   const guest = { resellerId: s.bigReseller, emailKey: s.order.email_key };
   return [
-    ...(store.dialect === 'sqlite' ? [{ name: 'reseller context (raw SQLite)', query: raw(RESELLER_CONTEXT_SQL, 'scale-0001') }] : []),
+    { name: 'reseller context', query: RESELLER_CONTEXT.compiledFor(store.dialect, [{ ap: 'scale-0001' }]) },
+    { name: 'customers of a batch of orders', query: CUSTOMERS_FOR_ORDERS.compiledFor(store.dialect, [{ id: s.order.customer_id! }, { id: s.order.customer_id! + 1 }]) },
     { name: 'reseller by brand', query: resellerByApQuery(db, 'scale-0001') },
     { name: 'reseller origins', query: originsOfQuery(db, s.bigReseller) },
     { name: 'customer login', query: customerLoginQuery(db, s.loginName) },

@@ -4,8 +4,8 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/cli/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
-import { orderListQuery, type OrderListFilter } from '../../src/web/console/console.repository.js';
-import { PAGE_SIZE } from '../../src/web/console/console.routes.js';
+import { orderListQuery, type OrderListFilter } from '../../src/orders/order-reads.repository.js';
+import { PAGE_SIZE } from '../../src/web/console/orders.page.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { formBody, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
 

@@ -1,7 +1,7 @@
 // Resellers, their API users and redirect origins; customers; orders with items; the audit
 // log; operator price overrides. Written once for both dialects (see ./index.ts for `t`).
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import { types } from './index.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

@@ -1,7 +1,7 @@
 // The order lifecycle (issue #3): the reseller funds ledger (double-entry, append-only),
 // licences, and the lifecycle timestamps of an order. Written once for both dialects.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import { types } from './index.js';
 
 /** The vendor's own accounts, the other side of every reseller entry (see src/funds/). */

@@ -2,7 +2,7 @@
 // and the indexes that keep the console's order list fast on a million orders. Written once
 // for both dialects.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import { types } from './index.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

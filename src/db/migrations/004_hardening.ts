@@ -2,7 +2,7 @@
 // database before the request runs, so two processes (or a hundred concurrent retries) can
 // never both run it; the first complete answer is stored in it for replay.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   await db.schema

@@ -1,7 +1,7 @@
 // The integrator's kit (issue 7): the sandbox test clock, webhook endpoints, the order-event
 // outbox (written in the transaction of the change it reports) and the delivery bookkeeping.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import { types } from './index.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

@@ -7,7 +7,7 @@
 // - `redirect_origin_sightings`: origins of successURL/errorURL targets a reseller has not
 //   registered, as seen (issue 16), for the console to offer to register.
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import { types } from './index.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {

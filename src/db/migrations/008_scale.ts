@@ -3,7 +3,7 @@
 // "Growth"). Three of them are partial: they hold the few rows that have a value (renewals,
 // orders with a ledger transaction), so an order that has none writes nothing to them.
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 
 export async function up(db: Kysely<unknown>, _dialect: Dialect): Promise<void> {
   // `(reseller_id, status, id)` served nothing `(reseller_id, status, created_at, id)` (003)

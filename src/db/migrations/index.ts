@@ -1,7 +1,7 @@
 // The migrations, in order. Each is written once for both dialects; `types` supplies the few
 // column types that differ. A migration's name never changes once released.
 import type { ColumnDefinitionBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
-import type { Dialect } from '../store.js';
+import type { Dialect } from '../types.js';
 import * as m001 from './001_foundation.js';
 import * as m002 from './002_lifecycle.js';
 import * as m003 from './003_web.js';
@@ -10,7 +10,8 @@ import * as m005 from './005_integrator.js';
 import * as m006 from './006_throughput.js';
 import * as m007 from './007_trust.js';
 import * as m008 from './008_scale.js';
-import * as m009 from './009_notifications.js';
+import * as m009 from './009_change_notices.js';
+import * as m010 from './010_notifications.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -26,7 +27,8 @@ const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['006_throughput', m006],
   ['007_trust', m007],
   ['008_scale', m008],
-  ['009_notifications', m009],
+  ['009_change_notices', m009],
+  ['010_notifications', m010],
 ];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);

@@ -2,17 +2,15 @@
 // (sent, pending, failed, with a retry for the failed ones), a preview of each in demo mode,
 // and the mail settings: sender name, reply-to, footer, where its own notices go and the funds
 // threshold (docs/notifications.md).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../app-context.js';
+import type { FastifyReply } from 'fastify';
 import { formatCents, parseCents } from '../../money.js';
 import { brandOf, setBrand, type BrandRow } from '../../notifications/brand.repository.js';
 import { messagesOf, retryFailed, type MessageListRow } from '../../notifications/notifications.repository.js';
-import { PREVIEW_PATH } from '../../notifications/notifications.routes.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, hidden, sendPage } from '../page.js';
 import { Form, queryForm, redirect } from '../request.js';
-import { consolePage, when, type ConsoleFrame } from './console.pages.js';
-import type { ConsoleHandler } from './console.routes.js';
+import { consolePage, notice, when, type ConsoleFrame } from './kit.js';
+import type { ConsolePage, Signed } from './router.js';
 
 /** Messages the page lists, newest first. */
 const LISTED = 100;
@@ -39,7 +37,7 @@ function valuesOf(b: BrandRow): Record<string, string> {
 
 function messageRow(f: ConsoleFrame, m: MessageListRow, preview: boolean): SafeHtml {
   return html`<tr><td>${m.id}</td><td>${when(m.created_at)}</td><td>${m.kind.replace('_', ' ')}</td><td>${m.recipient}</td><td>${STATE_TEXT[m.state] ?? m.state}${m.last_error ? html`<br><small>${m.last_error}</small>` : ''}</td><td>${m.attempts}</td>
-<td>${m.state === 'failed' ? html`<form method="post" action="/console/notifications/retry" class="inline">${hidden('csrf', f.csrf)}${hidden('id', String(m.id))}<button type="submit" class="secondary">Retry</button></form>` : ''}${preview ? html` <a href="${PREVIEW_PATH}/${m.id}">Preview</a>` : ''}</td></tr>`;
+<td>${m.state === 'failed' ? html`<form method="post" action="/console/notifications/retry" class="inline">${hidden('csrf', f.csrf)}${hidden('id', String(m.id))}<button type="submit" class="secondary">Retry</button></form>` : ''}${preview ? html` <a href="/notifications/preview/${m.id}">Preview</a>` : ''}</td></tr>`;
 }
 
 export function notificationsPage(f: ConsoleFrame, o: { messages: readonly MessageListRow[]; preview: boolean } & SettingsView): SafeHtml {
@@ -47,7 +45,7 @@ export function notificationsPage(f: ConsoleFrame, o: { messages: readonly Messa
   return consolePage(
     f,
     html`<h1>Notifications</h1>
-${o.notice ? html`<p class="notice" role="status">${o.notice}</p>` : ''}
+${notice(o.notice)}
 ${errorSummary('There is a problem', Object.entries(o.errors).filter(([, e]) => e).map(([k, e]) => ({ text: e!, href: `#f-${k}` })))}
 <section aria-labelledby="messages-h"><h2 id="messages-h">Messages</h2>
 ${o.messages.length === 0 ? html`<p>No messages yet.</p>` : html`<table><caption>The newest ${LISTED} messages</caption><thead><tr><th scope="col">No.</th><th scope="col">Written</th><th scope="col">Kind</th><th scope="col">To</th><th scope="col">State</th><th scope="col">Attempts</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -87,35 +85,26 @@ function checkSettings(form: Form): { settings?: Parameters<typeof setBrand>[2];
   };
 }
 
-export function notificationsConsoleRoutes(app: FastifyInstance, ctx: AppContext, signed: (handler: ConsoleHandler) => (req: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>): void {
-  const show = async (reply: FastifyReply, s: Parameters<ConsoleHandler>[2], view: SettingsView, errorCode = 0) => {
-    const messages = await messagesOf(ctx.store.db, s.resellerId, LISTED);
-    return sendPage(reply, notificationsPage(s.frame('notifications', 'Notifications', errorCode), { messages, preview: ctx.config.demo, ...view }), { errorCode });
+export const notifications: ConsolePage = (r) => {
+  const show = async (reply: FastifyReply, s: Signed, view: SettingsView, errorCode = 0) => {
+    const messages = await messagesOf(r.ctx.store.db, s.resellerId, LISTED);
+    return sendPage(reply, notificationsPage(s.frame('notifications', 'Notifications', errorCode), { messages, preview: r.ctx.config.demo, ...view }), { errorCode });
   };
   const NOTICES: Record<string, string> = { saved: 'Mail settings saved.', retried: 'The message will be sent again.' };
-  app.get(
-    '/console/notifications',
-    signed(async (req, reply, s) => {
-      const brand = (await brandOf(ctx.store.db, s.resellerId))!;
-      return show(reply, s, { notice: NOTICES[queryForm(req).get('done') ?? ''], errors: {}, values: valuesOf(brand) });
-    }),
-  );
-  app.post(
-    '/console/notifications/settings',
-    signed(async (req, reply, s) => {
-      const checked = checkSettings(new Form(req.body));
-      // -4 like every refused value; the page names the field at fault.
-      if (!checked.settings) return show(reply, s, { errors: checked.errors, values: checked.values }, -4);
-      await ctx.store.write((tx) => setBrand(tx, s.resellerId, checked.settings!));
-      return redirect(reply, '/console/notifications?done=saved');
-    }),
-  );
-  app.post(
-    '/console/notifications/retry',
-    signed(async (req, reply, s) => {
-      const id = Number(new Form(req.body).get('id'));
-      if (Number.isSafeInteger(id) && id > 0) await ctx.store.write((tx) => retryFailed(tx, s.resellerId, [id]));
-      return redirect(reply, '/console/notifications?done=retried');
-    }),
-  );
-}
+  r.get('/console/notifications', async (req, reply, s) => {
+    const brand = (await brandOf(r.ctx.store.db, s.resellerId))!;
+    return show(reply, s, { notice: NOTICES[queryForm(req).get('done') ?? ''], errors: {}, values: valuesOf(brand) });
+  });
+  r.post('/console/notifications/settings', async (req, reply, s) => {
+    const checked = checkSettings(new Form(req.body));
+    // -4 like every refused value; the page names the field at fault.
+    if (!checked.settings) return show(reply, s, { errors: checked.errors, values: checked.values }, -4);
+    await r.ctx.store.write((tx) => setBrand(tx, s.resellerId, checked.settings!));
+    return redirect(reply, '/console/notifications?done=saved');
+  });
+  r.post('/console/notifications/retry', async (req, reply, s) => {
+    const id = Number(new Form(req.body).get('id'));
+    if (Number.isSafeInteger(id) && id > 0) await r.ctx.store.write((tx) => retryFailed(tx, s.resellerId, [id]));
+    return redirect(reply, '/console/notifications?done=retried');
+  });
+};

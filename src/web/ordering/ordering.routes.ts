@@ -10,7 +10,7 @@ import { Errors, PlaceOrderError, errorMessage, fail } from '../../errors.js';
 import { priceOverrides } from '../../orders/orders.repository.js';
 import { placeCheckedOrder } from '../../place-order/service.js';
 import { canonicalize, redirectsOf, validatePlaceOrder, type CanonicalRequest } from '../../place-order/validate.js';
-import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import type { ResellerContext } from '../../resellers/reseller.js';
 import { findResellerContext } from '../../resellers/resellers.repository.js';
 import type { RawPair } from '../../wire/form.js';
@@ -25,7 +25,8 @@ import { queryForm, redirect } from '../request.js';
 import { sameText, sign, webKey } from '../secret.js';
 import { FORM_FIELDS, orderFormPage, orderPlacedPage, type FieldError, type OfferedProduct } from './ordering.page.js';
 import { splitSubmission } from './submission.js';
-import { claimNonce, orderOfNonce, recordOrder, releaseNonce } from './submissions.repository.js';
+import { orderOfNonce } from '../../orders/order-reads.repository.js';
+import { claimNonce, recordOrder, releaseNonce } from './submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
 
 /** Products one ordering URL may offer. */
@@ -212,7 +213,7 @@ async function submitForm(ctx: AppContext, req: FastifyRequest, reply: FastifyRe
     if (!(await ctx.store.write((tx) => claimNonce(tx, nonce, at.toISOString())))) {
       const earlier = await orderOfNonce(ctx.store.db, nonce);
       if (earlier) {
-        return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.id, totalCents: earlier.total_cents, currency: earlier.currency, status: earlier.status });
+        return sendReceipt(ctx, reply, { ap: reseller.ap, orderNumber: earlier.orderNumber, totalCents: earlier.totalCents, currency: earlier.currency, status: earlier.status });
       }
       const e = fail(Errors.IDEMPOTENCY_KEY_IN_PROGRESS);
       return sendPage(reply, messagePage('Your order is being placed', e.code, html`<p>This form was sent twice; the first time is still being processed. Reload this page in a moment to see your order number.</p>`), {

@@ -1,4 +1,5 @@
-// Every query about ordering-page submissions (one order per form).
+// Every query about ordering-page submissions (one order per form). The order a nonce led to
+// is an orders read: src/orders/order-reads.repository.ts, `orderOfNonce`.
 import type { Db } from '../../db/store.js';
 
 /** Claims a form's nonce; false when it was claimed before. Old claims go with the retention purge (src/maintenance/). */
@@ -20,11 +21,6 @@ export async function releaseNonce(tx: Db, nonce: string): Promise<void> {
   await tx.deleteFrom('ordering_submissions').where('nonce', '=', nonce).where('order_id', 'is', null).execute();
 }
 
-/** The order a claimed nonce led to, with what its receipt shows; undefined while none. */
-export async function orderOfNonce(db: Db, nonce: string) {
-  return orderOfNonceQuery(db, nonce).executeTakeFirst();
-}
-
 /** Claims made before `before`, at most `limit` (`ordering_submissions_created`): one batch of the retention purge. */
 export function deleteNoncesQuery(tx: Db, before: string, limit: number) {
   const batch = tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', before).orderBy('created_at').limit(limit);
@@ -37,12 +33,4 @@ export async function deleteNonces(tx: Db, before: string, limit: number): Promi
 
 export function countNoncesQuery(db: Db, before: string) {
   return db.selectFrom('ordering_submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<', before);
-}
-
-export function orderOfNonceQuery(db: Db, nonce: string) {
-  return db
-    .selectFrom('ordering_submissions')
-    .innerJoin('orders', 'orders.id', 'ordering_submissions.order_id')
-    .select(['orders.id', 'orders.total_cents', 'orders.currency', 'orders.status'])
-    .where('ordering_submissions.nonce', '=', nonce);
 }

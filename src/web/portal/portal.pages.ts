@@ -2,7 +2,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { money } from '../ordering/ordering.page.js';
 import { hidden, shell } from '../page.js';
-import { statusText } from '../console/console.pages.js';
+import { statusText } from '../console/kit.js';
 
 /**
  * An order's state as its customer reads it. The console's words are the reseller's ("Awaiting

@@ -3,17 +3,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { isoDate } from '../../clock.js';
+import { customerById, type CustomerAccount } from '../../customers/accounts.repository.js';
 import { proveCustomer } from '../../customers/customers.service.js';
-import { clientAddressOf } from '../../reseller-api/api-auth.js';
+import { licencesOfCustomer, renewedCodes, waitingOrdersOfCustomer, type CustomerLicence } from '../../orders/customer-orders.repository.js';
+import { clientAddressOf } from '../../wire/client-address.js';
 import { RENEWAL_WINDOW_DAYS } from '../../orders/account-rules.js';
 import { html } from '../html.js';
-import { customerName } from '../console/console.pages.js';
 import { termText } from '../ordering/ordering.page.js';
 import { sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { signInRoutes } from '../sign-in.js';
 import { checkCsrf, clearCookie, cookieName, endSession } from '../sessions/sessions.service.js';
-import { customerById, licencesOfCustomer, renewedCodes, waitingOrdersOfCustomer } from './portal.repository.js';
 import type { LicenceView } from './portal.pages.js';
 import { portalPage } from './portal.pages.js';
 
@@ -53,51 +53,17 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
         await endSession(ctx.store, session);
         return redirect(reply, '/account/sign-in');
       }
-      const rows = await licencesOfCustomer(ctx.store.db, customer.id);
-      const renewed = await renewedCodes(ctx.store.db, rows.map((r) => r.code));
-      const now = ctx.clock.now();
-      const licences: LicenceView[] = rows.map((r) => {
-        const plan = ctx.catalog.plan(r.ppp);
-        const expires = new Date(r.expires_at);
-        const windowOpens = new Date(expires.getTime() - RENEWAL_WINDOW_DAYS * DAY_MS);
-        const status = r.revoked_at !== null ? 'Revoked' : r.status !== 'active' ? r.status : expires <= now ? 'Expired' : 'Active';
-        const renewable = r.revoked_at === null && r.status === 'active' && !renewed.has(r.code);
-        const view: LicenceView = {
-          product: plan ? `${plan.product.name}, ${termText(plan.term)}` : r.product_code,
-          status,
-          start: isoDate(new Date(r.starts_at)),
-          expiry: isoDate(expires),
-          code: r.code,
-          orderNumber: r.order_id,
-        };
-        if (!renewable) return view;
-        if (now < windowOpens) return { ...view, renewFrom: isoDate(windowOpens) };
-        const q = new URLSearchParams({
-          ap: r.ap,
-          reseller: r.reseller_pays === 1 ? 'Y' : 'N',
-          product: String(r.ppp),
-          licenceCode: r.code,
-          isReturningCustomer: 'Y',
-          loginName: customer.login_name,
-          emailAddress: customer.email_address,
-        });
-        return { ...view, renewHref: `/products/!PlaceOrder?${q.toString()}` };
-      });
+      const licences = await licencesOfCustomer(ctx.store.db, customer.id);
+      const renewed = await renewedCodes(ctx.store.db, licences.map((l) => l.code));
       const waiting = await waitingOrdersOfCustomer(ctx.store.db, customer.id);
-      let name = '';
-      try {
-        name = customerName(customer.details_json);
-      } catch {
-        name = '';
-      }
       return sendPage(
         reply,
         portalPage({
           csrf: session.csrf,
-          name: name || customer.login_name,
-          loginName: customer.login_name,
-          licences,
-          waiting: waiting.map((w) => ({ id: w.id, status: w.status, createdAt: w.created_at, totalCents: w.total_cents, currency: w.currency })),
+          name: customer.name || customer.loginName,
+          loginName: customer.loginName,
+          licences: licences.map((l) => licenceView(ctx, customer, l, renewed)),
+          waiting: waiting.map((w) => ({ id: w.orderNumber, status: w.status, createdAt: w.createdAt, totalCents: w.totalCents, currency: w.currency })),
         }),
         { errorCode: 0 },
       );
@@ -105,4 +71,34 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext): void {
       return sendUnexpectedError(req, reply, error, 'portal');
     }
   });
+}
+
+/** A licence as the portal lists it, with a renew link once its renewal window opens. */
+function licenceView(ctx: AppContext, customer: CustomerAccount, l: CustomerLicence, renewed: ReadonlySet<string>): LicenceView {
+  const now = ctx.clock.now();
+  const plan = ctx.catalog.plan(l.ppp);
+  const expires = new Date(l.expiresAt);
+  const windowOpens = new Date(expires.getTime() - RENEWAL_WINDOW_DAYS * DAY_MS);
+  const status = l.revokedAt !== null ? 'Revoked' : l.orderStatus !== 'active' ? l.orderStatus : expires <= now ? 'Expired' : 'Active';
+  const renewable = l.revokedAt === null && l.orderStatus === 'active' && !renewed.has(l.code);
+  const view: LicenceView = {
+    product: plan ? `${plan.product.name}, ${termText(plan.term)}` : l.productCode,
+    status,
+    start: isoDate(new Date(l.startsAt)),
+    expiry: isoDate(expires),
+    code: l.code,
+    orderNumber: l.orderNumber,
+  };
+  if (!renewable) return view;
+  if (now < windowOpens) return { ...view, renewFrom: isoDate(windowOpens) };
+  const q = new URLSearchParams({
+    ap: l.ap,
+    reseller: l.resellerPays ? 'Y' : 'N',
+    product: String(l.ppp),
+    licenceCode: l.code,
+    isReturningCustomer: 'Y',
+    loginName: customer.loginName,
+    emailAddress: customer.emailAddress,
+  });
+  return { ...view, renewHref: `/products/!PlaceOrder?${q.toString()}` };
 }
