@@ -16,6 +16,7 @@ import { Errors, fail } from './errors.js';
 import { newRequestId } from './random-ids.js';
 import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
+import { registerNotifications } from './mail/register.js';
 import { registerMaintenance } from './maintenance/register.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 import { registerServerHooks } from './server/register.js';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   resellerApiRoutes(app, ctx);
   openApiRoutes(app, ctx);
   registerWebhooks(app, ctx);
+  registerNotifications(app, ctx);
   sandboxRoutes(app, ctx);
   webRoutes(app, ctx);
   await app.ready();

@@ -246,4 +246,17 @@ export const COMMAND_TABLE: readonly CommandSpec[] = [
       { name: 'events', summary: 'the newest events and their deliveries', flags: [AP, { ...limit(50, 200) }, JSON_OUT, DB], example: 'placeorder webhooks events --ap mybrand --limit 10' },
     ],
   },
+  {
+    name: 'notifications',
+    summary: "a reseller's email messages (docs/notifications.md)",
+    subcommands: [
+      { name: 'list', summary: 'the newest messages: sent, pending, failed', flags: [AP, { ...limit(50, 500) }, JSON_OUT, DB], example: 'placeorder notifications list --ap mybrand --limit 20' },
+      {
+        name: 'retry',
+        summary: 'send failed messages again, with a fresh retry schedule',
+        flags: [AP, { name: 'id', value: 'N', multiple: true, help: 'a failed message, see notifications list (repeatable)', required: true }, DB],
+        example: 'placeorder notifications retry --ap mybrand --id 12 --id 13',
+      },
+    ],
+  },
 ];

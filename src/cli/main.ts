@@ -19,6 +19,7 @@ import { redirectSecretCommand } from './redirect-secret.js';
 import { resellerCommand } from './reseller.js';
 import { sandboxCommand } from './sandbox.js';
 import { webhooksCommand } from './webhooks.js';
+import { notificationsCommand } from './notifications.js';
 import { serve } from './serve.js';
 
 /** A command gets its arguments after its name; it parses them with parseFlags (src/cli/common.ts). */
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   clock: clockCommand,
   sandbox: sandboxCommand,
   webhooks: webhooksCommand,
+  notifications: notificationsCommand,
   purge: purgeCommand,
 };
 

@@ -5,6 +5,7 @@ import type { FundsAccountsTable, LedgerEntriesTable, LedgerTransactionsTable } 
 import type { LicencesTable } from '../licences/licences.table.js';
 import type { AuditTable, OrderItemsTable, OrdersTable, PriceOverridesTable } from '../orders/orders.table.js';
 import type { ApiUsersTable, RedirectOriginSightingsTable, RedirectOriginsTable, ResellersTable } from '../resellers/resellers.table.js';
+import type { NotificationKeysTable, NotificationMessagesTable, NotificationUnsubscribesTable } from '../notifications/notifications.table.js';
 import type { LoginThrottleTable } from '../passwords/throttle.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
@@ -33,4 +34,7 @@ export interface Database {
   ordering_submissions: OrderingSubmissionsTable;
   login_throttle: LoginThrottleTable;
   redirect_origin_sightings: RedirectOriginSightingsTable;
+  notification_messages: NotificationMessagesTable;
+  notification_unsubscribes: NotificationUnsubscribesTable;
+  notification_keys: NotificationKeysTable;
 }

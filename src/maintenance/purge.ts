@@ -11,6 +11,7 @@ import { countStaleThrottleQuery, purgeThrottle } from '../passwords/throttle.re
 import { countNoncesQuery, deleteNonces } from '../web/ordering/submissions.repository.js';
 import { countExpiredSessionsQuery, deleteExpiredSessions } from '../web/sessions/sessions.repository.js';
 import { countEventChildren, deleteEvents, eventsAfterQuery } from '../webhooks/event-retention.repository.js';
+import { deleteMessages, messagesAfterQuery } from '../notifications/notifications.repository.js';
 import { cutoffs, type Cutoffs } from './retention.js';
 
 /** Rows gone (or, in a dry run, that would go), by table. */
@@ -86,6 +87,10 @@ function walks(c: Cutoffs): Array<[string, Walk]> {
     ['web_sessions', indexWalk('web_sessions', (tx, limit) => deleteExpiredSessions(tx, c.sessions, limit), (db) => n(countExpiredSessionsQuery(db, c.sessions)))],
     ['ordering_submissions', indexWalk('ordering_submissions', (tx, limit) => deleteNonces(tx, c.submissions, limit), (db) => n(countNoncesQuery(db, c.submissions)))],
     ['login_throttle', indexWalk('login_throttle', (tx, limit) => purgeThrottle(tx, c.throttle, limit), (db) => n(countStaleThrottleQuery(db, c.throttle)))],
+    [
+      'notification_messages',
+      idWalk(messagesAfterQuery, c.messages, async (tx, ids) => ({ notification_messages: await deleteMessages(tx, ids) }), async (_db, ids) => ({ notification_messages: ids.length })),
+    ],
   ];
 }
 

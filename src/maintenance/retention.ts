@@ -3,6 +3,7 @@
 // requests (idempotency, sign-in, forms, failed logins) or reports of changes that are kept in
 // the orders themselves (audit records, events and their deliveries).
 import type { Config } from '../config.js';
+import { EXPIRED_REMINDER_LOOKBACK_DAYS } from '../notifications/messages.js';
 
 const DAY_MS = 86_400_000;
 
@@ -16,6 +17,12 @@ export const EVENT_DAYS = 90;
  * would otherwise be reported expired again.
  */
 export const EXPIRED_LOOKBACK_DAYS = 30;
+/**
+ * Email messages (src/notifications), sent or not: a quarter. The unique key that stops a
+ * second copy lives in the row, so every scan that writes messages looks back less far than
+ * this (the expiry reminder 7 days, digests and webhook notices a day).
+ */
+export const MESSAGE_DAYS = 90;
 /** Login failures: a day after the last one (and after any lock ends). */
 export const THROTTLE_DAYS = 1;
 
@@ -33,6 +40,8 @@ export interface Cutoffs {
   readonly submissions: string;
   /** login_throttle.updated_at (and locked_until) */
   readonly throttle: string;
+  /** notification_messages.created_at */
+  readonly messages: string;
 }
 
 export function cutoffs(now: Date, config: Pick<Config, 'orderingSessionTtlSeconds'>): Cutoffs {
@@ -44,6 +53,7 @@ export function cutoffs(now: Date, config: Pick<Config, 'orderingSessionTtlSecon
     sessions: now.toISOString(),
     submissions: before(2 * config.orderingSessionTtlSeconds * 1000),
     throttle: before(THROTTLE_DAYS * DAY_MS),
+    messages: before(MESSAGE_DAYS * DAY_MS),
   };
 }
 
@@ -57,6 +67,9 @@ export const RETENTION_TABLE: ReadonlyArray<{ readonly table: string; readonly k
   { table: 'web_sessions', keeps: 'until the session ends (8 h console, 2 h portal)' },
   { table: 'ordering_submissions', keeps: 'twice the ordering form lifetime (1 h by default)' },
   { table: 'login_throttle', keeps: `${THROTTLE_DAYS} day after the last failure or lock` },
+  { table: 'notification_messages', keeps: `${MESSAGE_DAYS} days` },
 ];
 
 if (EXPIRED_LOOKBACK_DAYS >= EVENT_DAYS) throw new Error('retention: the expiry scan must look back less far than events are kept');
+// A purged message no longer stops its second copy: no scan may look back that far.
+if (EXPIRED_REMINDER_LOOKBACK_DAYS >= MESSAGE_DAYS) throw new Error('retention: the expiry reminder must look back less far than messages are kept');

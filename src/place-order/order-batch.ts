@@ -7,6 +7,8 @@ import type { Executor } from '../db/prepared.js';
 import { PlaceOrderError } from '../errors.js';
 import { assertOrderNumbers } from '../orders/order-numbers.js';
 import { insertAudits, insertOrdersMany } from '../orders/orders.repository.js';
+import { orderReceivedMessages } from '../notifications/messages.js';
+import { insertMessages } from '../notifications/notifications.repository.js';
 import { newOrderEvent } from '../webhooks/events.js';
 import { insertEventsMany } from '../webhooks/webhooks.repository.js';
 import {
@@ -18,6 +20,7 @@ import {
   eventFacts,
   newCustomerOf,
   newOrderOf,
+  placedFacts,
   placedOrder,
   type CommitArgs,
   type PlacedOrder,
@@ -103,6 +106,10 @@ export async function commitOrdersTogether(x: Executor, batch: readonly CommitAr
   await insertEventsMany(
     x,
     passed.map((p, k) => ({ resellerId: p.args.resellerId, ...newOrderEvent('order.placed', eventFacts(p.args, numbers[k]!, p.at)) })),
+  );
+  await insertMessages(
+    x,
+    passed.flatMap((p, k) => orderReceivedMessages(placedFacts(p.args, numbers[k]!, p.at))),
   );
   passed.forEach((p, k) => (outcomes[p.index] = { ok: true, value: placedOrder(p.args, numbers[k]!) }));
   return outcomes;

@@ -15,6 +15,8 @@ import { insertAudit, insertOrder, type AuditEntry, type NewItem, type NewOrder 
 import type { OrderStatus } from '../orders/orders.table.js';
 import { PasswordProver } from '../passwords/prover.js';
 import { clearThrottle } from '../passwords/throttle.repository.js';
+import { orderReceivedMessages, type PlacedOrderFacts } from '../notifications/messages.js';
+import { insertMessages } from '../notifications/notifications.repository.js';
 import { recordOrderEvents, type OrderEventFacts } from '../webhooks/events.js';
 import type { ContactDetails } from './validate.js';
 
@@ -124,6 +126,12 @@ export function eventFacts(args: CommitArgs, orderNumber: number, at: string): O
   return { resellerId: args.resellerId, orderNumber, status: args.status, totalCents: args.totalCents, currency: args.currency, at };
 }
 
+/** The customer's order_received email (src/notifications/messages.ts). */
+export function placedFacts(args: CommitArgs, orderNumber: number, at: string): PlacedOrderFacts {
+  const { resellerId, emailAddress, contactJson, resellerPays, status, totalCents, currency, items } = args;
+  return { resellerId, orderNumber, emailAddress, contactJson, resellerPays, status, totalCents, currency, items, at };
+}
+
 export function placedOrder(args: CommitArgs, orderNumber: number): PlacedOrder {
   return { orderNumber, status: args.status, totalCents: args.totalCents, currency: args.currency };
 }
@@ -169,5 +177,6 @@ export async function commitOrder(tx: Db, args: CommitArgs, catalog: Catalog | u
   await insertAudit(tx, auditOf(args, orderNumber, at));
   // The reseller's webhook events, in this same transaction (src/webhooks/events.ts).
   await recordOrderEvents(tx, status === 'active' ? ['order.placed', 'order.activated'] : ['order.placed'], eventFacts(args, orderNumber, at));
+  await insertMessages(tx, orderReceivedMessages(placedFacts(args, orderNumber, at)));
   return placedOrder(args, orderNumber);
 }

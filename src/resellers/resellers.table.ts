@@ -13,6 +13,13 @@ export interface ResellersTable {
   currency: string;
   redirect_secret: string | null;
   created_at: string;
+  /** Brand of the emails to its customers (src/notifications, migration 010). */
+  mail_sender_name: string | null;
+  mail_reply_to: string | null;
+  mail_footer: string | null;
+  /** Where the reseller's own notices go; none are written without it. */
+  mail_notices_to: string | null;
+  funds_threshold_cents: number | null;
 }
 
 export interface RedirectOriginsTable {

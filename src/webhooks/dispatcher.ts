@@ -7,6 +7,7 @@
 // 30 days, expired), once per licence.
 import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { nextAttemptAt } from '../db/retry-schedule.js';
 import { DestinationRefused, systemResolver, type Resolver } from './destination.js';
 import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
@@ -170,8 +171,8 @@ export class WebhookDispatcher {
     if (generation !== this.generation) return;
     const attempts = d.attempts + 1;
     const ok = error === null;
-    const wait = this.schedule[attempts - 1];
     const at = this.o.clock.now();
+    const retryAt = ok ? undefined : nextAttemptAt(this.schedule, attempts, at);
     await this.o.store.write((tx) =>
       recordAttempt(tx, {
         deliveryId: d.id,
@@ -179,9 +180,9 @@ export class WebhookDispatcher {
         httpStatus,
         error,
         durationMs: Date.now() - t0,
-        state: ok ? 'delivered' : wait === undefined ? 'failed' : 'pending',
+        state: ok ? 'delivered' : retryAt === undefined ? 'failed' : 'pending',
         attempts,
-        nextAttemptAt: ok || wait === undefined ? at.toISOString() : new Date(at.getTime() + wait * 1000).toISOString(),
+        nextAttemptAt: retryAt ?? at.toISOString(),
       }),
     );
   }

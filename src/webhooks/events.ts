@@ -4,6 +4,7 @@
 // table (dispatcher.ts), and so survives restarts.
 import type { Db } from '../db/store.js';
 import { formatCents } from '../money.js';
+import { recordNotifications } from '../notifications/record.js';
 import { randomHex } from '../random-ids.js';
 import { insertEvents, type NewEvent } from './webhooks.repository.js';
 import type { OrderEventType } from './webhooks.table.js';
@@ -82,6 +83,8 @@ export function newOrderEvent(type: OrderEventType, facts: OrderEventFacts): New
 export async function recordOrderEvents(tx: Db, types: readonly OrderEventType[], facts: OrderEventFacts): Promise<string[]> {
   const events = types.map((type) => newOrderEvent(type, facts));
   const written = new Set(await insertEvents(tx, facts.resellerId, events));
+  // The emails the change causes, in the same transaction (src/notifications/record.ts).
+  await recordNotifications(tx, types, facts);
   // Row ids come back in insertion order; with a dedup key there is only ever one event.
   return written.size === events.length ? events.map((e) => e.eventId) : [];
 }

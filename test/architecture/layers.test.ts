@@ -28,8 +28,9 @@ const TIERS: ReadonlyArray<readonly string[]> = [
     'sandbox',
     'maintenance',
     'observability',
+    'notifications',
   ],
-  ['place-order', 'reseller-api', 'web', 'products', 'openapi', 'server', 'app', 'cli', 'seed', 'conformance'],
+  ['place-order', 'reseller-api', 'web', 'products', 'openapi', 'server', 'app', 'cli', 'seed', 'conformance', 'mail'],
 ];
 
 /**

@@ -20,6 +20,7 @@ describe('placeorder help', () => {
       'funds credit', 'funds adjust', 'funds show', 'api-user password', 'api-user unlock',
       'catalog list', 'catalog price', 'redirect-secret', 'conformance', 'clock advance', 'clock show',
       'clock reset', 'sandbox reset', 'purge', 'webhooks add', 'webhooks list', 'webhooks remove', 'webhooks events',
+      'notifications list', 'notifications retry',
     ]);
   });
 

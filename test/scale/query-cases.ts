@@ -23,6 +23,8 @@ import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHas
 import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
 import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';
 import { attemptsOfQuery, deliveriesOfEventsQuery, dueDeliveriesQuery, failPendingQuery, recentEventsQuery } from '../../src/webhooks/webhooks.repository.js';
+import { dueMessagesQuery, messagesAfterQuery, messagesOfQuery } from '../../src/notifications/notifications.repository.js';
+import { failingEndpointsQuery, reminderCandidatesQuery, renewedAmongQuery, waitingOrdersQuery } from '../../src/notifications/sources.repository.js';
 import type { PlanCase } from './plan-check.js';
 
 /** Values that exist in the seeded database, read from it. */
@@ -186,6 +188,24 @@ export function backgroundCases(store: Store, s: Samples): PlanCase[] {
     { name: 'purge: count nonces', query: countNoncesQuery(db, s.now) },
     { name: 'purge: login throttle', query: purgeThrottleQuery(db, s.now, 500) },
     { name: 'purge: count login throttle', query: countStaleThrottleQuery(db, s.now) },
+    ...notificationCases(db, s),
+  ];
+}
+
+/** The email outbox (src/notifications): the sender, the scheduler, the console and CLI, the purge. */
+function notificationCases(db: Db, s: Samples): PlanCase[] {
+  const reminders = (after: string, until: string, scope = {}) => reminderCandidatesQuery(db, { kind: 'reminder_30', after, until, scope, limit: 500 });
+  return [
+    { name: 'notifications: due messages', query: dueMessagesQuery(db, s.now, 20) },
+    { name: 'notifications: messages of a reseller', query: messagesOfQuery(db, s.smallReseller, 100) },
+    { name: 'notifications: older messages of the big reseller', query: messagesOfQuery(db, s.bigReseller, 100, 1000) },
+    { name: 'notifications: reminder scan (first)', query: reminders(days(s.now, 7), days(s.now, 30)), allow: FIRST_SCAN },
+    { name: 'notifications: reminder scan (next)', query: reminders(days(s.now, 30), days(s.now, 30.001)) },
+    { name: 'notifications: reminder scan, one sandbox', query: reminders(days(s.now, 7), days(s.now, 30), { onlyReseller: s.sandboxReseller }) },
+    { name: 'notifications: renewed among the candidates', query: renewedAmongQuery(db, [1, 2, 3]) },
+    { name: 'notifications: orders waiting a day', query: waitingOrdersQuery(db, s.bigReseller, days(s.now, -1), 100) },
+    { name: 'notifications: failing webhook endpoints', query: failingEndpointsQuery(db, s.smallReseller, days(s.now, -1 / 24)), allow: { sort: "the reseller's failing deliveries, grouped by endpoint" } },
+    { name: 'purge: messages walk', query: messagesAfterQuery(db, 0, 500) },
   ];
 }
 

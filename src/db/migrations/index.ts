@@ -11,6 +11,7 @@ import * as m006 from './006_throughput.js';
 import * as m007 from './007_trust.js';
 import * as m008 from './008_scale.js';
 import * as m009 from './009_change_notices.js';
+import * as m010 from './010_notifications.js';
 
 interface DialectMigration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
@@ -27,6 +28,7 @@ const ALL: ReadonlyArray<readonly [string, DialectMigration]> = [
   ['007_trust', m007],
   ['008_scale', m008],
   ['009_change_notices', m009],
+  ['010_notifications', m010],
 ];
 
 export const KNOWN_MIGRATIONS: readonly string[] = ALL.map(([name]) => name);

@@ -18,13 +18,14 @@ import { ledger } from './ledger.page.js';
 import { orderActions } from './order-actions.page.js';
 import { order } from './order.page.js';
 import { orderingUrls } from './ordering-url.page.js';
+import { notifications } from './notifications.page.js';
 import { orders } from './orders.page.js';
 import { CONSOLE_COOKIE, consoleRouter, type ConsolePage } from './router.js';
 import { settingsForms } from './settings.forms.js';
 import { settings } from './settings.page.js';
 
 /** The console's pages, in the order of its navigation. */
-const PAGES: readonly ConsolePage[] = [dashboard, orders, order, orderActions, ledger, orderingUrls, settings, settingsForms];
+const PAGES: readonly ConsolePage[] = [dashboard, orders, order, orderActions, ledger, orderingUrls, notifications, settings, settingsForms];
 
 export function consoleRoutes(app: FastifyInstance, ctx: AppContext): void {
   signInRoutes(app, ctx, {

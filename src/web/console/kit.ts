@@ -28,7 +28,7 @@ export interface ConsoleFrame {
   readonly csrf: string;
   readonly title: string;
   readonly errorCode?: number;
-  readonly current: 'dashboard' | 'orders' | 'ledger' | 'ordering-url' | 'settings';
+  readonly current: 'dashboard' | 'orders' | 'ledger' | 'ordering-url' | 'notifications' | 'settings';
 }
 
 const NAV: ReadonlyArray<readonly [ConsoleFrame['current'], string, string]> = [
@@ -36,6 +36,7 @@ const NAV: ReadonlyArray<readonly [ConsoleFrame['current'], string, string]> = [
   ['orders', '/console/orders', 'Orders'],
   ['ledger', '/console/ledger', 'Funds ledger'],
   ['ordering-url', '/console/ordering-url', 'Ordering URLs'],
+  ['notifications', '/console/notifications', 'Notifications'],
   ['settings', '/console/settings', 'Settings'],
 ];
 

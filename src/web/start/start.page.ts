@@ -77,6 +77,7 @@ function places(v: StartView): SafeHtml {
 <li><a href="/console">Reseller console</a>: a reseller signs in with one of its API users to authorize orders, read its funds ledger and build ordering URLs.</li>
 <li><a href="/account">Customer portal</a>: a customer signs in with the login name and password chosen when ordering, to see licences and renew them.</li>
 <li><a href="/openapi.json">OpenAPI description</a> of every endpoint.</li>
+${v.demo ? html`<li><a href="/notifications/preview">Emails</a>: without an SMTP relay (PLACEORDER_SMTP_URL) the demo writes its messages to customers and resellers as .eml files instead of sending them; read them here.</li>` : ''}
 ${v.docs.map((d) => html`<li><a href="/docs/${d.path}">${d.title}</a></li>`)}
 </ul>
 </section>`;
