@@ -11,6 +11,10 @@ export type SystemAccount = 'vendor:revenue' | 'vendor:payments' | 'vendor:adjus
 /** The reseller's funds account id, created (balance 0) the first time it is needed. */
 export async function ensureResellerAccount(tx: Db, resellerId: number, at: string): Promise<number> {
   const code = `reseller:${resellerId}`;
+  // Read first: on PostgreSQL an insert that meets the existing row waits for whoever holds
+  // that row's lock — every other authorization of the reseller, in the middle of its debit.
+  const found = await tx.selectFrom('funds_accounts').select('id').where('code', '=', code).executeTakeFirst();
+  if (found) return found.id;
   await tx
     .insertInto('funds_accounts')
     .values({ code, reseller_id: resellerId, balance_cents: 0, created_at: at })

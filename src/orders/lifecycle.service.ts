@@ -99,9 +99,15 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     if (CLOSED.has(row.status)) throw fail(Errors.ORDER_CLOSED, 'orderNumber');
     const now = deps.clock.now();
     const at = now.toISOString();
+    await activate(tx, deps.catalog, row, now);
+    await changeStatus(tx, row.id, { status: 'active', at, authorizedAt: at, activatedAt: at });
+    await audit(tx, 'authorize', action, at);
     // "Sectigo will deduct funds from your account when you authorize an order unless there is
     // no charge" (spec, "Authorizing orders"): a free order is activated without an entry.
-    // A sandbox reseller's orders never move money (src/sandbox).
+    // A sandbox reseller's orders never move money (src/sandbox). The debit comes after the
+    // order's own writes: it locks the reseller's balance row until the commit, and every
+    // authorization of the reseller waits for that row (docs/operations.md, the hot rows). A
+    // refused debit (-15) rolls the whole transaction back, activation included.
     if (row.total_cents > 0 && movesMoney(action)) {
       const covered = await debitForOrder(tx, {
         resellerId: row.reseller_id,
@@ -112,9 +118,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
       });
       if (!covered) throw fail(Errors.NOT_ENOUGH_CREDIT);
     }
-    await activate(tx, deps.catalog, row, now);
-    await changeStatus(tx, row.id, { status: 'active', at, authorizedAt: at, activatedAt: at });
-    await audit(tx, 'authorize', action, at);
+    // After the debit: the events' notifications read the balance it left (funds_low).
     await orderEvents(tx, row, 'active', at, 'order.authorized', 'order.activated');
     return outcome(row, 'active', true);
   });
