@@ -1,6 +1,11 @@
 // Configuration is read once (flags over environment over defaults), validated and frozen.
 // This is the only module that reads process.env.
+import { MAIL_DEFAULTS, mailConfig, type MailConfig } from './config-mail.js';
+import { ConfigError, int, type Env } from './config-values.js';
 import { isIP } from 'node:net';
+
+export { ConfigError } from './config-values.js';
+export type { MailConfig } from './config-mail.js';
 
 export interface Config {
   /** SQLite file path or postgres:// URL. */
@@ -59,26 +64,6 @@ export interface Config {
   readonly orderingSessionTtlSeconds: number;
   /** Notifications by email (src/notifications, docs/notifications.md). */
   readonly mail: MailConfig;
-}
-
-export interface MailConfig {
-  /** smtp:// or smtps:// URL of the relay (may hold a password: never logged); empty: none. */
-  readonly smtpUrl: string;
-  /** The From address; the reseller's sender name is its display name. */
-  readonly from: string;
-  /** The demo without a relay writes messages here as .eml files. */
-  readonly dir: string;
-  /** Where links in messages point (unsubscribe, renewal, console); empty: http://HOST:PORT. */
-  readonly publicUrl: string;
-  /** The name this server greets the relay with (EHLO); empty: the machine's name. */
-  readonly smtpName: string;
-  /** Each stage of an SMTP conversation must answer within this. */
-  readonly timeoutMs: number;
-  /** A sender holds a message this long; it must outlast a whole conversation (8 stages). */
-  readonly leaseSeconds: number;
-  readonly pollMs: number;
-  /** How often the scheduler looks for reminders, digests and failing webhooks. */
-  readonly scanMs: number;
 }
 
 export interface RateLimit {
@@ -140,22 +125,8 @@ export const DEFAULTS: Config = Object.freeze({
   }),
   webSecret: '',
   orderingSessionTtlSeconds: 1800,
-  mail: Object.freeze({
-    smtpUrl: '',
-    from: 'placeorder@localhost',
-    dir: './data/mail',
-    publicUrl: '',
-    smtpName: '',
-    timeoutMs: 20_000,
-    leaseSeconds: 300,
-    pollMs: 1000,
-    scanMs: 60_000,
-  }),
+  mail: MAIL_DEFAULTS,
 });
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /** What the command line said; undefined means "not given". */
 export interface ConfigFlags {
@@ -174,7 +145,6 @@ export interface ConfigFlags {
   tlsKey?: string | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
   const port = int('port', flags.port ?? env.PORT, DEFAULTS.port, 0, 65_535);
@@ -243,30 +213,6 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   });
 }
 
-function mailConfig(env: Env): MailConfig {
-  const d = DEFAULTS.mail;
-  const smtpUrl = env.PLACEORDER_SMTP_URL ?? d.smtpUrl;
-  if (smtpUrl !== '' && !/^smtps?:\/\/[^\s]+$/i.test(smtpUrl)) throw new ConfigError('PLACEORDER_SMTP_URL must be an smtp:// or smtps:// URL');
-  const publicUrl = (env.PLACEORDER_PUBLIC_URL ?? d.publicUrl).replace(/\/+$/, '');
-  if (publicUrl !== '' && !/^https?:\/\/[^\s/]+$/i.test(publicUrl)) throw new ConfigError('PLACEORDER_PUBLIC_URL must be http(s)://HOST[:PORT] and nothing else');
-  const from = env.PLACEORDER_MAIL_FROM ?? d.from;
-  if (!/^[^\s@<>",]+@[^\s@<>",]+$/.test(from)) throw new ConfigError('PLACEORDER_MAIL_FROM must be a plain address such as orders@example.com');
-  const timeoutMs = int('PLACEORDER_SMTP_TIMEOUT_MS', env.PLACEORDER_SMTP_TIMEOUT_MS, d.timeoutMs, 100, 120_000);
-  const leaseSeconds = int('PLACEORDER_MAIL_LEASE_SECONDS', env.PLACEORDER_MAIL_LEASE_SECONDS, d.leaseSeconds, 1, 3_600);
-  if (leaseSeconds * 1000 <= 8 * timeoutMs) throw new ConfigError('PLACEORDER_MAIL_LEASE_SECONDS must exceed eight SMTP time limits (PLACEORDER_SMTP_TIMEOUT_MS): a lease that ends mid-send lets a second process send again');
-  return Object.freeze({
-    smtpUrl,
-    from,
-    dir: env.PLACEORDER_MAIL_DIR || d.dir,
-    publicUrl,
-    smtpName: env.PLACEORDER_SMTP_NAME ?? d.smtpName,
-    timeoutMs,
-    leaseSeconds,
-    pollMs: int('PLACEORDER_MAIL_POLL_MS', env.PLACEORDER_MAIL_POLL_MS, d.pollMs, 50, 60_000),
-    scanMs: int('PLACEORDER_MAIL_SCAN_MS', env.PLACEORDER_MAIL_SCAN_MS, d.scanMs, 100, 3_600_000),
-  });
-}
-
 function hardeningConfig(flags: ConfigFlags, env: Env): HardeningConfig {
   const d = DEFAULTS.hardening;
   const rate = (prefix: string, fallback: RateLimit): RateLimit =>
@@ -287,14 +233,6 @@ function hardeningConfig(flags: ConfigFlags, env: Env): HardeningConfig {
     tlsCert,
     tlsKey,
   });
-}
-
-function int(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
-  if (text === undefined || text === '') return fallback;
-  if (!/^[0-9]+$/.test(text)) throw new ConfigError(`${name} must be a whole number, got "${text}"`);
-  const n = Number(text);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
 }
 
 function webSecret(text: string | undefined): string {

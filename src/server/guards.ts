@@ -95,12 +95,12 @@ function replaceClientErrorHandler(app: FastifyInstance): void {
     } else {
       app.log.info({ reqId, code: err.code, status }, 'malformed or slow request refused');
     }
-    // A request of this connection is still being answered: the bytes after its body did not
-    // parse (a Content-Length counted in characters, a broken pipelined request). Its answer
+    // A request of this connection, received whole, is still being answered: the bytes after
+    // its body did not parse (a Content-Length counted in characters, a broken pipelined request). Its answer
     // goes first, then this one: answering now would cut off an order that may be placed
     // (outside attack on issue 14, F1).
     const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (inFlight && !inFlight.writableFinished) {
+    if (inFlight && !inFlight.writableFinished && inFlight.req.complete) {
       inFlight.once('close', () => rawAnswer(socket, status, item, reqId));
       return;
     }

@@ -12,7 +12,7 @@ const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 
 /** Bottom to top. Root files (src/*.ts) are named by their file name. */
 const TIERS: ReadonlyArray<readonly string[]> = [
-  ['assert', 'clock', 'config', 'errors', 'money', 'random-ids', 'wire', 'catalog'],
+  ['assert', 'clock', 'config', 'config-mail', 'config-values', 'errors', 'money', 'random-ids', 'wire', 'catalog'],
   ['db', 'schema'],
   [
     'app-context',
