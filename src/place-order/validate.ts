@@ -9,7 +9,7 @@ import { Errors, PlaceOrderError, fail } from '../errors.js';
 import type { ResellerContext } from '../resellers/reseller.js';
 import { ITEM_ATTRS, LOGIN_FIELDS, MAX_ITEMS_PER_ORDER, PLACE_ORDER_PARAMS, paramSpec } from './parameters.js';
 import { given, type CanonicalRequest, type CustomerMode, type OrderItemRequest, type OrderRequest, type Redirects } from './request.js';
-import { EMAIL, canonicalAllowed, normalizeMac, normalizeParam, offerApplies, validAttr, validParam } from './values.js';
+import { canonicalAllowed, emailAddressValid, normalizeMac, normalizeParam, offerApplies, validAttr, validParam } from './values.js';
 
 // The request's shapes belong to request.ts; the order's commit (order-commit.ts) and the service
 // name them from here.
@@ -113,7 +113,7 @@ function invalid({ v, items }: Rung, ctx: LadderContext): PlaceOrderError | unde
 
 /** -70: the address must be deliverable-looking. */
 function invalidEmail({ v }: Rung): PlaceOrderError | undefined {
-  return EMAIL.test(v('emailAddress') ?? '') ? undefined : fail(Errors.INVALID_EMAIL, 'emailAddress');
+  return emailAddressValid(v('emailAddress') ?? '') ? undefined : fail(Errors.INVALID_EMAIL, 'emailAddress');
 }
 
 /** -39: items are numbered 1, 2, 3… without gaps, and there is at least one. */

@@ -8,8 +8,18 @@ import type { Redirects } from './request.js';
 
 const COUNTRIES = new Set<string>(countries.codes);
 /** The WHATWG form-validation address syntax, plus a dot in the domain. */
-export const EMAIL =
+const EMAIL =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
+/**
+ * An address we accept and send email to: the WHATWG syntax, a local part of dot-separated
+ * words (no leading, trailing or double dot), and no RFC 2047 encoded-word (`=?…?=`), which a
+ * mail client may decode into another recipient (outside attack on issue 17).
+ */
+export function emailAddressValid(address: string): boolean {
+  const local = address.slice(0, address.lastIndexOf('@'));
+  return EMAIL.test(address) && !address.includes('=?') && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+}
 const MAC48 = /^(?:[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(?:\1[0-9A-Fa-f]{2}){4}|[0-9A-Fa-f]{12})$/;
 const INTEGER = /^-?[0-9]+$/;
 

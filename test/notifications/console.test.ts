@@ -66,5 +66,30 @@ describe.each(DIALECTS)('console notifications page (%s)', (dialect) => {
     expect((await postForm('/console/notifications/retry', { id })).statusCode).toBe(303);
     const row = await t.store.db.selectFrom('notification_messages').select(['state', 'attempts']).where('id', '=', Number(id)).executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'pending', attempts: 0 });
+    // Outside attack on issue 17: any id answered success. Now only a failed message of this
+    // reseller is retried; anything else is -4 and changes nothing.
+    for (const other of [id, '99999', 'abc', '-1', '']) {
+      const refused = await postForm('/console/notifications/retry', { id: other });
+      expect(refused.headers['x-placeorder-error-code'], other).toBe('-4');
+      expect(refused.body).toContain('nothing will be sent again');
+    }
+  });
+
+  it('refuses controls, bidirectional overrides and line separators in the sender name and footer, and encoded-words in addresses', async () => {
+    const fields = { senderName: 'Brand Shop', replyTo: 'help@shop.example', footer: 'Line one\r\nLine two', noticesTo: 'ops@shop.example', fundsThreshold: '' };
+    expect((await postForm('/console/notifications/settings', fields)).statusCode).toBe(303);
+    const refusals: Array<[string, string]> = [
+      ['senderName', 'Acme\u202egnp.exe'],
+      ['senderName', 'Acme\u2028Shop'],
+      ['footer', 'a\u001bc\u007fd\u0085e'],
+      ['replyTo', '=?utf-8?q?a?=@x.com'],
+      ['noticesTo', 'a..b@x.com'],
+    ];
+    for (const [name, value] of refusals) {
+      const refused = await postForm('/console/notifications/settings', { ...fields, [name]: value });
+      expect(refused.headers['x-placeorder-error-code'], `${name}=${JSON.stringify(value)}`).toBe('-4');
+      expect(refused.body).toContain(`href="#f-${name}"`);
+    }
+    expect(await brandOf(t.store.db, resellerId)).toMatchObject({ mail_sender_name: 'Brand Shop', mail_footer: 'Line one\r\nLine two' });
   });
 });

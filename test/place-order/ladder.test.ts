@@ -66,6 +66,9 @@ describe.each(DIALECTS)('!PlaceOrder ladder (%s)', (dialect) => {
     ['-4 too many items', { ...guestOrder(), ...items(11, '9974') }, Errors.INVALID_VALUE, '11_PPP'],
     ['-70 invalid email', guestOrder({ emailAddress: 'john.doe.example.com' }), Errors.INVALID_EMAIL, 'emailAddress'],
     ['-70 email without a dotted domain', guestOrder({ emailAddress: 'john@localhost' }), Errors.INVALID_EMAIL, 'emailAddress'],
+    // Outside attack on issue 17: an encoded-word a mail client may decode into another recipient.
+    ['-70 email with an RFC 2047 encoded-word', guestOrder({ emailAddress: '=?utf-8?q?b=40evil.com=2C?=@x.com' }), Errors.INVALID_EMAIL, 'emailAddress'],
+    ['-70 email with a double dot', guestOrder({ emailAddress: 'a..b@x.com' }), Errors.INVALID_EMAIL, 'emailAddress'],
     ['-39 no item', omit(guestOrder(), '1_PPP'), Errors.ITEM_MISSING, undefined],
     ['-39 a gap in item numbers', guestOrder({ '3_PPP': '9600' }), Errors.ITEM_MISSING, undefined],
     ['-39 items not starting at 1', { ...omit(guestOrder(), '1_PPP'), '2_PPP': '9974' }, Errors.ITEM_MISSING, undefined],

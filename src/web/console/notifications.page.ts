@@ -6,6 +6,8 @@ import type { FastifyReply } from 'fastify';
 import { formatCents, parseCents } from '../../money.js';
 import { brandOf, setBrand, type BrandRow } from '../../notifications/brand.repository.js';
 import { messagesOf, retryFailed, type MessageListRow } from '../../notifications/notifications.repository.js';
+import { charactersAllowed } from '../../place-order/parameters.js';
+import { emailAddressValid } from '../../place-order/values.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, hidden, sendPage } from '../page.js';
 import { Form, queryForm, redirect } from '../request.js';
@@ -15,7 +17,6 @@ import type { ConsolePage, Signed } from './router.js';
 /** Messages the page lists, newest first. */
 const LISTED = 100;
 const MAX_FOOTER = 500;
-const EMAIL = /^[^\s@<>",;]{1,64}@[^\s@<>",;]{1,190}$/;
 
 const STATE_TEXT: Record<string, string> = { pending: 'Pending', sending: 'Sending', sent: 'Sent', failed: 'Failed', cancelled: 'Not sent (unsubscribed)' };
 
@@ -70,10 +71,15 @@ ${field({ name: 'fundsThreshold', label: 'Funds threshold', hint: 'Tell me when 
 function checkSettings(form: Form): { settings?: Parameters<typeof setBrand>[2]; errors: Record<string, string | undefined>; values: Record<string, string> } {
   const values = { senderName: form.text('senderName', 100), replyTo: form.text('replyTo'), footer: form.text('footer', 2000), noticesTo: form.text('noticesTo'), fundsThreshold: form.text('fundsThreshold', 15) };
   const errors: Record<string, string | undefined> = {};
-  if (/[\u0000-\u001f\u007f]/.test(values.senderName)) errors.senderName = 'The sender name cannot hold control characters.';
-  if (values.replyTo && !EMAIL.test(values.replyTo)) errors.replyTo = 'Enter an email address, like help@example.com.';
+  // The rule of every parameter (no controls, no bidirectional overrides), and no line
+  // separators: the name shows in every customer's From (outside attack on issue 17).
+  if (!charactersAllowed('senderName', values.senderName) || /[\u2028\u2029]/.test(values.senderName)) {
+    errors.senderName = 'The sender name cannot hold control characters.';
+  }
+  if (values.replyTo && !emailAddressValid(values.replyTo)) errors.replyTo = 'Enter an email address, like help@example.com.';
   if (values.footer.length > MAX_FOOTER) errors.footer = `At most ${MAX_FOOTER} characters.`;
-  if (values.noticesTo && !EMAIL.test(values.noticesTo)) errors.noticesTo = 'Enter an email address, like ops@example.com.';
+  else if (!charactersAllowed('footer', values.footer.replace(/\r?\n/g, ''))) errors.footer = 'The footer cannot hold control characters (line breaks are fine).';
+  if (values.noticesTo && !emailAddressValid(values.noticesTo)) errors.noticesTo = 'Enter an email address, like ops@example.com.';
   const threshold = values.fundsThreshold ? parseCents(values.fundsThreshold) : null;
   if (threshold === undefined) errors.fundsThreshold = 'Enter an amount such as 100.00.';
   if (Object.values(errors).some((e) => e)) return { errors, values };
@@ -91,6 +97,7 @@ export const notifications: ConsolePage = (r) => {
     return sendPage(reply, notificationsPage(s.frame('notifications', 'Notifications', errorCode), { messages, preview: r.ctx.config.demo, ...view }), { errorCode });
   };
   const NOTICES: Record<string, string> = { saved: 'Mail settings saved.', retried: 'The message will be sent again.' };
+  const settingsOf = async (s: Signed) => valuesOf((await brandOf(r.ctx.store.db, s.resellerId))!);
   r.get('/console/notifications', async (req, reply, s) => {
     const brand = (await brandOf(r.ctx.store.db, s.resellerId))!;
     return show(reply, s, { notice: NOTICES[queryForm(req).get('done') ?? ''], errors: {}, values: valuesOf(brand) });
@@ -104,7 +111,10 @@ export const notifications: ConsolePage = (r) => {
   });
   r.post('/console/notifications/retry', async (req, reply, s) => {
     const id = Number(new Form(req.body).get('id'));
-    if (Number.isSafeInteger(id) && id > 0) await r.ctx.store.write((tx) => retryFailed(tx, s.resellerId, [id]));
+    const retried = Number.isSafeInteger(id) && id > 0 ? await r.ctx.store.write((tx) => retryFailed(tx, s.resellerId, [id])) : 0;
+    // Only a failed message of this reseller is sent again; anything else says so (-4), and
+    // changes nothing (outside attack on issue 17: success was reported for any id).
+    if (retried === 0) return show(reply, s, { notice: 'No failed message of yours has that number: nothing will be sent again.', errors: {}, values: await settingsOf(s) }, -4);
     return redirect(reply, '/console/notifications?done=retried');
   });
 };
