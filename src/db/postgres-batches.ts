@@ -7,11 +7,12 @@
 // Outcomes are those of committing each unit on its own: the batch form fails an order alone
 // (a wrong password, a name taken) without failing the batch. If the batch form itself throws
 // before COMMIT (a constraint, a deadlock, a lost connection), the transaction is rolled back
-// and every unit of it commits on its own instead, with the usual bounded retries — unless the
-// connection was lost or the statement cancelled (a timeout, an operator's pg_terminate): then
-// every unit fails at once (-14), as each would have on its own connection, rather than piling
-// retries onto a database in trouble. If COMMIT itself fails, whether the batch is durable is
-// unknown: nothing is retried (that could place an order twice) and every unit fails.
+// and every unit of it commits on its own instead, with the usual bounded retries. A connection
+// lost before COMMIT (nothing of the batch can be durable) runs the batch once more on another
+// connection; lost again, or a statement cancelled (a timeout), every unit fails at once (-14)
+// rather than piling retries onto a database in trouble. If COMMIT itself fails, whether the
+// batch is durable is unknown: nothing is retried (that could place an order twice) and every
+// unit fails.
 import type pg from 'pg';
 import type { Outcome, PortableUnit } from './portable-unit.js';
 import { PostgresExecutor } from './prepared.js';
@@ -30,9 +31,18 @@ interface Job {
 /** The batch failed in a way that running its units again would not mend, or could double. */
 class BatchLost extends Error {
   override name = 'BatchLost';
-  constructor(override readonly cause: unknown) {
+  constructor(
+    override readonly cause: unknown,
+    /** The connection died before COMMIT was sent: nothing of the batch can be durable. */
+    readonly beforeCommit: boolean,
+  ) {
     super('batch lost');
   }
+}
+
+/** A statement cancelled on purpose (statement_timeout, pg_cancel_backend): not worth a retry. */
+function cancelled(error: unknown): boolean {
+  return (error as { code?: unknown }).code === '57014';
 }
 
 /**
@@ -102,11 +112,18 @@ export class PostgresBatches {
     await Promise.all([this.commitTogether(unit, together), ...alone.map((j) => this.commitAlone(unit, j))]);
   }
 
-  private async commitTogether(unit: PortableUnit<unknown, unknown>, jobs: readonly Job[]): Promise<void> {
+  private async commitTogether(unit: PortableUnit<unknown, unknown>, jobs: readonly Job[], attempt = 1): Promise<void> {
     if (jobs.length === 0) return;
     try {
       settle(jobs, await this.together(unit, jobs.map((j) => j.args)));
     } catch (error) {
+      // A connection lost before COMMIT (a restart, a failover, pg_terminate_backend) took
+      // nothing with it: the batch runs once more on another connection rather than answering
+      // -14 for every order of it. A cancelled statement or a failed COMMIT is not run again.
+      if (error instanceof BatchLost && error.beforeCommit && !cancelled(error.cause) && attempt === 1) {
+        await this.commitTogether(unit, jobs, attempt + 1);
+        return;
+      }
       if (error instanceof BatchLost) {
         jobs.forEach((j) => j.reject(error.cause));
         return;
@@ -130,7 +147,7 @@ export class PostgresBatches {
     try {
       await client.query('begin').catch((e: Error) => {
         broken = e;
-        throw new BatchLost(e);
+        throw new BatchLost(e, true);
       });
       let outcomes: ReadonlyArray<Outcome>;
       try {
@@ -138,13 +155,13 @@ export class PostgresBatches {
         if (outcomes.length !== args.length) throw new Error(`${unit.name}: ${outcomes.length} outcomes for ${args.length} units`);
       } catch (error) {
         await client.query('rollback').catch((e: Error) => (broken = e));
-        throw broken || connectionTrouble(error) ? new BatchLost(error) : error;
+        throw broken || connectionTrouble(error) ? new BatchLost(error, true) : error;
       }
       try {
         await client.query('commit');
       } catch (error) {
         broken = error as Error;
-        throw new BatchLost(error);
+        throw new BatchLost(error, false);
       }
       return outcomes;
     } finally {

@@ -44,7 +44,7 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('a lost database connect
     await t.close();
   });
 
-  it('requests whose connection is terminated answer -14 and commit nothing; the next ones succeed', async () => {
+  it('requests whose connection is terminated before COMMIT run once more on a new connection, or answer -14 and commit nothing; the next ones succeed', async () => {
     const before = await orderCount();
     // Hold the orders table so that the requests wait inside their transactions (group commit:
     // one or two batches, each on its own pooled connection), then terminate every connection of
@@ -68,8 +68,10 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('a lost database connect
       await locker.query('rollback').catch(() => {});
     }
 
+    // The batch cut before COMMIT runs once more on a new connection (src/db/postgres-batches.ts):
+    // the lock is gone by then, so every request is placed (cut again, it would answer -14).
     const lost = answers.filter((a) => a.answer.errorCode === '-14');
-    expect(lost.length).toBeGreaterThanOrEqual(1);
+    expect(answers.map((a) => a.answer.errorCode)).toEqual(['0', '0', '0']);
     for (const a of answers) {
       expect(a.status).toBe(200);
       expect(['0', '-14']).toContain(a.answer.errorCode);
@@ -81,7 +83,7 @@ describe.each(DIALECTS.filter((d) => d === 'postgres'))('a lost database connect
       // Logged once each with its request id (the details stay in the log, not the answer).
       expect(t.logLines.some((l) => l.includes(a.answer.requestId!) && l.includes('unexpected error'))).toBe(true);
     }
-    // The lost ones committed nothing; one whose batch began after the cut was placed.
+    // The lost ones committed nothing; the others were placed once.
     expect(await orderCount()).toBe(before + answers.length - lost.length);
 
     // The same server, no restart: the pool opens new connections.
