@@ -76,3 +76,32 @@ export async function licencesOfOrder(db: Db, orderId: number): Promise<LicenceR
 export async function revokeLicencesOfOrder(tx: Db, orderId: number, at: string): Promise<void> {
   await tx.updateTable('licences').set({ revoked_at: at }).where('order_id', '=', orderId).where('revoked_at', 'is', null).execute();
 }
+
+/** A range of licence expiries for a scan, and whose licences it reads. */
+export interface ExpiryRange {
+  readonly after: string;
+  readonly until: string;
+  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
+  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
+  readonly limit: number;
+}
+
+/**
+ * Unrevoked licences expiring in (after, until] of the scope's resellers, in expiry order: a
+ * range of `licences_expires`, at most `limit`. The base of both expiry scans (the webhook
+ * events, src/webhooks/expiry.repository.ts; the reminders, src/notifications/
+ * sources.repository.ts), which add what they read and what they have done already. Expiry
+ * order alone, the index's own: a tie-breaker would make PostgreSQL sort the range.
+ */
+export function expiringLicencesQuery(db: Db, r: ExpiryRange) {
+  let q = db
+    .selectFrom('licences as l')
+    .where('l.expires_at', '>', r.after)
+    .where('l.expires_at', '<=', r.until)
+    .where('l.revoked_at', 'is', null)
+    .orderBy('l.expires_at')
+    .limit(r.limit);
+  if (r.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', r.scope.onlyReseller);
+  if (r.scope.exceptResellers && r.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...r.scope.exceptResellers]);
+  return q;
+}

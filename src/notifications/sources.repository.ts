@@ -4,6 +4,7 @@
 // (test/scale/query-plans.test.ts).
 import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
+import { expiringLicencesQuery, type ExpiryRange } from '../licences/licences.repository.js';
 import type { MessageKind } from './notifications.table.js';
 
 export async function orderRecipient(db: Db, orderId: number) {
@@ -11,13 +12,8 @@ export async function orderRecipient(db: Db, orderId: number) {
 }
 
 /** Which licences a reminder scan asks about: expiring in (after, until], one kind of reminder, a clock scope's resellers. */
-export interface ReminderScan {
+export interface ReminderScan extends ExpiryRange {
   readonly kind: MessageKind;
-  readonly after: string;
-  readonly until: string;
-  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
-  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
-  readonly limit: number;
 }
 
 /**
@@ -28,8 +24,7 @@ export interface ReminderScan {
  * scan reads it (src/webhooks/expiry.repository.ts).
  */
 export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
-  let q = db
-    .selectFrom('licences as l')
+  return expiringLicencesQuery(db, s)
     .innerJoin('resellers as r', 'r.id', 'l.reseller_id')
     .select((eb) => [
       'l.id as licence_id',
@@ -43,9 +38,6 @@ export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
       'r.ap',
       eb.fn.coalesce(eb.selectFrom('orders as o').whereRef('o.id', '=', 'l.order_id').select('o.contact_json'), sql.lit('{}')).as('contact_json'),
     ])
-    .where('l.expires_at', '>', s.after)
-    .where('l.expires_at', '<=', s.until)
-    .where('l.revoked_at', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -58,12 +50,7 @@ export function reminderCandidatesQuery(db: Db, s: ReminderScan) {
     )
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom('notification_unsubscribes as u').select('u.at').whereRef('u.reseller_id', '=', 'l.reseller_id').whereRef('u.email_key', '=', 'l.email_key'))),
-    )
-    .orderBy('l.expires_at')
-    .limit(s.limit);
-  if (s.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', s.scope.onlyReseller);
-  if (s.scope.exceptResellers && s.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...s.scope.exceptResellers]);
-  return q;
+    );
 }
 
 export async function reminderCandidates(db: Db, s: ReminderScan) {

@@ -2,6 +2,7 @@
 // `order.expiring` or `order.expired` event, and which sandbox resellers run on a clock of their own.
 import { sql } from 'kysely';
 import type { Db } from '../db/store.js';
+import { expiringLicencesQuery, type ExpiryRange } from '../licences/licences.repository.js';
 
 export interface ExpiryCandidate {
   licence_id: number;
@@ -15,13 +16,8 @@ export interface ExpiryCandidate {
 }
 
 /** Which licences a scan asks about: one kind of event, expiring in (after, until]. */
-export interface ExpiryScan {
+export interface ExpiryScan extends ExpiryRange {
   readonly kind: 'expiring' | 'expired';
-  readonly after: string;
-  readonly until: string;
-  /** One sandbox reseller (on its own clock), or everyone but the sandbox resellers with a moved clock. */
-  readonly scope: { readonly onlyReseller?: number; readonly exceptResellers?: readonly number[] };
-  readonly limit: number;
 }
 
 /**
@@ -33,8 +29,7 @@ export interface ExpiryScan {
  * (test/scale/query-plans.test.ts). Each returned licence reads its order by number.
  */
 export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
-  let q = db
-    .selectFrom('licences as l')
+  return expiringLicencesQuery(db, s)
     .select((eb) => {
       const order = eb.selectFrom('orders as o').whereRef('o.id', '=', 'l.order_id');
       return [
@@ -48,9 +43,6 @@ export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
         eb.fn.coalesce(order.select('o.currency'), sql.lit('')).as('currency'),
       ];
     })
-    .where('l.expires_at', '>', s.after)
-    .where('l.expires_at', '<=', s.until)
-    .where('l.revoked_at', 'is', null)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -59,13 +51,7 @@ export function expiryCandidatesQuery(db: Db, s: ExpiryScan) {
             .whereRef('e.dedup_key', '=', sql<string>`${sql.lit(`${s.kind}:`)} || cast(l.id as text)`),
         ),
       ),
-    )
-    // Expiry order alone, the index's own: a tie-breaker would make PostgreSQL sort the range.
-    .orderBy('l.expires_at')
-    .limit(s.limit);
-  if (s.scope.onlyReseller !== undefined) q = q.where('l.reseller_id', '=', s.scope.onlyReseller);
-  if (s.scope.exceptResellers && s.scope.exceptResellers.length > 0) q = q.where('l.reseller_id', 'not in', [...s.scope.exceptResellers]);
-  return q;
+    );
 }
 
 export async function expiryCandidates(db: Db, s: ExpiryScan): Promise<ExpiryCandidate[]> {
