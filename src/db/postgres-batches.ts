@@ -50,7 +50,7 @@ function cancelled(error: unknown): boolean {
  * intervention: statement timeout, termination, shutdown). A connection that died otherwise is
  * found by its ROLLBACK failing.
  */
-export function connectionTrouble(error: unknown): boolean {
+function connectionTrouble(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (!/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code.startsWith('57'));
 }

@@ -11,9 +11,9 @@ import { ReadCache, registerReadCache } from './read-cache.js';
 import type { Store, StoreOptions, Unit } from './types.js';
 
 /** Bounded retries of a transaction that lost a serialization conflict or a deadlock. */
-export const MAX_WRITE_ATTEMPTS = 5;
+const MAX_WRITE_ATTEMPTS = 5;
 
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === '40001' || code === '40P01';
 }

@@ -30,7 +30,6 @@ import type { Db, Dialect } from './types.js';
  * them as 32 + 4 + 1, in the same transaction).
  */
 const ROW_COUNTS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256] as const;
-export const MAX_ROWS = ROW_COUNTS[ROW_COUNTS.length - 1];
 
 /** The largest row count a statement is compiled for that is at most `n` (n ≥ 1). */
 function batchSizeFor(n: number): number {
@@ -131,14 +130,14 @@ export class PreparedQuery<R extends object, O> {
     return CompiledQuery.raw(c.text, this.values(c, rows));
   }
 
-  /** Its rows for these rows of values, on an executor or a Kysely handle (runPrepared). */
+  /** Its rows for these rows of values, on an executor or a Kysely handle (executorOf). */
   all(on: Executor | Db, rows: readonly R[]): Promise<O[]> {
-    return on instanceof Kysely ? runPrepared(on, this, rows) : on.all(this, rows);
+    return executorOf(on).all(this, rows);
   }
 
   /** Runs it; how many rows it changed. */
   count(on: Executor | Db, rows: readonly R[]): Promise<number> {
-    return on instanceof Kysely ? runPreparedCount(on, this, rows) : on.run(this, rows);
+    return executorOf(on).run(this, rows);
   }
 }
 
@@ -221,29 +220,38 @@ export function dialectOfHandle(db: Db): Dialect {
 }
 
 /**
- * Runs a prepared query on a Kysely handle: through the executor the store registered for it
- * (SQLite), else as the compiled text through Kysely's connection, which is the handle's
- * transaction when it is one. Either way the query was compiled once.
+ * A Kysely handle (a PostgreSQL transaction, a handle the store registered no executor for) as
+ * an executor: each statement's compiled text through the handle's own connection.
  */
-async function runPrepared<R extends object, O>(db: Db, query: PreparedQuery<R, O>, rows: readonly R[]): Promise<O[]> {
-  const executor = executors.get(db);
-  if (executor) return executor.all(query, rows);
-  const out: O[] = [];
-  for (const chunk of chunks(rows)) {
-    const c = query.compile(dialectOfHandle(db), chunk.length);
-    out.push(...(await db.executeQuery<O>(CompiledQuery.raw(c.text, query.values(c, chunk)))).rows);
+class KyselyExecutor implements Executor {
+  readonly dialect: Dialect;
+
+  constructor(private readonly db: Db) {
+    this.dialect = dialectOfHandle(db);
   }
-  return out;
+
+  async all<R extends object, O>(query: PreparedQuery<R, O>, rows: readonly R[]): Promise<O[]> {
+    return (await this.results(query, rows)).flatMap((r) => r.rows as O[]);
+  }
+
+  async run<R extends object, O>(query: PreparedQuery<R, O>, rows: readonly R[]): Promise<number> {
+    return (await this.results(query, rows)).reduce((sum, r) => sum + Number(r.numAffectedRows ?? 0), 0);
+  }
+
+  private async results<R extends object, O>(query: PreparedQuery<R, O>, rows: readonly R[]) {
+    const out = [];
+    for (const chunk of chunks(rows)) {
+      const c = query.compile(this.dialect, chunk.length);
+      out.push(await this.db.executeQuery(CompiledQuery.raw(c.text, query.values(c, chunk))));
+    }
+    return out;
+  }
 }
 
-/** runPrepared for a statement that returns no rows: how many rows it changed. */
-async function runPreparedCount<R extends object, O>(db: Db, query: PreparedQuery<R, O>, rows: readonly R[]): Promise<number> {
-  const executor = executors.get(db);
-  if (executor) return executor.run(query, rows);
-  let changes = 0;
-  for (const chunk of chunks(rows)) {
-    const c = query.compile(dialectOfHandle(db), chunk.length);
-    changes += Number((await db.executeQuery(CompiledQuery.raw(c.text, query.values(c, chunk)))).numAffectedRows ?? 0);
-  }
-  return changes;
+/**
+ * The executor of a handle: the one the store registered (SQLite's read and write connections),
+ * else the handle itself through Kysely. Either way the query was compiled once.
+ */
+function executorOf(on: Executor | Db): Executor {
+  return on instanceof Kysely ? (executors.get(on) ?? new KyselyExecutor(on)) : on;
 }

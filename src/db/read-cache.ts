@@ -39,10 +39,6 @@ export class ReadCache {
     this.invalidate();
   }
 
-  get isListening(): boolean {
-    return this.listening;
-  }
-
   /**
    * The value under `key`: kept, or loaded (once for every request that asks while it loads).
    * `keep` says whether a loaded value may be kept (an unknown brand is not: the names asked
