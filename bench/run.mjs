@@ -39,8 +39,10 @@ const require = createRequire(import.meta.url);
 
 // Limits: a run is bounded (each phase at most 60 s, at most 500 connections), so the whole
 // benchmark never takes much more than two minutes on PostgreSQL.
-const { values: flags } = parseArgs({
+const USAGE = 'usage: npm run bench [-- --db postgres://…] [--workload returning|mixed [--pool-hash light|server]] [--duration S] [--connections N] [--warmup S] [--rounds N] [--writer-thread on|off] [--no-build] [--profile] [--preload N [--fresh-preload]] [--settle S]\n(the comment at the top of bench/run.mjs and docs/benchmarks.md say what each measures)';
+const { values: flags } = parseFlags({
   options: {
+    help: { type: 'boolean', default: false },
     db: { type: 'string' },
     duration: { type: 'string', default: '10' },
     // 200 connections by default (the issue asks for at least 50): group commit shares a commit
@@ -75,6 +77,10 @@ const { values: flags } = parseArgs({
   },
   strict: true,
 });
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const seconds = boundedInt('duration', flags.duration, 1, 60);
 const connections = boundedInt('connections', flags.connections, 1, 500);
 const warmupSeconds = boundedInt('warmup', flags.warmup, 0, 30);
@@ -111,6 +117,16 @@ const PROFILE_DIR = join(os.tmpdir(), 'placeorder-bench-profiles');
 function serverOptions(index) {
   const nodeArgs = flags.profile && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   return { env: SERVER_ENV, logLevel: flags['log-level'], nodeArgs, first: NEW_CUSTOMER_BODY, returning: RETURNING_BODY };
+}
+
+/** parseArgs, but a flag it does not know is a line and the usage (exit 2), not a stack trace. */
+function parseFlags(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    console.error(`bench: ${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
 }
 
 function boundedInt(name, text, min, max) {
