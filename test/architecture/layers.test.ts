@@ -39,8 +39,6 @@ const TIERS: ReadonlyArray<readonly string[]> = [
  */
 const KNOWN: Readonly<Record<string, string>> = {
   // Issue 18, phase 2 (named in docs/architecture.md, "Known violations"):
-  'sandbox -> reseller-api': "the sandbox's endpoints are reseller-API endpoints (sandbox.routes.ts, sandbox.parameters.ts): they belong under reseller-api/",
-  'sandbox -> place-order': 'sandbox.parameters.ts reuses the parameter table of !PlaceOrder; with the endpoints under reseller-api/ this goes too',
   'maintenance -> web': 'the sessions and ordering-submissions tables live under web/; they need rooms of their own below web/',
   'webhooks -> maintenance': "the expiry scan reads maintenance/retention.ts's lookback; retention belongs below both",
   'web -> cli': 'the start page shows the demo brands of cli/demo.ts; the demo data belongs in seed/',
