@@ -27,6 +27,7 @@ const TIERS: ReadonlyArray<readonly string[]> = [
     'idempotency',
     'sandbox',
     'maintenance',
+    'retention',
     'observability',
     'notifications',
   ],
@@ -40,7 +41,6 @@ const TIERS: ReadonlyArray<readonly string[]> = [
 const KNOWN: Readonly<Record<string, string>> = {
   // Issue 18, phase 2 (named in docs/architecture.md, "Known violations"):
   'maintenance -> web': 'the sessions and ordering-submissions tables live under web/; they need rooms of their own below web/',
-  'webhooks -> maintenance': "the expiry scan reads maintenance/retention.ts's lookback; retention belongs below both",
   'web -> cli': 'the start page shows the demo brands of cli/demo.ts; the demo data belongs in seed/',
 };
 

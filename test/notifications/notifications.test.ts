@@ -8,7 +8,7 @@ import { run } from '../../src/cli/main.js';
 import { captureLines } from '../cli/capture.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { purge } from '../../src/maintenance/purge.js';
-import { MESSAGE_DAYS } from '../../src/maintenance/retention.js';
+import { MESSAGE_DAYS } from '../../src/retention/retention.js';
 import { setBrand } from '../../src/notifications/brand.repository.js';
 import { MailDispatcher } from '../../src/mail/dispatcher.js';
 import { smtpTransport } from '../../src/mail/transport.js';
