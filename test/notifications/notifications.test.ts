@@ -3,7 +3,7 @@
 // 30/7/1/0 days; an unsubscribed customer gets no reminders but still its licence; a relay's
 // 5xx is a permanent failure, recorded; funds_low once per crossing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { run } from '../../src/cli/main.js';
 import { captureLines } from '../cli/capture.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
