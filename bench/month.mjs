@@ -91,7 +91,7 @@ async function main() {
   const loadBefore = loadAverage();
   const pre = await preloadedDatabase({ root: ROOT, dialect, adminUrl: flags.db, orders: Number(flags.preload), fresh: false, dir, log, runCli });
   const [funds, sessions, submissions, throttle, dispatcher, purge, world] = await Promise.all(
-    ['funds/funds.service.js', 'web/sessions/sessions.service.js', 'web/ordering/submissions.repository.js', 'passwords/throttle.repository.js', 'webhooks/dispatcher.js', 'maintenance/purge.js', 'seed/world.js'].map(dist),
+    ['funds/funds.service.js', 'sessions/sessions.service.js', 'ordering-submissions/ordering-submissions.repository.js', 'passwords/throttle.repository.js', 'webhooks/dispatcher.js', 'maintenance/purge.js', 'seed/world.js'].map(dist),
   );
   const m = { ...funds, ...sessions, ...submissions, ...throttle, ...dispatcher, ...purge, ...world };
   const s = await simulatedServer(pre.location);

@@ -18,7 +18,7 @@ import { openApiRoutes } from './openapi/openapi.routes.js';
 import { registerWebhooks } from './webhooks/register.js';
 import { registerNotifications } from './mail/register.js';
 import { registerMaintenance } from './maintenance/register.js';
-import { sandboxRoutes } from './sandbox/sandbox.routes.js';
+import { sandboxRoutes } from './reseller-api/sandbox.routes.js';
 import { registerServerHooks } from './server/register.js';
 import { isClientAbort, logClientAbort } from './observability/client-abort.js';
 import { tlsServerOptions } from './server/tls.js';

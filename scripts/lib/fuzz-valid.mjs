@@ -12,7 +12,7 @@ import fc from 'fast-check';
 export const PASSWORD = 'demo-password';
 
 /**
- * The brands the scenarios order for. The demo ones come with `serve --demo` (src/cli/demo.ts);
+ * The brands the scenarios order for. The demo ones come with `serve --demo` (src/seed/demo.ts);
  * `own` ones the fuzzer creates before the server starts (scripts/fuzz.mjs, prepareDatabase):
  * fuzzshop has funds, three origins (one an IDN) and a redirect secret (signed redirects);
  * fuzzsandbox is a sandbox reseller (forced errors, its own clock, !SandboxReset).

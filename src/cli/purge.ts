@@ -3,7 +3,7 @@
 // With --dry-run nothing is deleted and the counts are of what would go.
 import { systemClock } from '../clock.js';
 import { purge } from '../maintenance/purge.js';
-import { RETENTION_TABLE } from '../maintenance/retention.js';
+import { RETENTION_TABLE } from '../retention/retention.js';
 import { CliError, parseFlags, withStore, type Io } from './common.js';
 
 export async function purgeCommand(args: string[], io: Io): Promise<number> {

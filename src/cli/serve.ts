@@ -2,8 +2,10 @@ import { defaultCatalog } from '../catalog/catalog.js';
 import { buildApp } from '../app.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
-import { refuseDemoPasswords, seedDemo } from './demo.js';
+import type { Store } from '../db/store.js';
+import type { Hasher } from '../passwords/hasher.js';
+import { demoPasswordsInUse, seedDemo } from '../seed/demo.js';
+import { CliError, hasherFor, loggerFor, openConfiguredStore, parseFlags, type Io } from './common.js';
 
 export async function serve(args: string[], _io: Io): Promise<number> {
   const { values } = parseFlags(args, ['serve']);
@@ -56,4 +58,19 @@ export async function serve(args: string[], _io: Io): Promise<number> {
   await app.close();
   await store.close();
   return 0;
+}
+
+/**
+ * `serve` without --allow-http stops here, closing the store, while any demo API user still has
+ * the published password: a database once served with --demo cannot go into production with
+ * them (issue 13, finding 10.4).
+ */
+async function refuseDemoPasswords(store: Store, hasher: Hasher): Promise<void> {
+  const logins = await demoPasswordsInUse(store, hasher);
+  if (logins.length === 0) return;
+  await store.close();
+  throw new CliError(
+    `demo API users still have the published password demo-password (${logins.join(', ')}), and this server is not in --allow-http development mode. ` +
+      'Give each a new password (placeorder api-user password --login NAME --password …) or serve a database without demo data.',
+  );
 }

@@ -9,7 +9,8 @@ import type { NotificationKeysTable, NotificationMessagesTable, NotificationUnsu
 import type { LoginThrottleTable } from '../passwords/throttle.table.js';
 import type { SandboxClocksTable } from '../sandbox/sandbox.table.js';
 import type { OrderEventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.table.js';
-import type { OrderingSubmissionsTable, WebSessionsTable } from '../web/sessions/sessions.table.js';
+import type { WebSessionsTable } from '../sessions/sessions.table.js';
+import type { OrderingSubmissionsTable } from '../ordering-submissions/ordering-submissions.table.js';
 
 export interface Database {
   resellers: ResellersTable;

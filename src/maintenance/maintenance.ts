@@ -1,5 +1,5 @@
 // The one schedule of the server's housekeeping: the retention purge of the side tables
-// (purge.ts, retention.ts) runs a minute after the server starts listening and every ten
+// (purge.ts, on the periods of src/retention/) runs a minute after the server starts listening and every ten
 // minutes after, in small batches with pauses, so orders never wait for it. Every process of a
 // fleet runs it; they delete the same rows at worst, which is harmless (a row deleted by one is
 // simply not found by the other).

@@ -1,4 +1,4 @@
-// The retention purge: every side table loses its rows past retention (retention.ts), a small
+// The retention purge: every side table loses its rows past retention (src/retention/), a small
 // batch at a time. Each batch is its own unit of work through the store (on SQLite a short
 // write transaction shared with whatever else commits in that turn, on PostgreSQL a
 // transaction of its own), and the purge pauses between batches, so orders never wait for
@@ -8,11 +8,11 @@ import type { Db, Store } from '../db/store.js';
 import { countExpiredQuery, purgeExpired } from '../idempotency/idempotency.repository.js';
 import { auditAfterQuery, deleteAuditQuery } from '../orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottle } from '../passwords/throttle.repository.js';
-import { countNoncesQuery, deleteNonces } from '../web/ordering/submissions.repository.js';
-import { countExpiredSessionsQuery, deleteExpiredSessions } from '../web/sessions/sessions.repository.js';
+import { countNoncesQuery, deleteNonces } from '../ordering-submissions/ordering-submissions.repository.js';
+import { countExpiredSessionsQuery, deleteExpiredSessions } from '../sessions/sessions.repository.js';
 import { countEventChildren, deleteEvents, eventsAfterQuery } from '../webhooks/event-retention.repository.js';
 import { deleteMessages, messagesAfterQuery } from '../notifications/notifications.repository.js';
-import { cutoffs, type Cutoffs } from './retention.js';
+import { cutoffs, type Cutoffs } from '../retention/retention.js';
 
 /** Rows gone (or, in a dry run, that would go), by table. */
 export type PurgeReport = Record<string, number>;

@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import { Errors, PLACE_ORDER_PRECEDENCE, type ErrorDef } from '../errors.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS, type ItemAttrSpec, type ParamSpec } from '../place-order/parameters.js';
 import { RESELLER_ENDPOINTS } from '../reseller-api/parameters.js';
-import { SANDBOX_ENDPOINTS } from '../sandbox/sandbox.parameters.js';
+import { SANDBOX_ENDPOINTS } from '../reseller-api/sandbox.parameters.js';
 
 /** A request parameter as the documents need it (ParamSpec is one). */
 export interface ParamDoc {

@@ -153,7 +153,7 @@ export interface OrderReceipt {
   readonly status: OrderStatus;
 }
 
-/** The order a claimed ordering-form nonce led to (src/web/ordering/submissions.repository.ts); undefined while none. */
+/** The order a claimed ordering-form nonce led to (src/ordering-submissions/ordering-submissions.repository.ts); undefined while none. */
 export async function orderOfNonce(db: Db, nonce: string): Promise<OrderReceipt | undefined> {
   const r = await orderOfNonceQuery(db, nonce).executeTakeFirst();
   return r && { orderNumber: r.id, totalCents: r.total_cents, currency: r.currency, status: r.status };

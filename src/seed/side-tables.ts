@@ -1,7 +1,7 @@
 // The scale seed's resellers, customers and the side tables a running server fills besides
 // orders: Idempotency-Keys of the last day (some past their expiry), console and portal
 // sessions, ordering-page nonces, login failures. Their amounts are what a server with the
-// retention of src/maintenance/retention.ts holds at the seeded order rate, a little over.
+// retention of src/retention/retention.ts holds at the seeded order rate, a little over.
 import type { Tables } from './sink.js';
 import { DAY_MS, apOf, customerLoginOf, hexId, iso, type World } from './world.js';
 

@@ -6,7 +6,8 @@ import { Errors, errorMessage } from '../errors.js';
 import { queryOf, withoutNul } from '../wire/form.js';
 import { html } from './html.js';
 import { messagePage, sendPage } from './page.js';
-import { cookieName, cookiesOf, sessionOf, type Session, type SessionKind } from './sessions/sessions.service.js';
+import { sessionOf, type Session, type SessionKind } from '../sessions/sessions.service.js';
+import { cookieName, cookiesOf } from './session-cookies.js';
 
 /** Fields read from one form; the rest are ignored. */
 const MAX_FORM_FIELDS = 200;

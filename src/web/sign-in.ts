@@ -10,19 +10,8 @@ import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { errorSummary, field, hidden, sendPage, shell } from './page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from './request.js';
 import { webKey } from './secret.js';
-import {
-  SESSION_TTL_SECONDS,
-  checkSignInCsrf,
-  clearCookie,
-  cookieName,
-  cookiesOf,
-  newPreSessionNonce,
-  setCookie,
-  signInCsrf,
-  startSession,
-  type NewSession,
-  type SessionKind,
-} from './sessions/sessions.service.js';
+import { SESSION_TTL_SECONDS, startSession, type NewSession, type SessionKind } from '../sessions/sessions.service.js';
+import { checkSignInCsrf, clearCookie, cookieName, cookiesOf, newPreSessionNonce, setCookie, signInCsrf } from './session-cookies.js';
 
 /** Longest login name and password we check (the API's limits for loginName/loginPassword). */
 const MAX_LOGIN_NAME_CHARS = 64;

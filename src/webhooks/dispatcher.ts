@@ -12,7 +12,7 @@ import { DestinationRefused, systemResolver, type Resolver } from './destination
 import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
-import { EXPIRED_LOOKBACK_DAYS } from '../maintenance/retention.js';
+import { EXPIRED_LOOKBACK_DAYS } from '../retention/retention.js';
 import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
 import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
@@ -194,7 +194,7 @@ export class WebhookDispatcher {
    * the licences whose expiry came into reach since, not the whole month ahead: a licence that
    * commits later expires later than that, by at least its term (30 days or more) less the
    * length of a unit (SCAN_MARGIN_MS). `order.expired` looks back EXPIRED_LOOKBACK_DAYS at
-   * most: further back, the events it would find have been purged (src/maintenance/retention.ts).
+   * most: further back, the events it would find have been purged (src/retention/retention.ts).
    */
   async scanExpiries(limit = 500): Promise<number> {
     const db = this.o.store.db;

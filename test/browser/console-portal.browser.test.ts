@@ -4,7 +4,7 @@
 // A customer name that is an HTML script, placed through the API, shows as plain text.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { post } from '../helpers/app.js';

@@ -3,7 +3,7 @@
 // issue 14 found the second process exiting with "a reseller … exists already").
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { DEMO_RESELLERS, seedDemo } from '../../src/cli/demo.js';
+import { DEMO_RESELLERS, seedDemo } from '../../src/seed/demo.js';
 import { openStore } from '../../src/db/store.js';
 import { cheapHasher } from '../helpers/app.js';
 import { DIALECTS, freshStore } from '../helpers/dialects.js';

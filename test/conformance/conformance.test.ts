@@ -4,7 +4,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { run } from '../../src/cli/main.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { checksFor } from '../../src/conformance/runner.js';

@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import { ReadCache } from '../../src/db/read-cache.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { priceOverrides, setPriceOverride } from '../../src/orders/orders.repository.js';

@@ -8,7 +8,7 @@ import { openStore } from '../../src/db/store.js';
 import { creditFunds, statement } from '../../src/funds/funds.service.js';
 import { preparedQuery } from '../../src/db/prepared.js';
 import { findResellerContext } from '../../src/resellers/resellers.repository.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import { cheapHasher } from '../helpers/app.js';
 import { freshStore } from '../helpers/dialects.js';
 

@@ -4,7 +4,7 @@
 // ledger invariant, on each dialect.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import type { TestApp } from '../helpers/app.js';

@@ -4,7 +4,7 @@
 // web/console.test.ts.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DEFAULTS } from '../../src/config.js';
 import { FairSlots, OWASP_ARGON2, argon2Hasher, sourceKey, type Hasher } from '../../src/passwords/hasher.js';

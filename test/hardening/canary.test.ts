@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { formBody, guestOrder, post, testApp, type TestApp } from '../helpers/app.js';
 

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { ConfigError, DEFAULTS, loadConfig } from '../../src/config.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, guestOrder, parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { defaultCatalog } from '../../src/catalog/catalog.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import { ManualClock } from '../../src/clock.js';
 import { DEFAULTS } from '../../src/config.js';
 import { argon2Hasher } from '../../src/passwords/hasher.js';

@@ -14,7 +14,7 @@ afterAll(async () => {
   for (const d of dropLater) await d.drop();
 });
 
-/** myresellerbrand has http://www.mydomain.com registered (src/cli/demo.ts). */
+/** myresellerbrand has http://www.mydomain.com registered (src/seed/demo.ts). */
 const ORIGIN = 'http://www.mydomain.com';
 const order = (extra: Record<string, string>) => ({
   ap: 'myresellerbrand',

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_RESELLERS, seedDemo } from '../../src/cli/demo.js';
+import { DEMO_RESELLERS, seedDemo } from '../../src/seed/demo.js';
 import { ManualClock } from '../../src/clock.js';
 import { migrate, openStore } from '../../src/db/store.js';
 import { cli } from '../cli/capture.js';

@@ -8,7 +8,7 @@ import { defaultCatalog, type Catalog } from '../../src/catalog/catalog.js';
 import { ManualClock } from '../../src/clock.js';
 import { DEFAULTS, type Config } from '../../src/config.js';
 import { argon2Hasher, type Hasher } from '../../src/passwords/hasher.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import type { Dialect, Store } from '../../src/db/store.js';
 import { freshStore } from './dialects.js';
 

@@ -8,7 +8,7 @@ import { ManualClock } from '../../src/clock.js';
 import { DEFAULTS } from '../../src/config.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { purge } from '../../src/maintenance/purge.js';
-import { RETENTION_TABLE, cutoffs } from '../../src/maintenance/retention.js';
+import { RETENTION_TABLE, cutoffs } from '../../src/retention/retention.js';
 import { run } from '../../src/cli/main.js';
 import { captureLines } from '../cli/capture.js';
 import { seedOptions, seedScale } from '../../src/seed/seed.js';

@@ -1,7 +1,7 @@
 // The console's notifications page: the reseller's messages with a retry for failed ones, and
 // the mail settings form (checked field by field, -4 for a refused value), over HTTP in-process.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { brandOf } from '../../src/notifications/brand.repository.js';
 import { insertMessages } from '../../src/notifications/notifications.repository.js';
 import { resellerIdByAp } from '../../src/resellers/resellers.repository.js';

@@ -3,12 +3,12 @@
 // 30/7/1/0 days; an unsubscribed customer gets no reminders but still its licence; a relay's
 // 5xx is a permanent failure, recorded; funds_low once per crossing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { run } from '../../src/cli/main.js';
 import { captureLines } from '../cli/capture.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { purge } from '../../src/maintenance/purge.js';
-import { MESSAGE_DAYS } from '../../src/maintenance/retention.js';
+import { MESSAGE_DAYS } from '../../src/retention/retention.js';
 import { setBrand } from '../../src/notifications/brand.repository.js';
 import { MailDispatcher } from '../../src/mail/dispatcher.js';
 import { smtpTransport } from '../../src/mail/transport.js';

@@ -4,7 +4,7 @@
 // never accepted by the relay; its lease runs out and the other process sends it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import { migrate, openStore } from '../../src/db/store.js';
 import { orderReceivedMessages } from '../../src/notifications/messages.js';
 import { insertMessages } from '../../src/notifications/notifications.repository.js';

@@ -8,7 +8,7 @@ import { Errors, PLACE_ORDER_PRECEDENCE } from '../../src/errors.js';
 import { generatedFiles, openApiDocument } from '../../src/openapi/generate.js';
 import { ITEM_ATTRS, PLACE_ORDER_PARAMS } from '../../src/place-order/parameters.js';
 import { RESELLER_ENDPOINTS } from '../../src/reseller-api/parameters.js';
-import { SANDBOX_ENDPOINTS } from '../../src/sandbox/sandbox.parameters.js';
+import { SANDBOX_ENDPOINTS } from '../../src/reseller-api/sandbox.parameters.js';
 
 const root = new URL('../../', import.meta.url);
 

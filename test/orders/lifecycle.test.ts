@@ -2,7 +2,7 @@
 // answer, on each dialect. After every test the ledger invariant holds and no entry changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReseller } from '../../src/resellers/resellers.service.js';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { markPaid, cancelOrder } from '../../src/orders/lifecycle.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { freePlan, post, type TestApp } from '../helpers/app.js';

@@ -5,7 +5,7 @@
 // dialects, and check which way was taken.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import type { Store } from '../../src/db/store.js';
 import type { CommitArgs } from '../../src/place-order/order-commit.js';
 import { commitOrderUnit } from '../../src/place-order/order-unit.js';

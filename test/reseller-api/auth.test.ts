@@ -3,7 +3,7 @@
 // sign-in failure — unknown user, wrong password, locked, expired, IP not allowed, suspended —
 // byte-identical, with lockout and password expiry driven by the manual clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, post, type TestApp } from '../helpers/app.js';

@@ -3,7 +3,7 @@
 // below the credit limit), authorize exactly as many orders as the funds cover, and leave one
 // debit per active order; 50 calls at once on one order debit it once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { createReseller } from '../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { formBody, parseAnswer, type TestApp } from '../helpers/app.js';

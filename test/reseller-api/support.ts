@@ -2,7 +2,7 @@
 // the demo brand's API user, top up a reseller's funds, check the ledger around each test.
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { DEFAULTS, type Config } from '../../src/config.js';
 import type { Dialect } from '../../src/db/store.js';

@@ -1,7 +1,7 @@
 // !SandboxReset and !SandboxClock: a sandbox reseller's own automation resets its sandbox and
 // moves its clock over HTTP; a live reseller's API user is refused with -91 and nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { get, post, testApp, type TestApp } from '../helpers/app.js';
 import { createSandboxReseller, ordersOfBrand } from './support.js';

@@ -7,7 +7,7 @@ import { run } from '../../src/cli/main.js';
 import { ledgerExport } from '../../src/funds/ledger-export.js';
 import { DebitedTotal } from '../../src/funds/debited-total.js';
 import { statement } from '../../src/funds/funds.service.js';
-import { startSession } from '../../src/web/sessions/sessions.service.js';
+import { startSession } from '../../src/sessions/sessions.service.js';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { captureLines } from '../cli/capture.js';
 import { DIALECTS } from '../helpers/dialects.js';

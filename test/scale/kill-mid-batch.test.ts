@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { seedDemo } from '../../src/cli/demo.js';
+import { seedDemo } from '../../src/seed/demo.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { cheapHasher } from '../helpers/app.js';
 import { DIALECTS, freshDatabase, type FreshDatabase } from '../helpers/dialects.js';

@@ -18,8 +18,8 @@ import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '..
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
 import { RESELLER_CONTEXT, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
 import { sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
-import { countNoncesQuery, deleteNoncesQuery } from '../../src/web/ordering/submissions.repository.js';
-import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/web/sessions/sessions.repository.js';
+import { countNoncesQuery, deleteNoncesQuery } from '../../src/ordering-submissions/ordering-submissions.repository.js';
+import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/sessions/sessions.repository.js';
 import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
 import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';
 import { attemptsOfQuery, deliveriesOfEventsQuery, dueDeliveriesQuery, failPendingQuery, recentEventsQuery } from '../../src/webhooks/webhooks.repository.js';

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { DEMO_PASSWORD, seedDemo } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD, seedDemo } from '../../src/seed/demo.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { checkLedger } from '../funds/ledger-invariant.js';

@@ -2,7 +2,7 @@
 // keyset pagination, and that the order list is served from an index in the order it is shown.
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../src/seed/demo.js';
 import { creditFunds } from '../../src/funds/funds.service.js';
 import { orderListQuery, type OrderListFilter } from '../../src/orders/order-reads.repository.js';
 import { PAGE_SIZE } from '../../src/web/console/orders.page.js';

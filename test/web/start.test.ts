@@ -3,7 +3,7 @@
 // the API's own paths keep their url-encoded answers.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, DEMO_RESELLERS } from '../../src/cli/demo.js';
+import { DEMO_PASSWORD, DEMO_RESELLERS } from '../../src/seed/demo.js';
 import { SPEC_CURL_PARAMETERS, SPEC_URL_QUERY } from '../../src/web/start/spec-samples.js';
 import { DIALECTS } from '../helpers/dialects.js';
 import { parseAnswer, post, testApp, type TestApp } from '../helpers/app.js';

@@ -1,7 +1,7 @@
 // The client's reseller methods against the real server over HTTP: the whole life of a
 // reseller=Y order, and each error class these endpoints answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../../src/cli/demo.js';
+import { DEMO_PASSWORD } from '../../../src/seed/demo.js';
 import { creditFunds } from '../../../src/funds/funds.service.js';
 import { createReseller } from '../../../src/resellers/resellers.service.js';
 import { DIALECTS } from '../../../test/helpers/dialects.js';

@@ -8,7 +8,8 @@ import { Errors } from '../../errors.js';
 import { html } from '../html.js';
 import { messagePage, sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, redirect, refuseForeign, refuseInsecure } from '../request.js';
-import { checkCsrf, endSession, type Session } from '../sessions/sessions.service.js';
+import { endSession, type Session } from '../../sessions/sessions.service.js';
+import { checkCsrf } from '../session-cookies.js';
 import { resellerById } from '../../resellers/reseller-settings.repository.js';
 import type { ConsoleFrame } from './kit.js';
 

@@ -10,7 +10,7 @@ import { redirectOriginsOf, removeRedirectOrigin } from '../../resellers/reselle
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
 import { Form, redirect } from '../request.js';
-import { deleteSessionsOfApiUser } from '../sessions/sessions.repository.js';
+import { deleteSessionsOfApiUser } from '../../sessions/sessions.repository.js';
 import type { ConsolePage } from './router.js';
 import { showSettings } from './settings.page.js';
 

@@ -28,7 +28,7 @@ import { FORM_FIELDS, describe, orderFormPage, type FieldError, type OfferedProd
 import { sendReceipt } from './receipt.js';
 import { auditParamsOf, pageOrderRequest, splitSubmission } from './submission.js';
 import { orderOfNonce } from '../../orders/order-reads.repository.js';
-import { claimNonce, recordOrder, releaseNonce } from './submissions.repository.js';
+import { claimNonce, recordOrder, releaseNonce } from '../../ordering-submissions/ordering-submissions.repository.js';
 import { TOKEN_FIELD, checkToken, issueToken, type OrderingSession } from './token.js';
 
 /** Products one ordering URL may offer. */

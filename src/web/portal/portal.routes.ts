@@ -14,7 +14,8 @@ import { termText } from '../ordering/ordering.page.js';
 import { sendPage, sendUnexpectedError } from '../page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from '../request.js';
 import { signInRoutes } from '../sign-in.js';
-import { checkCsrf, clearCookie, cookieName, endSession } from '../sessions/sessions.service.js';
+import { endSession } from '../../sessions/sessions.service.js';
+import { checkCsrf, clearCookie, cookieName } from '../session-cookies.js';
 import type { LicenceView } from './portal.pages.js';
 import { portalPage } from './portal.pages.js';
 

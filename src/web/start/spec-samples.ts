@@ -31,7 +31,7 @@ export const SPEC_FORM_PRODUCTS: readonly number[] = [9974];
 
 /**
  * …and the reseller's own pages to come back to. Only `myresellerbrand` registered their origin
- * (src/cli/demo.ts): it is redirected there; every other brand gets a page with the outcome and a
+ * (src/seed/demo.ts): it is redirected there; every other brand gets a page with the outcome and a
  * labelled link (docs/api/place-order.md, "Redirect targets the reseller has not registered").
  */
 export const SPEC_FORM_REDIRECTS = {

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { DEMO_PASSWORD, DEMO_RESELLERS } from '../../cli/demo.js';
+import { DEMO_PASSWORD, DEMO_RESELLERS } from '../../seed/demo.js';
 import { packageVersion } from '../../openapi/generate.js';
 import { sendPage, securityHeaders } from '../page.js';
 import { PLACE_ORDER_PATH, orderingUrl, productNames, siteBase, specForm } from '../ordering/ordering-links.js';

@@ -1,6 +1,8 @@
 // Every query about ordering-page submissions (one order per form). The order a nonce led to
-// is an orders read: src/orders/order-reads.repository.ts, `orderOfNonce`.
-import type { Db } from '../../db/store.js';
+// is an orders read: src/orders/order-reads.repository.ts, `orderOfNonce`. The ordering page
+// (src/web/ordering/) claims the nonces and the retention purge (src/maintenance/) deletes old
+// ones, so the table is a concept of its own below both.
+import type { Db } from '../db/store.js';
 
 /** Claims a form's nonce; false when it was claimed before. Old claims go with the retention purge (src/maintenance/). */
 export async function claimNonce(tx: Db, nonce: string, at: string): Promise<boolean> {

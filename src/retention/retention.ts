@@ -1,7 +1,10 @@
 // How long each side table keeps its rows (docs/operations.md, "Retention"). Orders, their
 // items, licences, customers and the funds ledger are kept for ever; everything here is about
 // requests (idempotency, sign-in, forms, failed logins) or reports of changes that are kept in
-// the orders themselves (audit records, events and their deliveries).
+// the orders themselves (audit records, events and their deliveries). The periods are a room of
+// their own, so that the two concepts that read them import them without importing each other:
+// the purge (src/maintenance/) deletes on them, and the webhooks' expiry scan
+// (src/webhooks/dispatcher.ts) must look back less far than events are kept.
 import type { Config } from '../config.js';
 import { EXPIRED_REMINDER_LOOKBACK_DAYS } from '../notifications/messages.js';
 

@@ -11,11 +11,3 @@ export interface WebSessionsTable {
   created_at: string;
   expires_at: string;
 }
-
-/** The one-time nonce of an ordering-page form, claimed when the form is submitted. */
-export interface OrderingSubmissionsTable {
-  nonce: string;
-  /** Null while the order is being placed. */
-  order_id: number | null;
-  created_at: string;
-}

@@ -4,10 +4,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, fail } from '../errors.js';
-import { openPostCall, registerPostEndpoints, signInCaller } from '../reseller-api/reseller-api.routes.js';
+import { SandboxError, advanceClockById, clockStateById, parseDuration, resetClockById, resetSandboxById } from '../sandbox/sandbox.service.js';
 import type { AnswerFields } from '../wire/form.js';
+import { openPostCall, registerPostEndpoints, signInCaller } from './reseller-api.routes.js';
 import { SANDBOX_ENDPOINTS, type SandboxEndpointSpec } from './sandbox.parameters.js';
-import { SandboxError, advanceClockById, clockStateById, parseDuration, resetClockById, resetSandboxById } from './sandbox.service.js';
 
 export function sandboxRoutes(app: FastifyInstance, ctx: AppContext): void {
   registerPostEndpoints(app, SANDBOX_ENDPOINTS, (spec, req, reply) => handle(ctx, spec, req, reply));

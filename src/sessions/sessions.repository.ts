@@ -1,5 +1,5 @@
 // Every query about web sessions.
-import type { Db } from '../../db/store.js';
+import type { Db } from '../db/store.js';
 import type { WebSessionsTable } from './sessions.table.js';
 
 export type SessionRow = WebSessionsTable;

@@ -3,7 +3,7 @@
 // the same checks and the same OpenAPI generator serve them.
 import { Errors } from '../errors.js';
 import type { ParamSpec } from '../place-order/parameters.js';
-import { ALWAYS_POSSIBLE, COMMON_CODES, RESPONSE_FORMAT as RESELLER_RESPONSE_FORMAT, loginParams, type PostEndpointSpec } from '../reseller-api/parameters.js';
+import { ALWAYS_POSSIBLE, COMMON_CODES, RESPONSE_FORMAT as RESELLER_RESPONSE_FORMAT, loginParams, type PostEndpointSpec } from './parameters.js';
 
 export type SandboxEndpointName = 'SandboxReset' | 'SandboxClock';
 
