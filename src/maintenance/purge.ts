@@ -8,8 +8,8 @@ import type { Db, Store } from '../db/store.js';
 import { countExpiredQuery, purgeExpired } from '../idempotency/idempotency.repository.js';
 import { auditAfterQuery, deleteAuditQuery } from '../orders/orders.repository.js';
 import { countStaleThrottleQuery, purgeThrottle } from '../passwords/throttle.repository.js';
-import { countNoncesQuery, deleteNonces } from '../ordering-submissions/ordering-submissions.repository.js';
-import { countExpiredSessionsQuery, deleteExpiredSessions } from '../sessions/sessions.repository.js';
+import { noncePurge } from '../ordering-submissions/ordering-submissions.repository.js';
+import { sessionPurge } from '../sessions/sessions.repository.js';
 import { countEventChildren, deleteEvents, eventsAfterQuery } from '../webhooks/event-retention.repository.js';
 import { deleteMessages, messagesAfterQuery } from '../notifications/notifications.repository.js';
 import { cutoffs, type Cutoffs } from '../retention/retention.js';
@@ -84,8 +84,8 @@ function walks(c: Cutoffs): Array<[string, Walk]> {
       ),
     ],
     ['idempotency_keys', indexWalk('idempotency_keys', (tx, limit) => purgeExpired(tx, c.idempotency, limit), (db) => n(countExpiredQuery(db, c.idempotency)))],
-    ['web_sessions', indexWalk('web_sessions', (tx, limit) => deleteExpiredSessions(tx, c.sessions, limit), (db) => n(countExpiredSessionsQuery(db, c.sessions)))],
-    ['ordering_submissions', indexWalk('ordering_submissions', (tx, limit) => deleteNonces(tx, c.submissions, limit), (db) => n(countNoncesQuery(db, c.submissions)))],
+    ['web_sessions', indexWalk('web_sessions', (tx, limit) => sessionPurge.delete(tx, c.sessions, limit), (db) => n(sessionPurge.countQuery(db, c.sessions)))],
+    ['ordering_submissions', indexWalk('ordering_submissions', (tx, limit) => noncePurge.delete(tx, c.submissions, limit), (db) => n(noncePurge.countQuery(db, c.submissions)))],
     ['login_throttle', indexWalk('login_throttle', (tx, limit) => purgeThrottle(tx, c.throttle, limit), (db) => n(countStaleThrottleQuery(db, c.throttle)))],
     [
       'notification_messages',

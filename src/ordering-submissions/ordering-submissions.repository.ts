@@ -3,6 +3,7 @@
 // (src/web/ordering/) claims the nonces and the retention purge (src/maintenance/) deletes old
 // ones, so the table is a concept of its own below both.
 import type { Db } from '../db/store.js';
+import { timePurge } from '../db/time-purge.js';
 
 /** Claims a form's nonce; false when it was claimed before. Old claims go with the retention purge (src/maintenance/). */
 export async function claimNonce(tx: Db, nonce: string, at: string): Promise<boolean> {
@@ -23,16 +24,5 @@ export async function releaseNonce(tx: Db, nonce: string): Promise<void> {
   await tx.deleteFrom('ordering_submissions').where('nonce', '=', nonce).where('order_id', 'is', null).execute();
 }
 
-/** Claims made before `before`, at most `limit` (`ordering_submissions_created`): one batch of the retention purge. */
-export function deleteNoncesQuery(tx: Db, before: string, limit: number) {
-  const batch = tx.selectFrom('ordering_submissions').select('nonce').where('created_at', '<', before).orderBy('created_at').limit(limit);
-  return tx.deleteFrom('ordering_submissions').where('created_at', '<', before).where('nonce', 'in', batch);
-}
-
-export async function deleteNonces(tx: Db, before: string, limit: number): Promise<number> {
-  return Number((await deleteNoncesQuery(tx, before, limit).executeTakeFirst()).numDeletedRows);
-}
-
-export function countNoncesQuery(db: Db, before: string) {
-  return db.selectFrom('ordering_submissions').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<', before);
-}
+/** Claims made before a cutoff (`ordering_submissions_created`): the retention purge's batches. */
+export const noncePurge = timePurge('ordering_submissions', 'nonce', 'created_at');

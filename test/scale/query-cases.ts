@@ -18,8 +18,8 @@ import { countStaleThrottleQuery, purgeThrottleQuery, throttleOfQuery } from '..
 import { findApiUserQuery } from '../../src/reseller-api/api-users.repository.js';
 import { RESELLER_CONTEXT, originsOfQuery, resellerByApQuery } from '../../src/resellers/resellers.repository.js';
 import { sandboxDeleteQueries } from '../../src/sandbox/sandbox.repository.js';
-import { countNoncesQuery, deleteNoncesQuery } from '../../src/ordering-submissions/ordering-submissions.repository.js';
-import { countExpiredSessionsQuery, deleteExpiredSessionsQuery, findSessionByHashQuery } from '../../src/sessions/sessions.repository.js';
+import { noncePurge } from '../../src/ordering-submissions/ordering-submissions.repository.js';
+import { findSessionByHashQuery, sessionPurge } from '../../src/sessions/sessions.repository.js';
 import { deleteEventsQueries, eventsAfterQuery } from '../../src/webhooks/event-retention.repository.js';
 import { expiryCandidatesQuery } from '../../src/webhooks/expiry.repository.js';
 import { attemptsOfQuery, deliveriesOfEventsQuery, dueDeliveriesQuery, failPendingQuery, recentEventsQuery } from '../../src/webhooks/webhooks.repository.js';
@@ -182,10 +182,10 @@ export function backgroundCases(store: Store, s: Samples): PlanCase[] {
     { name: 'purge: delete events', query: events.events },
     { name: 'purge: idempotency keys', query: purgeExpiredQuery(db, s.now, 500) },
     { name: 'purge: count idempotency keys', query: countExpiredQuery(db, s.now) },
-    { name: 'purge: sessions', query: deleteExpiredSessionsQuery(db, s.now, 500) },
-    { name: 'purge: count sessions', query: countExpiredSessionsQuery(db, s.now) },
-    { name: 'purge: nonces', query: deleteNoncesQuery(db, s.now, 500) },
-    { name: 'purge: count nonces', query: countNoncesQuery(db, s.now) },
+    { name: 'purge: sessions', query: sessionPurge.deleteQuery(db, s.now, 500) },
+    { name: 'purge: count sessions', query: sessionPurge.countQuery(db, s.now) },
+    { name: 'purge: nonces', query: noncePurge.deleteQuery(db, s.now, 500) },
+    { name: 'purge: count nonces', query: noncePurge.countQuery(db, s.now) },
     { name: 'purge: login throttle', query: purgeThrottleQuery(db, s.now, 500) },
     { name: 'purge: count login throttle', query: countStaleThrottleQuery(db, s.now) },
     ...notificationCases(db, s),
