@@ -1,6 +1,7 @@
 // The parameter tables of !PlaceOrder as one typed description: validation reads it, the docs
 // table is checked against it. Order within the table is the spec's order, which is also the
 // order in which -3 and -4 checks report (the first failing parameter wins).
+import { present } from '../assert.js';
 
 export type ParamType = 'string' | 'char' | 'integer';
 
@@ -98,6 +99,11 @@ const attrByLower = new Map(ITEM_ATTRS.map((s) => [s.name.toLowerCase(), s]));
 
 export function paramSpec(name: string): ParamSpec | undefined {
   return paramByLower.get(name.toLowerCase());
+}
+
+/** A parameter's length limit in characters: for the pages that take the same values (sign-in). */
+export function maxLengthOf(name: string): number {
+  return present(paramSpec(name), `${name} is a parameter of !PlaceOrder`).maxLength;
 }
 
 export function itemAttrSpec(name: string): ItemAttrSpec | undefined {

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.js';
 import { Errors, errorMessage } from '../errors.js';
+import { maxLengthOf } from '../place-order/parameters.js';
 import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { errorSummary, field, hidden, sendPage, shell } from './page.js';
 import { Form, currentSession, fromOwnPage, isHttps, redirect, refuseForeign, refuseInsecure } from './request.js';
@@ -13,11 +14,12 @@ import { webKey } from './secret.js';
 import { SESSION_TTL_SECONDS, startSession, type NewSession, type SessionKind } from '../sessions/sessions.service.js';
 import { checkSignInCsrf, clearCookie, cookieName, cookiesOf, newPreSessionNonce, setCookie, signInCsrf } from './session-cookies.js';
 
-/** Longest login name and password we check (the API's limits for loginName/loginPassword). */
-const MAX_LOGIN_NAME_CHARS = 64;
-const MAX_PASSWORD_CHARS = 128;
-/** Lifetime of the pre-session cookie: an hour to fill in the form. */
-const PRE_SESSION_SECONDS = 3600;
+/**
+ * Longest login name and password we check: the parameter table's limits for loginName and
+ * loginPassword, the same as the API's. The pre-session cookie lasts an hour: time to fill in
+ * the form.
+ */
+const LIMITS = { loginNameChars: maxLengthOf('loginName'), passwordChars: maxLengthOf('loginPassword'), preSessionSeconds: 3600 } as const;
 
 export interface SignIn {
   readonly kind: SessionKind;
@@ -39,7 +41,7 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext, s: SignIn): 
   const showSignIn = (req: FastifyRequest, reply: FastifyReply, error?: string, loginName?: string) => {
     const https = isHttps(ctx, req);
     const nonce = newPreSessionNonce();
-    setCookie(reply, cookieName(preCookie, https), nonce, https, PRE_SESSION_SECONDS);
+    setCookie(reply, cookieName(preCookie, https), nonce, https, LIMITS.preSessionSeconds);
     const code = error ? Errors.LOGIN_FAILED.code : 0;
     return sendPage(reply, signInPage({ action, title: s.title, csrf: signInCsrf(key, nonce), error, loginName, errorCode: code, intro: s.intro }), {
       errorCode: code,
@@ -62,12 +64,12 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext, s: SignIn): 
     const loginName = form.get('loginName') ?? '';
     const password = form.get('loginPassword') ?? '';
     const owner =
-      loginName !== '' && password !== '' && [...loginName].length <= MAX_LOGIN_NAME_CHARS && [...password].length <= MAX_PASSWORD_CHARS
+      loginName !== '' && password !== '' && [...loginName].length <= LIMITS.loginNameChars && [...password].length <= LIMITS.passwordChars
         ? await s.authenticate(req, loginName, password)
         : undefined;
     if (!owner) {
       req.log.info(`${s.kind} sign-in refused`);
-      return showSignIn(req, reply, `Error ${Errors.LOGIN_FAILED.code}: ${errorMessage(Errors.LOGIN_FAILED)}`, loginName.slice(0, MAX_LOGIN_NAME_CHARS));
+      return showSignIn(req, reply, `Error ${Errors.LOGIN_FAILED.code}: ${errorMessage(Errors.LOGIN_FAILED)}`, loginName.slice(0, LIMITS.loginNameChars));
     }
     const { token } = await startSession(ctx.store, ctx.clock, { ...owner, kind: s.kind });
     clearCookie(reply, cookieName(preCookie, https), https);
