@@ -11,16 +11,17 @@ export interface BrandRow {
   mail_notices_to: string | null;
   funds_threshold_cents: number | null;
   currency: string;
-  /** 1 for a sandbox reseller, whose orders move no money. */
-  sandbox: number;
+  /** A sandbox reseller, whose orders move no money. */
+  sandbox: boolean;
 }
 
 export async function brandOf(db: Db, resellerId: number): Promise<BrandRow | undefined> {
-  return db
+  const row = await db
     .selectFrom('resellers')
     .select(['id', 'ap', 'mail_sender_name', 'mail_reply_to', 'mail_footer', 'mail_notices_to', 'funds_threshold_cents', 'currency', 'sandbox'])
     .where('id', '=', resellerId)
     .executeTakeFirst();
+  return row && { ...row, sandbox: row.sandbox === 1 };
 }
 
 export interface BrandSettings {

@@ -48,7 +48,7 @@ export async function recordNotifications(tx: Db, types: readonly OrderEventType
 async function fundsCrossing(tx: Db, f: ChangeFacts): Promise<NewMessage[]> {
   const brand = await brandOf(tx, f.resellerId);
   // A sandbox reseller's orders move no money (src/sandbox): nothing crosses.
-  if (!brand?.mail_notices_to || brand.funds_threshold_cents === null || f.totalCents <= 0 || brand.sandbox === 1) return [];
+  if (!brand?.mail_notices_to || brand.funds_threshold_cents === null || f.totalCents <= 0 || brand.sandbox) return [];
   const funds = await fundsOf(tx, f.resellerId);
   if (!funds) return [];
   const after = funds.balanceCents;
