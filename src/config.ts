@@ -7,6 +7,9 @@ import { isIP } from 'node:net';
 export { ConfigError } from './config-values.js';
 export type { MailConfig } from './config-mail.js';
 
+/** IP addresses and CIDR blocks (IPv4 or IPv6), each checked by addressList below. */
+type AddressList = readonly string[];
+
 export interface Config {
   /** SQLite file path or postgres:// URL. */
   readonly db: string;
@@ -16,12 +19,12 @@ export interface Config {
   readonly allowHttp: boolean;
   readonly demo: boolean;
   /** Addresses or CIDR blocks whose X-Forwarded-Proto is believed. */
-  readonly trustedProxies: readonly string[];
+  readonly trustedProxies: AddressList;
   /**
    * Addresses or CIDR blocks, besides loopback, that /metrics answers (issue 13, finding 10.5):
    * the figures are platform-wide, so everyone else gets the unknown-path answer.
    */
-  readonly metricsAllow: readonly string[];
+  readonly metricsAllow: AddressList;
   /**
    * Webhook endpoints may be on loopback, private, link-local… addresses (issue 13, finding
    * 10.3). Off by default: such an endpoint would let a reseller make the server post into its
@@ -95,8 +98,8 @@ export const DEFAULTS: Config = Object.freeze({
   host: '127.0.0.1',
   allowHttp: false,
   demo: false,
-  trustedProxies: Object.freeze([]) as readonly string[],
-  metricsAllow: Object.freeze([]) as readonly string[],
+  trustedProxies: Object.freeze([]) as AddressList,
+  metricsAllow: Object.freeze([]) as AddressList,
   webhookAllowPrivate: false,
   logLevel: 'info',
   bodyLimitBytes: 64 * 1024,

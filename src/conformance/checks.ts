@@ -1,46 +1,34 @@
 // The conformance checks of !PlaceOrder: the spec's own examples and the rules of docs/api
 // (RESOLUTIONS as placeorder documents them), each one request or a few, judged only by what
 // comes back over HTTP (kit.ts).
-import { expectError, expectOrder, expectThat, get, guest, post, show, type Check } from './kit.js';
+import { expectError, expectOrder, expectThat, get, guest, placesOrder, post, show, type Check } from './kit.js';
 
 export const PLACE_ORDER_CHECKS: readonly Check[] = [
-  {
-    id: 'spec-curl-sample',
-    rule: "the spec's curl sample (POST, new customer, forename/surname spelled in lower case) places an order",
-    async run(s) {
-      expectOrder(
-        await post(s, [
-          ['loginName', `conf-${s.runId}`],
-          ['loginPassword', 'login_password'],
-          ['1_PPP', '9974'],
-          ['emailAddress', `john.doe-${s.runId}@example.com`],
-          ['isReturningCustomer', 'N'],
-          ['forename', 'John'],
-          ['surname', 'Doe'],
-          ['reseller', 'Y'],
-          ['ap', s.ap],
-        ]),
-      );
-    },
-  },
-  {
-    id: 'spec-url-example',
-    rule: "the spec's ordering URL (GET, reseller=y, name sent twice) places an order",
-    async run(s) {
-      expectOrder(
-        await get(s, [
-          ['ap', s.ap],
-          ['reseller', 'y'],
-          ['emailAddress', `fred-${s.runId}@example.com`],
-          ['name', 'Fred Bloggs'],
-          ['1_PPP', '9974'],
-          ['loginName', `conf-url-${s.runId}`],
-          ['loginPassword', 'login_password'],
-          ['name', 'Fred'],
-        ]),
-      );
-    },
-  },
+  placesOrder('spec-curl-sample', "the spec's curl sample (POST, new customer, forename/surname spelled in lower case) places an order", (s) =>
+    post(s, [
+      ['loginName', `conf-${s.runId}`],
+      ['loginPassword', 'login_password'],
+      ['1_PPP', '9974'],
+      ['emailAddress', `john.doe-${s.runId}@example.com`],
+      ['isReturningCustomer', 'N'],
+      ['forename', 'John'],
+      ['surname', 'Doe'],
+      ['reseller', 'Y'],
+      ['ap', s.ap],
+    ]),
+  ),
+  placesOrder('spec-url-example', "the spec's ordering URL (GET, reseller=y, name sent twice) places an order", (s) =>
+    get(s, [
+      ['ap', s.ap],
+      ['reseller', 'y'],
+      ['emailAddress', `fred-${s.runId}@example.com`],
+      ['name', 'Fred Bloggs'],
+      ['1_PPP', '9974'],
+      ['loginName', `conf-url-${s.runId}`],
+      ['loginPassword', 'login_password'],
+      ['name', 'Fred'],
+    ]),
+  ),
   {
     id: 'answer-media-type',
     rule: 'answers are application/x-www-form-urlencoded with errorCode first',
@@ -50,36 +38,11 @@ export const PLACE_ORDER_CHECKS: readonly Check[] = [
       expectThat(r.contentType.toLowerCase().startsWith('application/x-www-form-urlencoded'), `expected a url-encoded answer, got Content-Type ${r.contentType}`);
     },
   },
-  {
-    id: 'percent-encoded-path',
-    rule: 'the endpoint answers at /products/%21PlaceOrder as well',
-    async run(s) {
-      expectOrder(await post(s, guest(s), '/products/%21PlaceOrder'));
-    },
-  },
-  {
-    id: 'case-insensitive-names',
-    rule: 'parameter names are case-insensitive (AP, EMAILADDRESS, ForeName, SURNAME)',
-    async run(s) {
-      expectOrder(
-        await post(s, [
-          ['AP', s.ap],
-          ['Reseller', 'Y'],
-          ['EMAILADDRESS', `case-${s.runId}@example.com`],
-          ['ForeName', 'Case'],
-          ['SURNAME', 'Test'],
-          ['1_ppp', '9974'],
-        ]),
-      );
-    },
-  },
-  {
-    id: 'underscore-item-prefix',
-    rule: 'item parameters may carry a leading underscore (_1_PPP)',
-    async run(s) {
-      expectOrder(await post(s, guest(s, { '1_PPP': undefined }, [['_1_PPP', '9974']])));
-    },
-  },
+  placesOrder('percent-encoded-path', 'the endpoint answers at /products/%21PlaceOrder as well', (s) => post(s, guest(s), '/products/%21PlaceOrder')),
+  placesOrder('case-insensitive-names', 'parameter names are case-insensitive (AP, EMAILADDRESS, ForeName, SURNAME)', (s) =>
+    post(s, [['AP', s.ap], ['Reseller', 'Y'], ['EMAILADDRESS', `case-${s.runId}@example.com`], ['ForeName', 'Case'], ['SURNAME', 'Test'], ['1_ppp', '9974']]),
+  ),
+  placesOrder('underscore-item-prefix', 'item parameters may carry a leading underscore (_1_PPP)', (s) => post(s, guest(s, { '1_PPP': undefined }, [['_1_PPP', '9974']]))),
   {
     id: 'first-occurrence-wins',
     rule: 'a repeated parameter: the first occurrence wins (an invalid first emailAddress is -70)',

@@ -43,6 +43,11 @@ export function expectOrder(r: Reply): void {
   expectThat(/^[A-Za-z0-9-]{1,128}$/.test(r.fields.orderNumber ?? ''), `expected an orderNumber, got ${show(r)}`);
 }
 
+/** A check that one request places an order: `send` sends it, and the answer must be a success. */
+export function placesOrder(id: string, rule: string, send: (s: SuiteOptions) => Promise<Reply>): Check {
+  return { id, rule, run: async (s) => expectOrder(await send(s)) };
+}
+
 /** An API error: HTTP 200, errorCode first, the code (and item) expected. */
 export function expectError(r: Reply, code: number, item?: string): void {
   expectThat(r.status === 200, `expected HTTP 200 with errorCode=${code}, got ${show(r)}`);

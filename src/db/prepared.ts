@@ -18,6 +18,9 @@ import {
   SqliteQueryCompiler,
   CompiledQuery,
   type Compilable,
+  type DatabaseIntrospector,
+  type DialectAdapter,
+  type QueryCompiler,
 } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
@@ -49,24 +52,25 @@ export interface Compiled {
   readonly slots: readonly Slot[];
 }
 
-/** Kysely instances that only compile (no connection). */
+/** A Kysely instance that only compiles (no connection), from a dialect's own parts. */
+function compilerOf(
+  Adapter: new () => DialectAdapter,
+  Introspector: new (db: Kysely<unknown>) => DatabaseIntrospector,
+  Compiler: new () => QueryCompiler,
+): Db {
+  return new Kysely<Database>({
+    dialect: {
+      createAdapter: () => new Adapter(),
+      createDriver: () => new DummyDriver(),
+      createIntrospector: (db) => new Introspector(db),
+      createQueryCompiler: () => new Compiler(),
+    },
+  });
+}
+
 const compilers: Record<Dialect, Db> = {
-  sqlite: new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new SqliteAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new SqliteIntrospector(db),
-      createQueryCompiler: () => new SqliteQueryCompiler(),
-    },
-  }),
-  postgres: new Kysely<Database>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  }),
+  sqlite: compilerOf(SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler),
+  postgres: compilerOf(PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler),
 };
 
 /** Rows whose every field is a mark: field `key` of row `row` holds MARK + "row:key". */

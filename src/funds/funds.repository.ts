@@ -107,11 +107,14 @@ export interface FundsRow {
   currency: string;
 }
 
+/** The reseller's funds account (none until it is first needed, so a left join) with the reseller's credit limit and currency. */
+const FUNDS_COLUMNS = ['funds_accounts.id as account_id', 'funds_accounts.balance_cents', 'resellers.credit_limit_cents', 'resellers.currency'] as const;
+
 export function fundsOfQuery(db: Db, resellerId: number) {
   return db
     .selectFrom('resellers')
     .leftJoin('funds_accounts', 'funds_accounts.reseller_id', 'resellers.id')
-    .select(['funds_accounts.id as account_id', 'funds_accounts.balance_cents', 'resellers.credit_limit_cents', 'resellers.currency'])
+    .select(FUNDS_COLUMNS)
     .where('resellers.id', '=', resellerId);
 }
 
@@ -146,24 +149,23 @@ const LINE_COLUMNS = [
   'ledger_transactions.memo',
 ] as const;
 
-/** The account's newest entries, newest first (`ledger_entries_account (account_id, id)`). */
-export function newestEntriesQuery(db: Db, accountId: number, limit: number) {
+/** The base of the account's ledger lines, each entry with its transaction; the readers add the range and order. */
+function linesOfAccountQuery(db: Db, accountId: number) {
   return db
     .selectFrom('ledger_entries')
     .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
     .select(LINE_COLUMNS)
-    .where('ledger_entries.account_id', '=', accountId)
-    .orderBy('ledger_entries.id', 'desc')
-    .limit(limit);
+    .where('ledger_entries.account_id', '=', accountId);
+}
+
+/** The account's newest entries, newest first (`ledger_entries_account (account_id, id)`). */
+export function newestEntriesQuery(db: Db, accountId: number, limit: number) {
+  return linesOfAccountQuery(db, accountId).orderBy('ledger_entries.id', 'desc').limit(limit);
 }
 
 /** The account's entries after `afterId` up to `lastId`, oldest first, `limit` of them: one batch of an export. */
 export function entriesBatchQuery(db: Db, accountId: number, afterId: number, lastId: number, limit: number) {
-  return db
-    .selectFrom('ledger_entries')
-    .innerJoin('ledger_transactions', 'ledger_transactions.id', 'ledger_entries.transaction_id')
-    .select(LINE_COLUMNS)
-    .where('ledger_entries.account_id', '=', accountId)
+  return linesOfAccountQuery(db, accountId)
     .where('ledger_entries.id', '>', afterId)
     .where('ledger_entries.id', '<=', lastId)
     .orderBy('ledger_entries.id')

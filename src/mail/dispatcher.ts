@@ -10,10 +10,11 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { MailConfig } from '../config.js';
+import { OutboxLoop, type DispatcherLog } from '../db/outbox-loop.js';
 import { nextAttemptAt } from '../db/retry-schedule.js';
 import type { Store } from '../db/store.js';
 import { sign } from '../web/secret.js';
-import { RETRY_SCHEDULE_SECONDS, type DispatcherLog } from '../webhooks/dispatcher.js';
+import { RETRY_SCHEDULE_SECONDS } from '../webhooks/dispatcher.js';
 import { brandOf, type BrandRow } from '../notifications/brand.repository.js';
 import { REMINDER_KINDS, RESELLER_KINDS } from '../notifications/messages.js';
 import { claimMessage, dueMessages, isUnsubscribed, mailKey, recordSend, type DueMessage, type SendOutcome } from '../notifications/notifications.repository.js';
@@ -42,57 +43,17 @@ export function unsubscribeUrl(publicUrl: string, key: Buffer, resellerId: numbe
   return `${publicUrl}/notifications/unsubscribe?${q.toString()}`;
 }
 
-export class MailDispatcher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
-  private lastScan = 0;
-  private generation = 0;
+export class MailDispatcher extends OutboxLoop {
   private key: Buffer | undefined;
   readonly scheduler: NotificationScheduler;
 
   constructor(private readonly o: MailDispatcherOptions) {
+    super({ pollMs: o.mail.pollMs, scanEveryMs: o.mail.scanMs, log: o.log, failure: 'mail dispatcher round failed' });
     this.scheduler = new NotificationScheduler({ store: o.store, clock: o.clock });
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.next(0);
-  }
-
-  /** Stops polling and waits for the round in flight to record its outcomes. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Tests: outcomes of the rounds in flight are dropped, as if the process had died. */
-  abandon(): void {
-    this.stopped = true;
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
-  }
-
-  private next(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.next(this.o.mail.pollMs));
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      if (Date.now() - this.lastScan >= this.o.mail.scanMs) {
-        this.lastScan = Date.now();
-        await this.scheduler.scan();
-      }
-      await this.runOnce();
-    } catch (error) {
-      this.o.log?.warn({ err: error }, 'mail dispatcher round failed');
-    }
+  protected override scan(): Promise<number> {
+    return this.scheduler.scan();
   }
 
   /**

@@ -6,7 +6,7 @@
 // sandbox reseller with a moved test clock is scanned on its own clock.
 import { isoDate, type Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
-import { clockScopes, nowOf, type ClockScope } from './clock-scopes.js';
+import { clockScopes, nowOf, type ClockScope } from '../webhooks/clock-scopes.js';
 import { EXPIRED_REMINDER_LOOKBACK_DAYS, REMINDERS, contactName, type DigestView, type ReminderView, type WebhookFailingView } from '../notifications/messages.js';
 import { insertMessages, type NewMessage } from '../notifications/notifications.repository.js';
 import type { MessageKind } from '../notifications/notifications.table.js';

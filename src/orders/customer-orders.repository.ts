@@ -4,6 +4,7 @@
 // money) never appear in it (issue 13, finding 9).
 import type { Db } from '../db/store.js';
 import type { OrderStatus } from './orders.table.js';
+import { ordersWithResellerQuery } from './orders-with-reseller.js';
 
 /** Licences shown on one page; a customer with more sees the newest. */
 export const MAX_LICENCES = 200;
@@ -42,10 +43,8 @@ export async function licencesOfCustomer(db: Db, customerId: number): Promise<Cu
 
 /** A customer's licences (`licences_customer`), newest expiry first: a sort of that customer's few. */
 export function licencesOfCustomerQuery(db: Db, customerId: number) {
-  return db
-    .selectFrom('licences')
-    .innerJoin('orders', 'orders.id', 'licences.order_id')
-    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+  return ordersWithResellerQuery(db)
+    .innerJoin('licences', 'licences.order_id', 'orders.id')
     .select([
       'licences.code',
       'licences.ppp',
@@ -92,9 +91,7 @@ export async function waitingOrdersOfCustomer(db: Db, customerId: number): Promi
 }
 
 export function waitingOrdersOfCustomerQuery(db: Db, customerId: number) {
-  return db
-    .selectFrom('orders')
-    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+  return ordersWithResellerQuery(db)
     .select(['orders.id', 'orders.status', 'orders.created_at', 'orders.total_cents', 'orders.currency'])
     .where('orders.customer_id', '=', customerId)
     .where('resellers.sandbox', '=', 0)

@@ -3,6 +3,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Dialect } from '../db/store.js';
 import type { OrderStatus, OrdersTable } from './orders.table.js';
+import { ordersWithResellerQuery } from './orders-with-reseller.js';
 
 const LIFECYCLE_COLUMNS = [
   'id',
@@ -46,9 +47,7 @@ export function loadOrderQuery(db: Db, orderId: number) {
 
 /** The order with its reseller's brand, for !GetOrderStatus. */
 export function orderHeaderQuery(db: Db, orderId: number) {
-  return db
-    .selectFrom('orders')
-    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+  return ordersWithResellerQuery(db)
     .select(['orders.id', 'orders.reseller_id', 'orders.status', 'orders.total_cents', 'orders.currency', 'resellers.ap'])
     .where('orders.id', '=', orderId);
 }

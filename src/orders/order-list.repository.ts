@@ -2,6 +2,7 @@
 // pages of orders (which read their items with itemsOfOrdersQuery).
 import type { Db } from '../db/store.js';
 import type { OrderStatus } from './orders.table.js';
+import { ordersWithResellerQuery } from './orders-with-reseller.js';
 
 export interface OrderSummary {
   orderNumber: number;
@@ -30,9 +31,7 @@ export interface ListOrdersQuery {
  * on, so the last page of a million orders costs what the first does.
  */
 export function listOrdersQuery(db: Db, q: ListOrdersQuery) {
-  let query = db
-    .selectFrom('orders')
-    .innerJoin('resellers', 'resellers.id', 'orders.reseller_id')
+  let query = ordersWithResellerQuery(db)
     .leftJoin('customers', 'customers.id', 'orders.customer_id')
     .select([
       'orders.id',

@@ -42,8 +42,7 @@ const ORDER_LIST_COLUMNS = ['id', 'status', 'email_address', 'contact_json', 'to
  * however many orders the reseller has (docs/web.md, "Orders list").
  */
 export async function listResellerOrders(db: Db, f: OrderListFilter): Promise<ListedOrder[]> {
-  const rows = await orderListQuery(db, f).execute();
-  return rows.map((r) => ({
+  return (await orderListQuery(db, f).execute()).map((r) => ({
     orderNumber: r.id,
     status: r.status,
     emailAddress: r.email_address,
@@ -96,21 +95,24 @@ export interface OrderContact {
   readonly customerLoginName: string | null;
 }
 
+/** What the console reads of one order, with its customer's login name (guests have none: a left join). */
+const ORDER_CONTACT_COLUMNS = [
+  'orders.id',
+  'orders.email_address',
+  'orders.contact_json',
+  'orders.reseller_pays',
+  'orders.created_at',
+  'orders.authorized_at',
+  'orders.renews_licence',
+  'orders.offer_code',
+  'customers.login_name',
+] as const;
+
 export function orderContactQuery(db: Db, resellerId: number, orderId: number) {
   return db
     .selectFrom('orders')
     .leftJoin('customers', 'customers.id', 'orders.customer_id')
-    .select([
-      'orders.id',
-      'orders.email_address',
-      'orders.contact_json',
-      'orders.reseller_pays',
-      'orders.created_at',
-      'orders.authorized_at',
-      'orders.renews_licence',
-      'orders.offer_code',
-      'customers.login_name',
-    ])
+    .select(ORDER_CONTACT_COLUMNS)
     .where('orders.id', '=', orderId)
     .where('orders.reseller_id', '=', resellerId);
 }

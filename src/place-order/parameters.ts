@@ -5,20 +5,24 @@ import { present } from '../assert.js';
 
 export type ParamType = 'string' | 'char' | 'integer';
 
-export interface ParamSpec {
+/** What a parameter and an item attribute both declare of their value. */
+interface ValueSpec<Type extends ParamType> {
   /** Canonical spelling (the spec's table); names are matched case-insensitively. */
   readonly name: string;
-  /** Other spellings of the same parameter (countryName/country). */
-  readonly aliases?: readonly string[];
-  readonly group: 'reseller' | 'address' | 'company' | 'personal' | 'login' | 'transport';
-  readonly requirement: 'required' | 'optional' | 'conditional';
-  readonly type: ParamType;
+  readonly type: Type;
   /** In characters (Unicode code points), as the spec's table gives them. */
   readonly maxLength: number;
   /** Allowed values, compared case-insensitively; the canonical form is the one listed. */
   readonly allowed?: readonly string[];
   readonly defaultValue?: string;
   readonly description: string;
+}
+
+export interface ParamSpec extends ValueSpec<ParamType> {
+  /** Other spellings of the same parameter (countryName/country). */
+  readonly aliases?: readonly string[];
+  readonly group: 'reseller' | 'address' | 'company' | 'personal' | 'login' | 'transport';
+  readonly requirement: 'required' | 'optional' | 'conditional';
 }
 
 const p = (spec: ParamSpec): ParamSpec => Object.freeze(spec);
@@ -58,15 +62,8 @@ export const PLACE_ORDER_PARAMS: readonly ParamSpec[] = Object.freeze([
   p({ name: 'responseFormat', group: 'transport', requirement: 'optional', type: 'integer', maxLength: 1, allowed: ['0', '1'], defaultValue: '1', description: '1: url-encoded answer; 0: newline-delimited answer.' }),
 ]);
 
-export interface ItemAttrSpec {
-  /** Canonical attribute name, as in `N_<name>`. */
-  readonly name: string;
-  readonly type: 'integer' | 'string';
-  readonly maxLength: number;
-  readonly allowed?: readonly string[];
-  readonly defaultValue?: string;
-  readonly description: string;
-}
+/** An item attribute, named as in `N_<name>`. */
+export type ItemAttrSpec = ValueSpec<'integer' | 'string'>;
 
 const a = (spec: ItemAttrSpec): ItemAttrSpec => Object.freeze(spec);
 

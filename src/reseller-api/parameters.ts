@@ -71,11 +71,14 @@ export const COMMON_CODES = [
 ];
 export const ALWAYS_POSSIBLE = [Errors.UNKNOWN_ERROR.code, Errors.CALL_LIMIT.code];
 
+/** A field of an answer: its name, what it holds, and its type when it is not a string. */
+const field = (name: string, description: string, type: ResellerAnswerField['type'] = 'string'): ResellerAnswerField => ({ name, type, description });
+
 const ORDER_FIELDS: readonly ResellerAnswerField[] = [
-  { name: 'orderNumber', type: 'string', description: 'The order number.' },
-  { name: 'status', type: 'string', description: 'The order status after the call (docs/lifecycle.md).' },
-  { name: 'totalCost', type: 'string', description: 'The order total as a decimal amount, e.g. 48.99.' },
-  { name: 'currency', type: 'string', description: 'ISO 4217 currency of totalCost.' },
+  field('orderNumber', 'The order number.'),
+  field('status', 'The order status after the call (docs/lifecycle.md).'),
+  field('totalCost', 'The order total as a decimal amount, e.g. 48.99.'),
+  field('currency', 'ISO 4217 currency of totalCost.'),
 ];
 
 export const RESELLER_ENDPOINTS: readonly ResellerEndpointSpec[] = Object.freeze([
@@ -89,7 +92,7 @@ export const RESELLER_ENDPOINTS: readonly ResellerEndpointSpec[] = Object.freeze
     methods: ['post'],
     params: [LOGIN_NAME, LOGIN_PASSWORD, ORDER_NUMBER, TEST, RESPONSE_FORMAT],
     errorCodes: [...COMMON_CODES, Errors.ORDER_CLOSED.code, Errors.NOT_ENOUGH_CREDIT.code, ...ALWAYS_POSSIBLE],
-    success: [...ORDER_FIELDS, { name: 'test', type: 'string', description: 'Y when the call was a test (nothing changed); absent otherwise.' }],
+    success: [...ORDER_FIELDS, field('test', 'Y when the call was a test (nothing changed); absent otherwise.')],
   },
   {
     name: 'AutoReject',
@@ -121,19 +124,19 @@ export const RESELLER_ENDPOINTS: readonly ResellerEndpointSpec[] = Object.freeze
     params: [LOGIN_NAME, LOGIN_PASSWORD, ORDER_NUMBER, RESPONSE_FORMAT],
     errorCodes: [...COMMON_CODES, ...ALWAYS_POSSIBLE],
     success: [
-      { name: 'orderNumber', type: 'string', description: 'The order number.' },
-      { name: 'status', type: 'string', description: 'pending_authorization, awaiting_payment, active, expired, rejected, refunded or cancelled.' },
-      { name: 'ap', type: 'string', description: 'The reseller brand the order was placed under.' },
-      { name: 'N_PPP', type: 'integer', description: 'Item N: its pricing code (one group of N_ fields per item, N = 1, 2, …).' },
-      { name: 'N_price', type: 'string', description: 'Item N: its price.' },
-      { name: 'N_licenceCode', type: 'string', description: 'Item N: its licence code, once the order is active.' },
-      { name: 'N_startDate', type: 'string', description: 'Item N: first day of the licence, YYYY-MM-DD (UTC).' },
-      { name: 'N_expiryDate', type: 'string', description: 'Item N: the day (UTC) the licence expires, YYYY-MM-DD.' },
-      { name: 'totalCost', type: 'string', description: 'The order total as a decimal amount.' },
-      { name: 'currency', type: 'string', description: 'ISO 4217 currency of totalCost.' },
-      { name: 'licenceCode', type: 'string', description: 'Item 1’s licence code, when it exists.' },
-      { name: 'startDate', type: 'string', description: 'Item 1’s licence start, YYYY-MM-DD.' },
-      { name: 'expiryDate', type: 'string', description: 'Item 1’s licence expiry, YYYY-MM-DD.' },
+      field('orderNumber', 'The order number.'),
+      field('status', 'pending_authorization, awaiting_payment, active, expired, rejected, refunded or cancelled.'),
+      field('ap', 'The reseller brand the order was placed under.'),
+      field('N_PPP', 'Item N: its pricing code (one group of N_ fields per item, N = 1, 2, …).', 'integer'),
+      field('N_price', 'Item N: its price.'),
+      field('N_licenceCode', 'Item N: its licence code, once the order is active.'),
+      field('N_startDate', 'Item N: first day of the licence, YYYY-MM-DD (UTC).'),
+      field('N_expiryDate', 'Item N: the day (UTC) the licence expires, YYYY-MM-DD.'),
+      field('totalCost', 'The order total as a decimal amount.'),
+      field('currency', 'ISO 4217 currency of totalCost.'),
+      field('licenceCode', 'Item 1’s licence code, when it exists.'),
+      field('startDate', 'Item 1’s licence start, YYYY-MM-DD.'),
+      field('expiryDate', 'Item 1’s licence expiry, YYYY-MM-DD.'),
     ],
   },
 ] satisfies ResellerEndpointSpec[]);

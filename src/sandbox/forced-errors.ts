@@ -3,7 +3,7 @@
 // -N (after every real check passed), so an integrator can watch their code handle each of the
 // spec's codes. `later-<N>@…` places the order normally and forces -N on the reseller endpoints
 // for that order instead. docs/integrators.md prints this table; a test forces every row.
-import { Errors, type ErrorDef } from '../errors.js';
+import { Errors, type ErrorDef, type ErrorName } from '../errors.js';
 
 /** The reserved domain (RFC 2606 `.test`: it can never be a real customer's address). */
 export const SANDBOX_DOMAIN = 'sandbox.placeorder.test';
@@ -19,35 +19,34 @@ export interface ForcedError {
 const f = (def: ErrorDef, on: ForcedError['on'], item?: string): ForcedError =>
   Object.freeze(item === undefined ? { def, on } : { def, on, item });
 
-/** Every code a sandbox can force, in catalog order. */
-export const FORCED_ERRORS: readonly ForcedError[] = Object.freeze([
-  f(Errors.NOT_HTTPS, 'PlaceOrder'),
-  f(Errors.UNRECOGNIZED_ARGUMENT, 'PlaceOrder', 'sandboxArgument'),
-  f(Errors.MISSING_ARGUMENT, 'PlaceOrder', 'name'),
-  f(Errors.INVALID_VALUE, 'PlaceOrder', 'reseller'),
-  f(Errors.UNKNOWN_ERROR, 'PlaceOrder'),
-  f(Errors.NOT_ENOUGH_CREDIT, 'reseller endpoints'),
-  f(Errors.LOGIN_FAILED, 'PlaceOrder'),
-  f(Errors.GET_NOT_ALLOWED, 'reseller endpoints'),
-  f(Errors.ALREADY_REFUNDED, 'reseller endpoints', 'orderNumber'),
-  f(Errors.ORDER_CLOSED, 'reseller endpoints', 'orderNumber'),
-  f(Errors.RESELLER_DETAILS_MISSING, 'PlaceOrder', 'reseller'),
-  f(Errors.ITEM_MISSING, 'PlaceOrder'),
-  f(Errors.CALL_LIMIT, 'PlaceOrder'),
-  f(Errors.NOT_WHITELISTED_KEY, 'PlaceOrder'),
-  f(Errors.OFFER_ONCE_PER_ACCOUNT, 'PlaceOrder', 'offerCode'),
-  f(Errors.ONE_MAIN_LICENCE, 'PlaceOrder', '2_PPP'),
-  f(Errors.RENEWAL_TOO_EARLY, 'PlaceOrder', 'licenceCode'),
-  f(Errors.COMPANY_NAME_MISSING, 'PlaceOrder', 'organizationName'),
-  f(Errors.PLAN_NOT_FOUND, 'PlaceOrder', '1_PPP'),
-  f(Errors.INVALID_EMAIL, 'PlaceOrder', 'emailAddress'),
-  f(Errors.SWP_ALREADY_ORDERED, 'PlaceOrder', '1_PPP'),
-  f(Errors.NOT_APPLICABLE, 'PlaceOrder', '1_days'),
-  f(Errors.PERMISSION_DENIED, 'PlaceOrder', '1_PPP'),
-  f(Errors.SESSION_EXPIRED, 'PlaceOrder'),
-  f(Errors.IDEMPOTENCY_KEY_REUSED, 'PlaceOrder', 'Idempotency-Key'),
-  f(Errors.IDEMPOTENCY_KEY_IN_PROGRESS, 'PlaceOrder', 'Idempotency-Key'),
-]);
+/** The codes forced on the reseller endpoints (`later-<N>@…`); every other one on !PlaceOrder. */
+const ON_RESELLER_ENDPOINTS: ReadonlySet<ErrorName> = new Set(['NOT_ENOUGH_CREDIT', 'GET_NOT_ALLOWED', 'ALREADY_REFUNDED', 'ORDER_CLOSED']);
+
+/** The errorItem a forced code is answered with, for the codes that name one. */
+const ITEMS: Partial<Record<ErrorName, string>> = {
+  UNRECOGNIZED_ARGUMENT: 'sandboxArgument',
+  MISSING_ARGUMENT: 'name',
+  INVALID_VALUE: 'reseller',
+  ALREADY_REFUNDED: 'orderNumber',
+  ORDER_CLOSED: 'orderNumber',
+  RESELLER_DETAILS_MISSING: 'reseller',
+  OFFER_ONCE_PER_ACCOUNT: 'offerCode',
+  ONE_MAIN_LICENCE: '2_PPP',
+  RENEWAL_TOO_EARLY: 'licenceCode',
+  COMPANY_NAME_MISSING: 'organizationName',
+  PLAN_NOT_FOUND: '1_PPP',
+  INVALID_EMAIL: 'emailAddress',
+  SWP_ALREADY_ORDERED: '1_PPP',
+  NOT_APPLICABLE: '1_days',
+  PERMISSION_DENIED: '1_PPP',
+  IDEMPOTENCY_KEY_REUSED: 'Idempotency-Key',
+  IDEMPOTENCY_KEY_IN_PROGRESS: 'Idempotency-Key',
+};
+
+/** Every code of the catalog, in its order: a sandbox can force each one. */
+export const FORCED_ERRORS: readonly ForcedError[] = Object.freeze(
+  (Object.keys(Errors) as ErrorName[]).map((name) => f(Errors[name], ON_RESELLER_ENDPOINTS.has(name) ? 'reseller endpoints' : 'PlaceOrder', ITEMS[name])),
+);
 
 const byCode = new Map(FORCED_ERRORS.map((e) => [e.def.code, e]));
 

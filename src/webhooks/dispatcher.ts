@@ -7,13 +7,15 @@
 // 30 days, expired), once per licence.
 import type { Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
+import { OutboxLoop, type DispatcherLog } from '../db/outbox-loop.js';
 import { nextAttemptAt } from '../db/retry-schedule.js';
 import { DestinationRefused, systemResolver, type Resolver } from './destination.js';
 import { guardedPoster, type Poster } from './outbound.js';
 import { recordOrderEvent } from './events.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureHeader } from './signature.js';
 import { EXPIRED_LOOKBACK_DAYS } from '../retention/retention.js';
-import { expiryCandidates, movedSandboxClocks } from './expiry.repository.js';
+import { clockScopes } from './clock-scopes.js';
+import { expiryCandidates } from './expiry.repository.js';
 import { claimDelivery, dueDeliveries, recordAttempt, type DueDelivery } from './webhooks.repository.js';
 
 /** Seconds to wait after the 1st, 2nd… failed attempt: 1 min up to 24 h; about 69 h in all. */
@@ -21,10 +23,6 @@ export const RETRY_SCHEDULE_SECONDS: readonly number[] = [60, 300, 1800, 7200, 2
 
 /** How far ahead an `order.expiring` event warns. */
 export const EXPIRING_DAYS = 30;
-
-export interface DispatcherLog {
-  warn(obj: object, msg: string): void;
-}
 
 export interface DispatcherOptions {
   readonly store: Store;
@@ -48,77 +46,34 @@ export interface DispatcherOptions {
 /** A receiver's answer text kept with a failed attempt, at most this long. */
 const MAX_ERROR_CHARS = 200;
 
-export class WebhookDispatcher {
+export class WebhookDispatcher extends OutboxLoop {
   private readonly post: Poster;
-  private readonly pollMs: number;
   private readonly leaseSeconds: number;
   private readonly timeoutMs: number;
   private readonly batch: number;
-  private readonly scanEveryMs: number;
   private readonly schedule: readonly number[];
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = true;
-  private lastScan = 0;
-  /** Bumped by `abandon`: outcomes of older rounds are dropped, as if the process had died. */
-  private generation = 0;
   private readonly inFlight = new Set<AbortController>();
   /** Per scope and kind: every licence expiring up to this instant has its event (scanExpiries). */
   private readonly scanned = new Map<string, string>();
 
   constructor(private readonly o: DispatcherOptions) {
+    super({ pollMs: o.pollMs ?? 1000, scanEveryMs: o.scanEveryMs ?? 60_000, log: o.log, failure: 'webhook dispatcher round failed' });
     this.post = o.post ?? guardedPoster({ resolve: o.resolve ?? systemResolver, allowPrivate: o.allowPrivateAddresses ?? false });
-    this.pollMs = o.pollMs ?? 1000;
     this.leaseSeconds = o.leaseSeconds ?? 60;
     this.timeoutMs = o.timeoutMs ?? 10_000;
     this.batch = o.batch ?? 20;
-    this.scanEveryMs = o.scanEveryMs ?? 60_000;
     this.schedule = o.scheduleSeconds ?? RETRY_SCHEDULE_SECONDS;
     // A lease must outlast the longest attempt, or a slow receiver would be sent the event twice.
     if (this.leaseSeconds * 1000 <= this.timeoutMs) throw new Error('webhook lease must be longer than the delivery timeout');
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule_(0);
-  }
-
-  /** Stops polling and waits for the round in flight to finish and record its outcomes. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
-
-  /** Tests: drop everything in flight without recording it, as a killed process would. */
-  abandon(): void {
-    this.stopped = true;
-    this.generation++;
-    if (this.timer) clearTimeout(this.timer);
+  /** The attempts in flight are aborted: their outcomes would be dropped anyway. */
+  protected override dropInFlight(): void {
     for (const c of this.inFlight) c.abort();
   }
 
-  private schedule_(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule_(this.pollMs));
-    }, ms);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      if (Date.now() - this.lastScan >= this.scanEveryMs) {
-        this.lastScan = Date.now();
-        await this.scanExpiries();
-      }
-      await this.runOnce();
-    } catch (error) {
-      // A database hiccup must not end the loop; the next round tries again.
-      this.o.log?.warn({ err: error }, 'webhook dispatcher round failed');
-    }
+  protected override scan(): Promise<number> {
+    return this.scanExpiries();
   }
 
   /** One round: claims the due deliveries and attempts each. Returns how many were attempted. */
@@ -198,14 +153,8 @@ export class WebhookDispatcher {
    */
   async scanExpiries(limit = 500): Promise<number> {
     const db = this.o.store.db;
-    const moved = await movedSandboxClocks(db);
-    const base = this.o.clock.now().getTime();
-    const scopes = [
-      { key: 'all', now: base, scope: { exceptResellers: moved.map((m) => m.reseller_id) } },
-      ...moved.map((m) => ({ key: `sandbox:${m.reseller_id}`, now: base + m.offset_seconds * 1000, scope: { onlyReseller: m.reseller_id } })),
-    ];
     let recorded = 0;
-    for (const { key, now, scope } of scopes) {
+    for (const { key, now, scope } of await clockScopes(db, this.o.clock)) {
       const nowIso = new Date(now).toISOString();
       for (const kind of ['expiring', 'expired'] as const) {
         const until = kind === 'expiring' ? new Date(now + EXPIRING_DAYS * 86_400_000).toISOString() : nowIso;

@@ -237,9 +237,14 @@ export function recentEventsQuery(db: Db, resellerId: number, limit: number, bef
   return q;
 }
 
-export async function deliveriesOfEvents(db: Db, eventRowIds: readonly number[]) {
-  if (eventRowIds.length === 0) return [];
-  return deliveriesOfEventsQuery(db, eventRowIds).execute();
+/**
+ * The deliveries of some events (a page of them) and the attempts of those deliveries: two
+ * reads, each skipped when there is nothing to ask for (an empty `in ()` is no SQL).
+ */
+export async function deliveriesWithAttempts(db: Db, eventRowIds: readonly number[]) {
+  const deliveries = eventRowIds.length === 0 ? [] : await deliveriesOfEventsQuery(db, eventRowIds).execute();
+  const attempts = deliveries.length === 0 ? [] : await attemptsOfQuery(db, deliveries.map((d) => d.id)).execute();
+  return { deliveries, attempts };
 }
 
 export function deliveriesOfEventsQuery(db: Db, eventRowIds: readonly number[]) {
@@ -249,11 +254,6 @@ export function deliveriesOfEventsQuery(db: Db, eventRowIds: readonly number[]) 
     .select(['d.id', 'd.event_row_id', 'd.state', 'd.attempts', 'd.next_attempt_at', 'd.delivered_at', 'w.url'])
     .where('d.event_row_id', 'in', [...eventRowIds])
     .orderBy('d.id');
-}
-
-export async function attemptsOf(db: Db, deliveryIds: readonly number[]) {
-  if (deliveryIds.length === 0) return [];
-  return attemptsOfQuery(db, deliveryIds).execute();
 }
 
 export function attemptsOfQuery(db: Db, deliveryIds: readonly number[]) {

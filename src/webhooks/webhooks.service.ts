@@ -5,9 +5,8 @@ import { isoNow, type Clock } from '../clock.js';
 import type { Store } from '../db/store.js';
 import { refusedHost } from './destination.js';
 import {
-  attemptsOf,
   countActiveEndpoints,
-  deliveriesOfEvents,
+  deliveriesWithAttempts,
   disableEndpoint,
   endpointsOf,
   insertEndpoint,
@@ -107,8 +106,7 @@ export interface EventView {
 /** The newest events of a reseller with their deliveries and attempts (page by `beforeRowId`). */
 export async function listEvents(store: Store, resellerId: number, limit = 50, beforeRowId?: number): Promise<EventView[]> {
   const events = await recentEvents(store.db, resellerId, Math.min(Math.max(limit, 1), 200), beforeRowId);
-  const deliveries = await deliveriesOfEvents(store.db, events.map((e) => e.id));
-  const attempts = await attemptsOf(store.db, deliveries.map((d) => d.id));
+  const { deliveries, attempts } = await deliveriesWithAttempts(store.db, events.map((e) => e.id));
   return events.map((e) => ({
     rowId: e.id,
     eventId: e.event_id,

@@ -15,18 +15,15 @@ import type { ConsolePage, ConsoleRouter, Signed } from './router.js';
 export const PAGE_SIZE = 50;
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 
-interface OrdersFilterView {
-  readonly status: string;
-  readonly product: string;
-  readonly from: string;
-  readonly to: string;
-  readonly email: string;
-}
+/** The filter's fields, as the query string names them (in the order its links write them), each with the longest value read. */
+const FILTER_FIELDS = { status: 40, product: 40, from: 10, to: 10, email: 255 } as const;
+
+type OrdersFilterView = { readonly [Name in keyof typeof FILTER_FIELDS]: string };
 
 export const orders: ConsolePage = (r) => {
   r.get('/console/orders', async (req, reply, s) => {
     const q = queryForm(req);
-    const filter = { status: q.text('status', 40), product: q.text('product', 40), from: q.text('from', 10), to: q.text('to', 10), email: q.text('email', 255) };
+    const filter = Object.fromEntries(Object.entries(FILTER_FIELDS).map(([name, max]) => [name, q.text(name, max)])) as OrdersFilterView;
     const error = filterError(r, filter);
     const after = parseCursor(q.text('after', 80));
     const rows = error ? [] : await listOrders(r, s, filter, after);

@@ -6,7 +6,7 @@ import type { CanonicalRequest } from '../../place-order/request.js';
 import type { RawPair } from '../../wire/form.js';
 import { isCredentialName } from '../../wire/redact.js';
 import { FORM_FIELDS } from './ordering.page.js';
-import { TOKEN_FIELD, type OrderingSession } from './token.js';
+import { CARRIED_PARAMS, TOKEN_FIELD, type OrderingSession } from './token.js';
 
 /** Parameters the page takes from its URL/token, never from the submitted form (canonical names). */
 const SESSION_OWNED: ReadonlySet<string> = new Set(['ap', 'reseller', 'successURL', 'errorURL', 'licenceCode', 'offerCode', 'region', 'responseFormat', 'product']);
@@ -54,8 +54,10 @@ export function pageOrderRequest(session: OrderingSession, picked: ReadonlySet<n
     ['ap', session.ap],
     ['reseller', session.reseller],
   ]);
-  const fromSession = { licenceCode: session.licenceCode, offerCode: session.offerCode, region: session.region, successURL: session.successURL };
-  for (const [name, value] of Object.entries(fromSession)) if (value) values.set(name, value);
+  for (const name of CARRIED_PARAMS) {
+    const value = session[name];
+    if (value) values.set(name, value);
+  }
   for (const [name, value] of form.values) if (!SESSION_OWNED.has(name)) values.set(name, value);
   const items = new Map(session.products.filter((p) => picked.has(p)).map((ppp, i) => [i + 1, new Map([['PPP', String(ppp)]])] as const));
   return { values, items, unrecognized: form.unrecognized.filter((name) => name !== TOKEN_FIELD), otherFamily: form.otherFamily };

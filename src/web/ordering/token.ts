@@ -11,7 +11,13 @@ export const TOKEN_FIELD = 'orderingSession';
 const MAX_TOKEN_CHARS = 4096;
 const PURPOSE = 'ordering-page/v1';
 
-export interface OrderingSession {
+/**
+ * The URL's order-level parameters, besides the brand and the reseller flag, that the session
+ * carries to the order as they were given (submission.ts copies them, in this order).
+ */
+export const CARRIED_PARAMS = ['licenceCode', 'offerCode', 'region', 'successURL'] as const;
+
+export interface OrderingSession extends Readonly<Partial<Record<(typeof CARRIED_PARAMS)[number], string>>> {
   readonly ap: string;
   /** The PPP codes on offer, in the URL's order. */
   readonly products: readonly number[];
@@ -20,10 +26,6 @@ export interface OrderingSession {
   readonly expiresAt: number;
   /** One-time: the form it was issued with places at most one order. */
   readonly nonce?: string | undefined;
-  readonly licenceCode?: string | undefined;
-  readonly successURL?: string | undefined;
-  readonly offerCode?: string | undefined;
-  readonly region?: string | undefined;
 }
 
 export function issueToken(key: Buffer, s: OrderingSession): string {

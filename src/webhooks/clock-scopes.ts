@@ -1,9 +1,10 @@
 // The clocks a time-driven scan runs on: the server's for every reseller but the sandbox
 // resellers whose test clock was moved, and each of those on its own clock (docs/integrators.md).
-// The notification scheduler walks these (the webhook expiry scan computes the same, below mail/).
+// The webhook expiry scan and the notification scheduler (src/mail/scheduler.ts) both walk these;
+// they live here, below mail/, beside the query of the moved clocks.
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/store.js';
-import { movedSandboxClocks } from '../webhooks/expiry.repository.js';
+import { movedSandboxClocks } from './expiry.repository.js';
 
 export interface ClockScope {
   /** Stable per scope, for a scan's progress marks. */
