@@ -22,6 +22,18 @@ export class FundsInputError extends Error {
   override name = 'FundsInputError';
 }
 
+/**
+ * A decrease the funds, with the credit limit, do not cover. Thrown inside the movement's
+ * transaction, so that the transaction rolls back: the ledger records are written before the
+ * balance moves (see post), and they must not outlive a refused move.
+ */
+export class NotCovered extends Error {
+  override name = 'NotCovered';
+  constructor() {
+    super('the funds, with the credit limit, do not cover the movement');
+  }
+}
+
 /** Largest single movement (a limit of ours: ten million in the currency). */
 export const MAX_AMOUNT_CENTS = 1_000_000_000;
 
@@ -35,11 +47,11 @@ export interface Movement {
 }
 
 /**
- * The authorization debit of an order: reseller −amount, vendor revenue +amount. Returns false
- * (and changes nothing) when the funds, with the credit limit, do not cover it. A second debit
- * of the same order fails on the unique `debit_order_id` constraint.
+ * The authorization debit of an order: reseller −amount, vendor revenue +amount. Throws
+ * NotCovered when the funds, with the credit limit, do not cover it. A second debit of the same
+ * order fails on the unique `debit_order_id` constraint. Resolves with the balance it left.
  */
-export async function debitForOrder(tx: Db, m: Movement): Promise<boolean> {
+export async function debitForOrder(tx: Db, m: Movement): Promise<{ balanceCents: number }> {
   return post(tx, 'authorization', 'vendor:revenue', m, -m.amountCents, { orderId: m.orderId, amountCents: m.amountCents });
 }
 
@@ -57,15 +69,20 @@ export async function topUp(tx: Db, m: Movement): Promise<void> {
  * An operator's correction, either sign. A negative adjustment obeys the same floor as a debit
  * (the operator raises the credit limit first if the reseller is to go further down).
  */
-export async function adjust(tx: Db, m: Movement & { signedCents: number }): Promise<boolean> {
-  return post(tx, 'adjustment', 'vendor:adjustments', m, m.signedCents, { orderId: null, amountCents: Math.abs(m.signedCents) });
+export async function adjust(tx: Db, m: Movement & { signedCents: number }): Promise<void> {
+  await post(tx, 'adjustment', 'vendor:adjustments', m, m.signedCents, { orderId: null, amountCents: Math.abs(m.signedCents) });
 }
 
 /**
- * Every movement: the reseller's balance moves by `signedCents` (a decrease only as far as the
- * credit limit allows, else false and nothing changes) and one transaction records it, the
- * reseller's entry and the vendor account's opposite entry summing to zero. An increase always
+ * Every movement: one ledger transaction records it, the reseller's entry and the vendor
+ * account's opposite entry summing to zero, and the reseller's balance moves by `signedCents`
+ * (a decrease only as far as the credit limit allows, else NotCovered). An increase always
  * lands: the account row exists (ensureResellerAccount) and only decreases have a floor.
+ *
+ * Moving the balance locks the reseller's row until the commit, and every other movement of the
+ * reseller waits for it (docs/operations.md, the hot rows). So everything else comes first,
+ * the records included, and the move is the last statement before the commit: the lock is held
+ * for one round trip and the commit, however busy the process is between two statements.
  */
 async function post(
   tx: Db,
@@ -74,14 +91,8 @@ async function post(
   m: Movement,
   signedCents: number,
   recorded: { orderId: number | null; amountCents: number },
-): Promise<boolean> {
+): Promise<{ balanceCents: number }> {
   const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  const moved = await moveBalance(tx, account, m.resellerId, signedCents);
-  if (moved === undefined) return false;
-  assert(
-    signedCents > 0 || moved.balanceCents >= -moved.creditLimitCents,
-    `a debit leaves the balance at or above minus the credit limit (reseller ${m.resellerId}: ${moved.balanceCents} after ${signedCents}, limit ${moved.creditLimitCents})`,
-  );
   await insertLedgerTransaction(tx, {
     kind,
     resellerId: m.resellerId,
@@ -95,7 +106,13 @@ async function post(
       { accountId: await systemAccountId(tx, other), amountCents: -signedCents },
     ],
   });
-  return true;
+  const moved = await moveBalance(tx, account, m.resellerId, signedCents);
+  if (moved === undefined) throw new NotCovered();
+  assert(
+    signedCents > 0 || moved.balanceCents >= -moved.creditLimitCents,
+    `a debit leaves the balance at or above minus the credit limit (reseller ${m.resellerId}: ${moved.balanceCents} after ${signedCents}, limit ${moved.creditLimitCents})`,
+  );
+  return { balanceCents: moved.balanceCents };
 }
 
 /** The funds of a reseller the caller knows exists (signed in, or just found by its brand). */
@@ -136,8 +153,11 @@ export async function adjustFunds(
   checkAmount(Math.abs(signedCents));
   const resellerId = await resellerOf(store.db, ap);
   const at = isoNow(clock);
-  const ok = await store.write((tx) => adjust(tx, { resellerId, orderId: null, amountCents: 0, signedCents, memo, requestId, at }));
-  if (!ok) throw new FundsInputError('the adjustment would take the balance below the credit limit');
+  await store
+    .write((tx) => adjust(tx, { resellerId, orderId: null, amountCents: 0, signedCents, memo, requestId, at }))
+    .catch((error: unknown) => {
+      throw error instanceof NotCovered ? new FundsInputError('the adjustment would take the balance below the credit limit') : error;
+    });
   return (await fundsOfReseller(store.db, resellerId)).balanceCents;
 }
 

@@ -2,7 +2,6 @@
 // one call recordOrderEvents (src/webhooks/events.ts) makes. Placed orders are told by
 // orderReceivedMessages (messages.ts), which the order's own commit calls.
 import type { Db } from '../db/store.js';
-import { fundsOf } from '../funds/funds.repository.js';
 import { licencesOfOrder } from '../licences/licences.repository.js';
 import type { OrderEventType } from '../webhooks/webhooks.table.js';
 import { brandOf } from './brand.repository.js';
@@ -19,7 +18,7 @@ export interface ChangeFacts {
   readonly at: string;
 }
 
-const CAUSES: ReadonlySet<OrderEventType> = new Set(['order.activated', 'order.refunded', 'order.authorized']);
+const CAUSES: ReadonlySet<OrderEventType> = new Set(['order.activated', 'order.refunded']);
 
 /** Writes the messages of an order's change; no query at all for changes that tell nobody. */
 export async function recordNotifications(tx: Db, types: readonly OrderEventType[], f: ChangeFacts): Promise<void> {
@@ -36,24 +35,25 @@ export async function recordNotifications(tx: Db, types: readonly OrderEventType
   if (types.includes('order.refunded')) {
     out.push({ ...base, kind: 'refund_done', facts: { orderNumber: f.orderNumber, name, totalCents: f.totalCents, currency: f.currency } satisfies RefundDoneView });
   }
-  if (types.includes('order.authorized')) out.push(...(await fundsCrossing(tx, f)));
   await insertMessages(tx, out);
 }
 
 /**
  * funds_low when this authorization's debit took the balance from at or above the reseller's
- * threshold to below it: once per crossing, not once per order below it. A sandbox reseller's
- * orders move no money, so they never cross.
+ * threshold to below it: once per crossing, not once per order below it. The debit comes last
+ * in its transaction (it locks the reseller's balance until the commit), so the brand is read
+ * before it, and the function this resolves with is called with the balance the debit left: it
+ * writes the message only if the balance crossed, and reads nothing. A sandbox reseller's
+ * orders move no money (src/sandbox), so they never cross.
  */
-async function fundsCrossing(tx: Db, f: ChangeFacts): Promise<NewMessage[]> {
+export async function watchFundsCrossing(tx: Db, f: ChangeFacts): Promise<(balanceAfterCents: number) => Promise<void>> {
   const brand = await brandOf(tx, f.resellerId);
-  // A sandbox reseller's orders move no money (src/sandbox): nothing crosses.
-  if (!brand?.mail_notices_to || brand.funds_threshold_cents === null || f.totalCents <= 0 || brand.sandbox) return [];
-  const funds = await fundsOf(tx, f.resellerId);
-  if (!funds) return [];
-  const after = funds.balanceCents;
-  const before = after + f.totalCents;
-  if (!(before >= brand.funds_threshold_cents && after < brand.funds_threshold_cents)) return [];
-  const facts: FundsLowView = { balanceCents: after, thresholdCents: brand.funds_threshold_cents, currency: funds.currency, orderNumber: f.orderNumber };
-  return [{ resellerId: f.resellerId, kind: 'funds_low', subjectKey: `order:${f.orderNumber}`, recipient: brand.mail_notices_to, facts, at: f.at }];
+  const to = brand?.mail_notices_to;
+  const threshold = brand?.funds_threshold_cents ?? null;
+  if (!brand || !to || threshold === null || f.totalCents <= 0 || brand.sandbox) return async () => {};
+  return async (after) => {
+    if (!(after + f.totalCents >= threshold && after < threshold)) return;
+    const facts: FundsLowView = { balanceCents: after, thresholdCents: threshold, currency: brand.currency, orderNumber: f.orderNumber };
+    await insertMessages(tx, [{ resellerId: f.resellerId, kind: 'funds_low', subjectKey: `order:${f.orderNumber}`, recipient: to, facts, at: f.at }]);
+  };
 }

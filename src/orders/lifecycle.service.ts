@@ -8,7 +8,8 @@ import type { Config } from '../config.js';
 import { isUniqueViolation } from '../customers/customers.repository.js';
 import type { Db, Store } from '../db/store.js';
 import { Errors, fail } from '../errors.js';
-import { debitForOrder, fundsOfReseller, refundForOrder } from '../funds/funds.service.js';
+import { NotCovered, debitForOrder, fundsOfReseller, refundForOrder } from '../funds/funds.service.js';
+import { watchFundsCrossing } from '../notifications/record.js';
 import { licencesOfOrder, revokeLicencesOfOrder, type LicenceRow } from '../licences/licences.repository.js';
 import { issueLicences } from '../licences/licences.service.js';
 import { changeStatus, itemsOfOrder, loadOrder, orderHeader, type LifecycleOrderRow } from './lifecycle.repository.js';
@@ -102,24 +103,20 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     await activate(tx, deps.catalog, row, now);
     await changeStatus(tx, row.id, { status: 'active', at, authorizedAt: at, activatedAt: at });
     await audit(tx, 'authorize', action, at);
+    await orderEvents(tx, row, 'active', at, 'order.authorized', 'order.activated');
     // "Sectigo will deduct funds from your account when you authorize an order unless there is
     // no charge" (spec, "Authorizing orders"): a free order is activated without an entry.
-    // A sandbox reseller's orders never move money (src/sandbox). The debit comes after the
-    // order's own writes: it locks the reseller's balance row until the commit, and every
-    // authorization of the reseller waits for that row (docs/operations.md, the hot rows). A
-    // refused debit (-15) rolls the whole transaction back, activation included.
+    // A sandbox reseller's orders never move money (src/sandbox). The debit comes last: it
+    // locks the reseller's balance row until the commit, and every authorization of the
+    // reseller waits for that row (docs/operations.md, the hot rows). A refused debit (-15)
+    // rolls the whole transaction back, activation and events included.
     if (row.total_cents > 0 && movesMoney(action)) {
-      const covered = await debitForOrder(tx, {
-        resellerId: row.reseller_id,
-        orderId: row.id,
-        amountCents: row.total_cents,
-        requestId: action.requestId,
-        at,
+      const crossed = await watchFundsCrossing(tx, { resellerId: row.reseller_id, orderNumber: row.id, totalCents: row.total_cents, currency: row.currency, at });
+      const debited = await debitForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at }).catch((error: unknown) => {
+        throw error instanceof NotCovered ? fail(Errors.NOT_ENOUGH_CREDIT) : error;
       });
-      if (!covered) throw fail(Errors.NOT_ENOUGH_CREDIT);
+      await crossed(debited.balanceCents);
     }
-    // After the debit: the events' notifications read the balance it left (funds_low).
-    await orderEvents(tx, row, 'active', at, 'order.authorized', 'order.activated');
     return outcome(row, 'active', true);
   });
 }

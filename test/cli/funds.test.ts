@@ -87,5 +87,13 @@ describe.each(DIALECTS)('placeorder funds (%s)', (dialect) => {
     }
     const show = JSON.parse((await cli(['funds', 'show', '--ap', 'fundsbrand', '--json', '--db', db.location])).out);
     expect(show.balanceCents).toBe(12050);
+    // The refused adjustment left no record either (the ledger is written before the balance moves).
+    expect(show.entries).toHaveLength(3);
+    const store = await openStore(db.location);
+    try {
+      await checkLedger(store.db);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -88,6 +88,11 @@ describe.each(DIALECTS)('order lifecycle (%s)', (dialect) => {
     }
     expect(await balanceOf(t)).toBe(before);
     expect(await statusOf(t, n)).toBe('pending_authorization');
+    // The debit comes last in its transaction: what came before it (the licences, the events
+    // and their messages) went with the rollback.
+    expect(await t.store.db.selectFrom('licences').select('code').where('order_id', '=', n).execute()).toEqual([]);
+    const events = await t.store.db.selectFrom('order_events').select('type').where('order_id', '=', n).execute();
+    expect(events.map((e) => e.type)).toEqual(['order.placed']);
   });
 
   it('the credit limit lets the balance go below zero down to minus the limit, not further', async () => {
