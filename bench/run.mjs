@@ -401,7 +401,9 @@ async function main() {
       ...(runs.placeorder2 ? { ratio2: round3(runs.placeorder2.requestsPerSecond / runs.echo2.requestsPerSecond) } : {}),
       // Orders per second with the preload stored, over the empty database's, same rounds (issue 15: ≥ 0.90).
       ...(runs.preloaded ? { preloadedToEmpty: round3(runs.preloaded.requestsPerSecond / runs.placeorder1.requestsPerSecond) } : {}),
-      target: 0.3,
+      // The ratio the issues set for this run: 0.3 for SQLite's returning orders at 200
+      // connections (the first benchmark issue), 0.12 for PostgreSQL's (issue 14); none for the mix.
+      target: workload === 'mixed' ? null : dialect === 'postgres' ? 0.12 : 0.3,
       runs,
     };
     if (workload === 'mixed') {
@@ -480,7 +482,7 @@ function printSummary(r) {
     `placeorder benchmark — ${r.dialect}, ${r.machine.cores} cores (${r.machine.cpuModel}), load ${r.loadAverageBefore.join(' ')} → ${r.loadAverageAfter.join(' ')}, fsync p50 ${r.machine.fsyncMs.p50} ms`,
     row('bare node:http echo (1 process)', r.runs.echo1),
     row(`placeorder (1 process)`, r.runs.placeorder1),
-    `  ratio placeorder/echo (1 process): ${r.ratio1}  (target ≥ ${r.target}); by CPU per request: ${r.cpuRatio1}`,
+    `  ratio placeorder/echo (1 process): ${r.ratio1}${r.target === null ? '' : `  (target ≥ ${r.target})`}; by CPU per request: ${r.cpuRatio1}`,
   ];
   if (r.runs.placeorder2) {
     lines.push(row('bare node:http echo (2 processes)', r.runs.echo2));
