@@ -1,7 +1,7 @@
 // Starts `placeorder serve` (the built CLI, bin/placeorder.js) as a real child process for the
 // fuzzer, the crash test and the process-level tests. Resolves once the server listens.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,9 @@ export function startServer(options) {
   });
   /** @type {string[]} */
   const lines = [];
+  // PLACEORDER_SERVER_LOG_FILE keeps every line of the server's log (the fuzzer holds the last
+  // few thousand only), to follow a finding's request id through it.
+  const logFile = process.env.PLACEORDER_SERVER_LOG_FILE ? createWriteStream(process.env.PLACEORDER_SERVER_LOG_FILE, { flags: 'a' }) : undefined;
   /**
    * Lines at level error or above (pino: 50, 60), counted over the whole run, the first five
    * kept; those `options.knownError` names are counted apart, by name.
@@ -44,6 +47,7 @@ export function startServer(options) {
         const line = buffered.slice(0, i);
         buffered = buffered.slice(i + 1);
         lines.push(line);
+        logFile?.write(`${line}\n`);
         counts.lines++;
         if (/"level":(50|60)[,}]/.test(line)) {
           const known = options.knownError?.(line);

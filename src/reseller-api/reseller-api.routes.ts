@@ -20,7 +20,7 @@ import { keyHeaderOf } from '../idempotency/idempotency.js';
 import { answerOf, errorFields, responseFormatOf, sendAnswer, type Answer } from '../wire/answer.js';
 import { firstValue, requestPairs, type AnswerFields, type RawPair } from '../wire/form.js';
 import { redactedParams } from '../wire/redact.js';
-import { UNSUPPORTED_BODY, endpointPaths } from '../wire/routing.js';
+import { UNSUPPORTED_BODY, endpointPath } from '../wire/routing.js';
 import { clientAddressOf } from '../wire/client-address.js';
 import { authenticateApiUser, type ApiPrincipal } from './api-auth.js';
 import { RESELLER_ENDPOINTS, type PostEndpointSpec, type ResellerEndpointSpec } from './parameters.js';
@@ -41,10 +41,8 @@ export function registerPostEndpoints<S extends PostEndpointSpec>(
 ): void {
   for (const spec of specs) {
     const handler = (req: FastifyRequest, reply: FastifyReply) => handle(spec, req, reply);
-    for (const url of endpointPaths(spec.name)) {
-      app.get(url, { exposeHeadRoute: false }, handler);
-      app.post(url, handler);
-    }
+    app.get(endpointPath(spec.name), { exposeHeadRoute: false }, handler);
+    app.post(endpointPath(spec.name), handler);
   }
 }
 

@@ -59,8 +59,7 @@ export function registerGuards(app: FastifyInstance, ctx: AppContext, metrics: M
   });
 
   app.addHook('onResponse', (req, reply, done) => {
-    // Fastify keeps the `%21` spelling of an endpoint as its own route, `%2521…`: one label.
-    const endpoint = (req.routeOptions.url ?? 'unmatched').replace(/%(25)?21/gi, '!');
+    const endpoint = req.routeOptions.url ?? 'unmatched';
     metrics.observe(endpoint, req.errorCode, reply.elapsedTime / 1000);
     if (endpoint.endsWith('/!PlaceOrder') && req.errorCode === 0 && reply.getHeader('idempotent-replayed') === undefined) {
       metrics.ordersPlaced++;

@@ -88,6 +88,25 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     expect(notFound.headers['referrer-policy']).toBe('no-referrer');
   });
 
+  it('an endpoint answers at /products/!NAME and /products/%21NAME; a path whose % is itself encoded (%2521) is no endpoint and places nothing', async () => {
+    const body = (email: string) => new URLSearchParams(guestOrder({ emailAddress: email })).toString();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const stored = async (email: string) => (await t.store.db.selectFrom('orders').select('id').where('email_address', '=', email).execute()).length;
+    for (const [url, email] of [['/products/!PlaceOrder', 'bang@example.com'], ['/products/%21PlaceOrder', 'pct@example.com']]) {
+      const res = await t.app.inject({ method: 'POST', url, headers: form, payload: body(email) });
+      expect(res.body, url).toMatch(/^errorCode=0&/);
+      expect(await stored(email), url).toBe(1);
+    }
+    // Found by the fuzzer on PostgreSQL: a second route at the %21 spelling made %2521 place orders.
+    for (const [method, url] of [['POST', '/products/%2521PlaceOrder'], ['GET', `/products/%2521PlaceOrder?${body('double-get@example.com')}`], ['POST', '/products/%2521GetOrderStatus']] as const) {
+      const res = await t.app.inject({ method, url, headers: form, payload: method === 'POST' ? body('double@example.com') : undefined });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).toMatch(/^errorCode=-14&errorMessage=No%20endpoint%20at%20/);
+    }
+    expect(await stored('double@example.com')).toBe(0);
+    expect(await stored('double-get@example.com')).toBe(0);
+  });
+
   it('/healthz and /readyz answer with errorCode=0; /readyz reports pending migrations', async () => {
     const h = await t.app.inject({ url: '/healthz' });
     expect(h.statusCode).toBe(200);
