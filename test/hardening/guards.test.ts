@@ -92,7 +92,7 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     const body = (email: string) => new URLSearchParams(guestOrder({ emailAddress: email })).toString();
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
     const stored = async (email: string) => (await t.store.db.selectFrom('orders').select('id').where('email_address', '=', email).execute()).length;
-    for (const [url, email] of [['/products/!PlaceOrder', 'bang@example.com'], ['/products/%21PlaceOrder', 'pct@example.com']]) {
+    for (const [url, email] of [['/products/!PlaceOrder', 'bang@example.com'], ['/products/%21PlaceOrder', 'pct@example.com']] as const) {
       const res = await t.app.inject({ method: 'POST', url, headers: form, payload: body(email) });
       expect(res.body, url).toMatch(/^errorCode=0&/);
       expect(await stored(email), url).toBe(1);
