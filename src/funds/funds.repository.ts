@@ -70,7 +70,15 @@ export interface NewLedgerTransaction {
   entries: ReadonlyArray<{ accountId: number; amountCents: number }>;
 }
 
-export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): Promise<number> {
+/**
+ * Writes the transaction now and resolves with the writer of its entries, which the caller runs
+ * once the balance has moved (funds.service.ts, `post`): under the account's row lock, so that
+ * entry ids follow the order in which the balance moved, the order a statement's running
+ * balance reads them in. (Written before the move, two movements racing on PostgreSQL could
+ * take their ids in one order and the lock in the other: a running balance below the floor the
+ * balance itself never crossed. Found by the fourth outside attack of issue 14.)
+ */
+export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): Promise<() => Promise<void>> {
   const sum = t.entries.reduce((s, e) => s + e.amountCents, 0);
   assert(t.entries.length >= 2, `a ledger transaction has two entries or more (${t.kind}: ${t.entries.length})`);
   assert(sum === 0, `the entries of a ledger transaction sum to zero (${t.kind}: ${sum})`);
@@ -93,11 +101,12 @@ export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): 
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await tx
-    .insertInto('ledger_entries')
-    .values(t.entries.map((e) => ({ transaction_id: id, account_id: e.accountId, amount_cents: e.amountCents, at: t.at })))
-    .execute();
-  return id;
+  return async () => {
+    await tx
+      .insertInto('ledger_entries')
+      .values(t.entries.map((e) => ({ transaction_id: id, account_id: e.accountId, amount_cents: e.amountCents, at: t.at })))
+      .execute();
+  };
 }
 
 export interface FundsRow {

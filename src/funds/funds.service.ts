@@ -80,9 +80,10 @@ export async function adjust(tx: Db, m: Movement & { signedCents: number }): Pro
  * lands: the account row exists (ensureResellerAccount) and only decreases have a floor.
  *
  * Moving the balance locks the reseller's row until the commit, and every other movement of the
- * reseller waits for it (docs/operations.md, the hot rows). So everything else comes first,
- * the records included, and the move is the last statement before the commit: the lock is held
- * for one round trip and the commit, however busy the process is between two statements.
+ * reseller waits for it (docs/operations.md, the hot rows). So what can come first does: the
+ * account and the transaction's record are written before the move, and only the entries (whose
+ * ids must follow the order the balance moved in: insertLedgerTransaction) and the commit come
+ * after it. The lock is held for two round trips and the commit, however busy the process is.
  */
 async function post(
   tx: Db,
@@ -93,7 +94,7 @@ async function post(
   recorded: { orderId: number | null; amountCents: number },
 ): Promise<{ balanceCents: number }> {
   const account = await ensureResellerAccount(tx, m.resellerId, m.at);
-  await insertLedgerTransaction(tx, {
+  const writeEntries = await insertLedgerTransaction(tx, {
     kind,
     resellerId: m.resellerId,
     orderId: recorded.orderId,
@@ -112,6 +113,7 @@ async function post(
     signedCents > 0 || moved.balanceCents >= -moved.creditLimitCents,
     `a debit leaves the balance at or above minus the credit limit (reseller ${m.resellerId}: ${moved.balanceCents} after ${signedCents}, limit ${moved.creditLimitCents})`,
   );
+  await writeEntries();
   return { balanceCents: moved.balanceCents };
 }
 

@@ -152,13 +152,14 @@ export async function refundOrder(deps: LifecycleDeps, action: ResellerAction, r
     const now = deps.clock.now();
     if (now > refundDeadline(row.authorized_at, deps.config.refundPeriodDays)) throw fail(Errors.ALREADY_REFUNDED, 'orderNumber');
     const at = now.toISOString();
-    if (row.total_cents > 0 && movesMoney(action)) {
-      await refundForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at });
-    }
     await revokeLicencesOfOrder(tx, row.id, at);
     await changeStatus(tx, row.id, { status: 'refunded', at, closedAt: at, refundReasonCode: reasonCode });
     await audit(tx, 'refund', action, at);
     await orderEvents(tx, row, 'refunded', at, 'order.refunded');
+    // Last, as the debit of an authorization: moving the balance locks the reseller's row until the commit.
+    if (row.total_cents > 0 && movesMoney(action)) {
+      await refundForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at });
+    }
     return outcome(row, 'refunded', true);
   });
 }

@@ -1,6 +1,6 @@
 // The ledger invariant, checked after every lifecycle test: every transaction's entries sum to
 // zero, every reseller account's cached balance is the sum of its entries and is not below
-// minus its credit limit, every authorization debit belongs to an order that is active (or was
+// minus its credit limit, nor is its running balance in entry order, every authorization debit belongs to an order that is active (or was
 // refunded by a matching refund), and no entry seen before has changed or disappeared.
 import { expect } from 'vitest';
 import type { Db } from '../../src/db/store.js';
@@ -45,6 +45,15 @@ export async function checkLedger(db: Db, before?: LedgerSnapshot): Promise<Ledg
       .executeTakeFirst();
     expect(Number(sum?.sum ?? 0), `account ${a.id}: balance is not the sum of its entries`).toBe(a.balance_cents);
     expect(a.balance_cents, `account ${a.id}: below the credit limit`).toBeGreaterThanOrEqual(-(a.credit_limit_cents ?? 0));
+    // A statement's running balance reads the entries in id order: it shows what the balance was
+    // after each movement only if ids follow the order the balance moved in (no test lowers a
+    // credit limit, so no past balance is below today's floor).
+    const entries = await db.selectFrom('ledger_entries').select(['id', 'amount_cents']).where('account_id', '=', a.id).orderBy('id').execute();
+    let running = 0;
+    for (const e of entries) {
+      running += e.amount_cents;
+      expect(running, `account ${a.id}: the running balance after entry ${e.id} is below the credit limit`).toBeGreaterThanOrEqual(-(a.credit_limit_cents ?? 0));
+    }
   }
   const debits = await db
     .selectFrom('ledger_transactions')

@@ -79,6 +79,30 @@ describe.each(DIALECTS)('authorization races over HTTP (%s)', (dialect) => {
     await checkLedger(t.store.db);
   }, 120_000);
 
+  it('refunds racing authorizations: the running balance in entry order never goes below the floor (outside attack)', async () => {
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'refundrace', login: 'refundrace-api', password: DEMO_PASSWORD, validated: true, redirectOrigins: [] });
+    const login = creds('refundrace-api');
+    for (let round = 0; round < 3; round++) {
+      // The balance covers exactly the first half; each authorization of the second half can
+      // only go through once a refund of the first half has freed its amount.
+      const [paid, waiting] = [await placeMany(15, 'refundrace'), await placeMany(15, 'refundrace')];
+      await topUp(t, 15 * DNS_PRO_1Y_CENTS, 'refundrace');
+      for (const n of paid) expect((await authorizeOverHttp(n, login)).errorCode).toBe('0');
+      const refund = (n: number) =>
+        fetch(`${base}/products/!AutoRefund`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: formBody({ ...login, orderNumber: String(n), refundReasonCode: '1' }),
+        }).then(async (r) => parseAnswer(await r.text()));
+      const answers = await Promise.all([...waiting.map((n) => authorizeOverHttp(n, login)), ...paid.map(refund)]);
+      expect(answers.every((a) => a.errorCode === '0' || a.errorCode === '-15')).toBe(true);
+      await checkLedger(t.store.db);
+      // Leave nothing for the next round: authorize what is still waiting (the funds are back).
+      for (const n of waiting) expect((await authorizeOverHttp(n, login)).errorCode).toBe('0');
+      expect(await balanceOf(t, 'refundrace')).toBe(0);
+    }
+  }, 120_000);
+
   it('with a credit limit, concurrent debits stop at minus the limit', async () => {
     await createReseller(t.store, t.hasher, t.clock, {
       ap: 'racebrand',
