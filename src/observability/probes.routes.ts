@@ -82,6 +82,8 @@ export function probeRoutes(app: FastifyInstance, ctx: AppContext, metrics: Metr
         value: debitedCents,
       });
     }
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges, ctx.passwords.outcomes));
+    // Prometheus's text format has no room for an errorCode line; the pages' header carries it,
+    // as every answer carries one (outside attack on issue 18).
+    return reply.header('x-placeorder-error-code', '0').type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render(gauges, ctx.passwords.outcomes));
   });
 }

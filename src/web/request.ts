@@ -15,6 +15,8 @@ const MAX_FORM_FIELDS = 200;
 /** A posted url-encoded form, first occurrence of each name (and every value, for lists). */
 export class Form {
   private readonly all = new Map<string, string[]>();
+  /** Fields whose first value held a NUL (kept out of the values: PostgreSQL cannot store one). */
+  private readonly nul = new Set<string>();
   constructor(body: unknown) {
     if (typeof body !== 'string') return;
     let n = 0;
@@ -23,6 +25,7 @@ export class Form {
       const name = withoutNul(rawName);
       const value = withoutNul(rawValue);
       const list = this.all.get(name) ?? [];
+      if (list.length === 0 && value !== rawValue) this.nul.add(name);
       list.push(value);
       this.all.set(name, list);
     }
@@ -30,13 +33,31 @@ export class Form {
   get(name: string): string | undefined {
     return this.all.get(name)?.[0];
   }
-  /** The trimmed value, or '' (with a length cap, so a huge field costs nothing further). */
+  /**
+   * Whether the field held a NUL. Passwords and stored settings refuse it, as every API
+   * parameter does (-4), rather than keep the U+FFFD it reads as: a password typed with one
+   * would open the console but not the API (outside attack on issues 14 and 18).
+   */
+  hasNul(name: string): boolean {
+    return this.nul.has(name);
+  }
+  /**
+   * The trimmed value, or '', cut at `max` characters (code points: never half of one), so that
+   * a huge field costs nothing further. A field that is stored asks for one character more
+   * than it allows and refuses what is longer (overLong), never storing a cut value.
+   */
   text(name: string, max = 255): string {
-    return (this.get(name) ?? '').trim().slice(0, max);
+    const value = (this.get(name) ?? '').trim();
+    return value.length <= max ? value : Array.from(value).slice(0, max).join('');
   }
   values(name: string): string[] {
     return this.all.get(name) ?? [];
   }
+}
+
+/** Whether a value read with `form.text(name, max + 1)` is over `max` characters. */
+export function overLong(value: string, max: number): boolean {
+  return value.length > max && Array.from(value).length > max;
 }
 
 /** The query string of a GET as a Form. */

@@ -63,8 +63,10 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext, s: SignIn): 
     if (!fromOwnPage(req) || !checkSignInCsrf(key, cookiesOf(req).get(cookieName(preCookie, https)), form.get('csrf'))) return refuseForeign(reply);
     const loginName = form.get('loginName') ?? '';
     const password = form.get('loginPassword') ?? '';
+    // A NUL is refused as the API refuses it (-4 there): no login holds one.
+    const checkable = loginName !== '' && password !== '' && !form.hasNul('loginName') && !form.hasNul('loginPassword');
     const owner =
-      loginName !== '' && password !== '' && [...loginName].length <= LIMITS.loginNameChars && [...password].length <= LIMITS.passwordChars
+      checkable && [...loginName].length <= LIMITS.loginNameChars && [...password].length <= LIMITS.passwordChars
         ? await s.authenticate(req, loginName, password)
         : undefined;
     if (!owner) {

@@ -147,6 +147,7 @@ describe.each(DIALECTS)('headers, probes and metrics (%s)', (dialect) => {
     expect(m.body).toContain(`placeorder_orders_placed_total ${Number(before) + 1}\n`);
     expect(m.body).not.toContain('%25');
     expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(m.headers['x-placeorder-error-code']).toBe('0');
     const text = m.body;
     expect(text).toMatch(/^placeorder_requests_total\{endpoint="\/products\/!PlaceOrder",errorCode="0"\} [1-9]\d*$/m);
     expect(text).toMatch(/^placeorder_requests_total\{endpoint="\/products\/!PlaceOrder",errorCode="-70"\} [1-9]\d*$/m);

@@ -92,4 +92,27 @@ describe.each(DIALECTS)('console notifications page (%s)', (dialect) => {
     }
     expect(await brandOf(t.store.db, resellerId)).toMatchObject({ mail_sender_name: 'Brand Shop', mail_footer: 'Line one\r\nLine two' });
   });
+
+  it('refuses a NUL and a value longer than its field instead of storing it changed or cut; counts characters, not UTF-16 units (outside attack)', async () => {
+    const fields = { senderName: 'Brand Shop', replyTo: 'help@shop.example', footer: 'Footer', noticesTo: 'ops@shop.example', fundsThreshold: '' };
+    expect((await postForm('/console/notifications/settings', fields)).statusCode).toBe(303);
+    const refusals: Array<[string, string]> = [
+      ['senderName', 'a'.repeat(101)],
+      ['senderName', 'x'.repeat(5000)],
+      ['senderName', 'Acme\u0000Shop'],
+      ['footer', 'f'.repeat(501)],
+      ['footer', 'a\u0000b'],
+      ['replyTo', `${'a'.repeat(250)}@x.com`],
+    ];
+    for (const [name, value] of refusals) {
+      const refused = await postForm('/console/notifications/settings', { ...fields, [name]: value });
+      expect(refused.headers['x-placeorder-error-code'], `${name}: ${value.length} units`).toBe('-4');
+      expect(refused.body).toContain(`href="#f-${name}"`);
+    }
+    expect(await brandOf(t.store.db, resellerId)).toMatchObject({ mail_sender_name: 'Brand Shop', mail_footer: 'Footer' });
+    // 100 characters of which 99 are outside the BMP (199 UTF-16 units): kept whole.
+    const emoji = `a${'\u{1F600}'.repeat(99)}`;
+    expect((await postForm('/console/notifications/settings', { ...fields, senderName: emoji })).statusCode).toBe(303);
+    expect((await brandOf(t.store.db, resellerId))!.mail_sender_name).toBe(emoji);
+  });
 });

@@ -100,6 +100,24 @@ describe.each(DIALECTS)('console over HTTP (%s)', (dialect) => {
     expect((await signIn('pwbrand-api')).res.headers['x-placeorder-error-code']).toBe('-16');
   });
 
+  it('a NUL in a password is refused, as the API refuses it, never read as U+FFFD (outside attack)', async () => {
+    const { createReseller } = await import('../../src/resellers/resellers.service.js');
+    await createReseller(t.store, t.hasher, t.clock, { ap: 'nulbrand', login: 'nulbrand-api', password: 'pass\uFFFDword-123', validated: true, redirectOrigins: [] });
+    expect((await signIn('nulbrand-api', 'pass\u0000word-123')).res.headers['x-placeorder-error-code']).toBe('-16');
+    const { cookie } = await signIn('nulbrand-api', 'pass\uFFFDword-123');
+    expect(cookie).toBeDefined();
+    const settings = await t.app.inject({ method: 'GET', url: '/console/settings', headers: { cookie: cookie! } });
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/console/settings/password',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie!, 'sec-fetch-site': 'same-origin' },
+      payload: formBody({ csrf: csrfOf(settings.body), currentPassword: 'pass\uFFFDword-123', newPassword: 'new\u0000password', confirmPassword: 'new\u0000password' }),
+    });
+    expect(changed.headers['x-placeorder-error-code']).toBe('-4');
+    expect(changed.body).toContain('The new password cannot hold a NUL character.');
+    expect((await signIn('nulbrand-api', 'pass\uFFFDword-123')).cookie).toBeDefined();
+  });
+
   it('lists unregistered redirect origins seen in orders, and registers one in one CSRF-protected click (issue 16)', async () => {
     const seen = 'https://seen-shop.example';
     const { createReseller } = await import('../../src/resellers/resellers.service.js');

@@ -10,13 +10,15 @@ import { charactersAllowed } from '../../place-order/parameters.js';
 import { emailAddressValid } from '../../place-order/values.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, hidden, sendPage } from '../page.js';
-import { Form, queryForm, redirect } from '../request.js';
+import { Form, overLong, queryForm, redirect } from '../request.js';
 import { consolePage, notice, when, type ConsoleFrame } from './kit.js';
 import type { ConsolePage, Signed } from './router.js';
 
 /** Messages the page lists, newest first. */
 const LISTED = 100;
 const MAX_FOOTER = 500;
+/** Each setting's longest value, in characters (the form's maxlength says the same). */
+const SETTING_LIMITS = { senderName: 100, replyTo: 255, footer: MAX_FOOTER, noticesTo: 255, fundsThreshold: 15 } as const;
 
 const STATE_TEXT: Record<string, string> = { pending: 'Pending', sending: 'Sending', sent: 'Sent', failed: 'Failed', cancelled: 'Not sent (unsubscribed)' };
 
@@ -69,17 +71,20 @@ ${field({ name: 'fundsThreshold', label: 'Funds threshold', hint: 'Tell me when 
 
 /** The settings form, checked: the settings, or the errors by field. */
 function checkSettings(form: Form): { settings?: Parameters<typeof setBrand>[2]; errors: Record<string, string | undefined>; values: Record<string, string> } {
-  const values = { senderName: form.text('senderName', 100), replyTo: form.text('replyTo'), footer: form.text('footer', 2000), noticesTo: form.text('noticesTo'), fundsThreshold: form.text('fundsThreshold', 15) };
+  const values = Object.fromEntries(Object.entries(SETTING_LIMITS).map(([name, max]) => [name, form.text(name, max + 1)])) as Record<keyof typeof SETTING_LIMITS, string>;
   const errors: Record<string, string | undefined> = {};
   // The rule of every parameter (no controls, no bidirectional overrides), and no line
   // separators: the name shows in every customer's From (outside attack on issue 17).
-  if (!charactersAllowed('senderName', values.senderName) || /[\u2028\u2029]/.test(values.senderName)) {
+  if (form.hasNul('senderName') || !charactersAllowed('senderName', values.senderName) || /[\u2028\u2029]/.test(values.senderName)) {
     errors.senderName = 'The sender name cannot hold control characters.';
   }
   if (values.replyTo && !emailAddressValid(values.replyTo)) errors.replyTo = 'Enter an email address, like help@example.com.';
-  if (values.footer.length > MAX_FOOTER) errors.footer = `At most ${MAX_FOOTER} characters.`;
-  else if (!charactersAllowed('footer', values.footer.replace(/\r?\n/g, ''))) errors.footer = 'The footer cannot hold control characters (line breaks are fine).';
+  if (form.hasNul('footer') || !charactersAllowed('footer', values.footer.replace(/\r?\n/g, ''))) errors.footer = 'The footer cannot hold control characters (line breaks are fine).';
   if (values.noticesTo && !emailAddressValid(values.noticesTo)) errors.noticesTo = 'Enter an email address, like ops@example.com.';
+  // A value longer than its field is refused, never stored cut (outside attack on issue 18).
+  for (const [name, max] of Object.entries(SETTING_LIMITS)) {
+    if (overLong(values[name as keyof typeof SETTING_LIMITS], max)) errors[name] = `At most ${max} characters.`;
+  }
   const threshold = values.fundsThreshold ? parseCents(values.fundsThreshold) : null;
   if (threshold === undefined) errors.fundsThreshold = 'Enter an amount such as 100.00.';
   if (Object.values(errors).some((e) => e)) return { errors, values };

@@ -9,21 +9,27 @@ import { apiUserSettings, setApiUserPassword, setIpAllow } from '../../reseller-
 import { redirectOriginsOf, removeRedirectOrigin } from '../../resellers/reseller-settings.repository.js';
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
-import { Form, redirect } from '../request.js';
+import { Form, overLong, redirect } from '../request.js';
 import { deleteSessionsOfApiUser } from '../../sessions/sessions.repository.js';
 import type { ConsolePage } from './router.js';
 import { showSettings } from './settings.page.js';
 
 const MAX_ORIGINS = 20;
 const MAX_IP_ENTRIES = 50;
+/** An origin's longest spelling, and the allowlist's (50 entries of an IPv6 CIDR block with separators). */
+const MAX_ORIGIN_CHARS = 255;
+const MAX_IP_LIST_CHARS = 4000;
 
 export const settingsForms: ConsolePage = (r) => {
   const { ctx } = r;
 
   r.post('/console/settings/origins/add', async (req, reply, s) => {
-    const text = new Form(req.body).text('origin');
+    const form = new Form(req.body);
+    const text = form.text('origin', MAX_ORIGIN_CHARS + 1);
     let origin: string;
     try {
+      // Never a cut value: an origin longer than the field is refused, not registered shorter.
+      if (form.hasNul('origin') || overLong(text, MAX_ORIGIN_CHARS)) throw new ResellerInputError('too long');
       origin = normalizeOrigin(text);
     } catch (error) {
       if (!(error instanceof ResellerInputError)) throw error;
@@ -44,11 +50,12 @@ export const settingsForms: ConsolePage = (r) => {
   });
 
   r.post('/console/settings/ip-allow', async (req, reply, s) => {
-    const text = new Form(req.body).text('ipAllow', 4000);
+    const text = new Form(req.body).text('ipAllow', MAX_IP_LIST_CHARS + 1);
     const entries = text.split(/[\s,]+/).filter((e) => e !== '');
     const bad = entries.find((e) => !validCidr(e));
     let error: string | undefined;
-    if (entries.length > MAX_IP_ENTRIES) error = `At most ${MAX_IP_ENTRIES} entries.`;
+    // Never a cut list: the entries past the cut would be dropped without a word.
+    if (entries.length > MAX_IP_ENTRIES || overLong(text, MAX_IP_LIST_CHARS)) error = `At most ${MAX_IP_ENTRIES} entries.`;
     else if (bad !== undefined) error = `"${bad.slice(0, 60)}" is not an IP address or CIDR block.`;
     const here = clientAddressOf(req.raw, ctx.config.trustedProxies);
     if (!error && entries.length > 0 && !addressInList(entries, here)) error = `The list must include the address you are connected from (${here}), or you would lock yourself out.`;
@@ -68,8 +75,11 @@ export const settingsForms: ConsolePage = (r) => {
     const source = clientAddressOf(req.raw, ctx.config.trustedProxies);
     const login = await ctx.passwords.find('api-user', user.loginName, async () => ({ id: user.id, passwordHash: user.passwordHash }));
     const attempt = { realm: 'api-user' as const, loginName: user.loginName, password: current, source };
-    const proven = current !== '' && [...current].length <= 128 && (await ctx.passwords.prove(attempt, login));
+    // A NUL is refused as the API refuses it (-4 there): a password holding one would open the
+    // console (which reads it as U+FFFD) but never the API.
+    const proven = current !== '' && !form.hasNul('currentPassword') && [...current].length <= 128 && (await ctx.passwords.prove(attempt, login));
     if (!proven) errors.currentPassword = 'This is not your current password.';
+    else if (form.hasNul('newPassword') || form.hasNul('confirmPassword')) errors.newPassword = 'The new password cannot hold a NUL character.';
     else if ([...next].length < 8 || [...next].length > 128) errors.newPassword = 'The new password must be 8 to 128 characters.';
     else if (next === current) errors.newPassword = 'The new password must differ from the current one.';
     else if (next !== again) errors.confirmPassword = 'The two new passwords differ.';
