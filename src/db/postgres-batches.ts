@@ -9,10 +9,11 @@
 // before COMMIT (a constraint, a deadlock, a lost connection), the transaction is rolled back
 // and every unit of it commits on its own instead, with the usual bounded retries. A connection
 // lost before COMMIT (nothing of the batch can be durable) runs the batch once more on another
-// connection; lost again, or a statement cancelled (a timeout), every unit fails at once (-14)
-// rather than piling retries onto a database in trouble. If COMMIT itself fails, whether the
-// batch is durable is unknown: nothing is retried (that could place an order twice) and every
-// unit fails.
+// connection; lost again, every unit commits on its own, once (shorter transactions get through
+// between cuts; a unit whose connection is lost answers -14 alone). A statement cancelled (a
+// timeout) fails every unit at once (-14) rather than piling work onto a database in trouble.
+// If COMMIT itself fails, whether the batch is durable is unknown: nothing is retried (that
+// could place an order twice) and every unit fails.
 import type pg from 'pg';
 import type { Outcome, PortableUnit } from './portable-unit.js';
 import { PostgresExecutor } from './prepared.js';
@@ -124,11 +125,16 @@ export class PostgresBatches {
         await this.commitTogether(unit, jobs, attempt + 1);
         return;
       }
-      if (error instanceof BatchLost) {
+      // A failed COMMIT (durable or not, nobody knows) or a cancelled statement: no unit runs again.
+      if (error instanceof BatchLost && !(error.beforeCommit && !cancelled(error.cause))) {
         jobs.forEach((j) => j.reject(error.cause));
         return;
       }
-      // Rolled back: nothing of the batch is kept; each unit commits on its own.
+      // Rolled back (or lost twice before COMMIT, so nothing of it is durable): each unit
+      // commits on its own, once. Connections cut again and again (a failover, an operator's
+      // pg_terminate_backend every few ms) still let the orders between two cuts through,
+      // where the whole batch, longer, would keep losing; a unit that loses its connection
+      // answers -14 by itself.
       await Promise.all(jobs.map((j) => this.commitAlone(unit, j)));
     }
   }
