@@ -39,6 +39,14 @@ class BatchLost extends Error {
   ) {
     super('batch lost');
   }
+
+  /**
+   * Whether running the batch's units again is safe and worth it: nothing of it is durable, and
+   * no statement was cancelled on purpose (a timeout says the database is in trouble).
+   */
+  get rerunnable(): boolean {
+    return this.beforeCommit && !cancelled(this.cause);
+  }
 }
 
 /** A statement cancelled on purpose (statement_timeout, pg_cancel_backend): not worth a retry. */
@@ -121,13 +129,13 @@ export class PostgresBatches {
       // A connection lost before COMMIT (a restart, a failover, pg_terminate_backend) took
       // nothing with it: the batch runs once more on another connection rather than answering
       // -14 for every order of it. A cancelled statement or a failed COMMIT is not run again.
-      if (error instanceof BatchLost && error.beforeCommit && !cancelled(error.cause) && attempt === 1) {
-        await this.commitTogether(unit, jobs, attempt + 1);
+      // A failed COMMIT (durable or not, nobody knows) or a cancelled statement: no unit runs again.
+      if (error instanceof BatchLost && !error.rerunnable) {
+        jobs.forEach((j) => j.reject(error.cause));
         return;
       }
-      // A failed COMMIT (durable or not, nobody knows) or a cancelled statement: no unit runs again.
-      if (error instanceof BatchLost && !(error.beforeCommit && !cancelled(error.cause))) {
-        jobs.forEach((j) => j.reject(error.cause));
+      if (error instanceof BatchLost && attempt === 1) {
+        await this.commitTogether(unit, jobs, attempt + 1);
         return;
       }
       // Rolled back (or lost twice before COMMIT, so nothing of it is durable): each unit

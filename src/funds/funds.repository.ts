@@ -76,7 +76,7 @@ export interface NewLedgerTransaction {
  * entry ids follow the order in which the balance moved, the order a statement's running
  * balance reads them in. (Written before the move, two movements racing on PostgreSQL could
  * take their ids in one order and the lock in the other: a running balance below the floor the
- * balance itself never crossed. Found by the fourth outside attack of issue 14.)
+ * balance itself never crossed. Found by the sixth outside attack, decision 16.)
  */
 export async function insertLedgerTransaction(tx: Db, t: NewLedgerTransaction): Promise<() => Promise<void>> {
   const sum = t.entries.reduce((s, e) => s + e.amountCents, 0);

@@ -111,7 +111,7 @@ export async function authorizeOrder(deps: LifecycleDeps, action: ResellerAction
     // reseller waits for that row (docs/operations.md, the hot rows). A refused debit (-15)
     // rolls the whole transaction back, activation and events included.
     if (row.total_cents > 0 && movesMoney(action)) {
-      const crossed = await watchFundsCrossing(tx, { resellerId: row.reseller_id, orderNumber: row.id, totalCents: row.total_cents, currency: row.currency, at });
+      const crossed = await watchFundsCrossing(tx, changeFacts(row, at));
       const debited = await debitForOrder(tx, { resellerId: row.reseller_id, orderId: row.id, amountCents: row.total_cents, requestId: action.requestId, at }).catch((error: unknown) => {
         throw error instanceof NotCovered ? fail(Errors.NOT_ENOUGH_CREDIT) : error;
       });
@@ -237,7 +237,12 @@ async function orderEvents(
   at: string,
   ...types: Parameters<typeof recordOrderEvents>[1][number][]
 ): Promise<void> {
-  await recordOrderEvents(tx, types, { resellerId: row.reseller_id, orderNumber: row.id, status, totalCents: row.total_cents, currency: row.currency, at });
+  await recordOrderEvents(tx, types, { ...changeFacts(row, at), status });
+}
+
+/** What a change of the order says about it, to its events and notifications. */
+function changeFacts(row: LifecycleOrderRow, at: string) {
+  return { resellerId: row.reseller_id, orderNumber: row.id, totalCents: row.total_cents, currency: row.currency, at };
 }
 
 async function audit(tx: Db, kind: string, action: ResellerAction, at: string): Promise<void> {
