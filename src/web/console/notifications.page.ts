@@ -10,7 +10,7 @@ import { charactersAllowed } from '../../place-order/parameters.js';
 import { emailAddressValid } from '../../place-order/values.js';
 import { html, type SafeHtml } from '../html.js';
 import { errorSummary, field, hidden, sendPage } from '../page.js';
-import { Form, overLong, queryForm, redirect } from '../request.js';
+import { Form, queryForm, redirect } from '../request.js';
 import { consolePage, notice, when, type ConsoleFrame } from './kit.js';
 import type { ConsolePage, Signed } from './router.js';
 
@@ -71,7 +71,8 @@ ${field({ name: 'fundsThreshold', label: 'Funds threshold', hint: 'Tell me when 
 
 /** The settings form, checked: the settings, or the errors by field. */
 function checkSettings(form: Form): { settings?: Parameters<typeof setBrand>[2]; errors: Record<string, string | undefined>; values: Record<string, string> } {
-  const values = Object.fromEntries(Object.entries(SETTING_LIMITS).map(([name, max]) => [name, form.text(name, max + 1)])) as Record<keyof typeof SETTING_LIMITS, string>;
+  const fields = Object.entries(SETTING_LIMITS).map(([name, max]) => ({ name, max, ...form.stored(name, max) }));
+  const values = Object.fromEntries(fields.map((f) => [f.name, f.value])) as Record<keyof typeof SETTING_LIMITS, string>;
   const errors: Record<string, string | undefined> = {};
   // The rule of every parameter (no controls, no bidirectional overrides), and no line
   // separators: the name shows in every customer's From (outside attack on issue 17).
@@ -82,9 +83,7 @@ function checkSettings(form: Form): { settings?: Parameters<typeof setBrand>[2];
   if (form.hasNul('footer') || !charactersAllowed('footer', values.footer.replace(/\r?\n/g, ''))) errors.footer = 'The footer cannot hold control characters (line breaks are fine).';
   if (values.noticesTo && !emailAddressValid(values.noticesTo)) errors.noticesTo = 'Enter an email address, like ops@example.com.';
   // A value longer than its field is refused, never stored cut (outside attack on issue 18).
-  for (const [name, max] of Object.entries(SETTING_LIMITS)) {
-    if (overLong(values[name as keyof typeof SETTING_LIMITS], max)) errors[name] = `At most ${max} characters.`;
-  }
+  for (const f of fields) if (f.overLong) errors[f.name] = `At most ${f.max} characters.`;
   const threshold = values.fundsThreshold ? parseCents(values.fundsThreshold) : null;
   if (threshold === undefined) errors.fundsThreshold = 'Enter an amount such as 100.00.';
   if (Object.values(errors).some((e) => e)) return { errors, values };

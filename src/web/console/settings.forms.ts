@@ -9,7 +9,7 @@ import { apiUserSettings, setApiUserPassword, setIpAllow } from '../../reseller-
 import { redirectOriginsOf, removeRedirectOrigin } from '../../resellers/reseller-settings.repository.js';
 import { insertRedirectOrigins } from '../../resellers/resellers.repository.js';
 import { ResellerInputError, normalizeOrigin } from '../../resellers/resellers.service.js';
-import { Form, overLong, redirect } from '../request.js';
+import { Form, redirect } from '../request.js';
 import { deleteSessionsOfApiUser } from '../../sessions/sessions.repository.js';
 import type { ConsolePage } from './router.js';
 import { showSettings } from './settings.page.js';
@@ -25,11 +25,11 @@ export const settingsForms: ConsolePage = (r) => {
 
   r.post('/console/settings/origins/add', async (req, reply, s) => {
     const form = new Form(req.body);
-    const text = form.text('origin', MAX_ORIGIN_CHARS + 1);
+    const { value: text, overLong } = form.stored('origin', MAX_ORIGIN_CHARS);
     let origin: string;
     try {
       // Never a cut value: an origin longer than the field is refused, not registered shorter.
-      if (form.hasNul('origin') || overLong(text, MAX_ORIGIN_CHARS)) throw new ResellerInputError('too long');
+      if (form.hasNul('origin') || overLong) throw new ResellerInputError('too long');
       origin = normalizeOrigin(text);
     } catch (error) {
       if (!(error instanceof ResellerInputError)) throw error;
@@ -50,12 +50,12 @@ export const settingsForms: ConsolePage = (r) => {
   });
 
   r.post('/console/settings/ip-allow', async (req, reply, s) => {
-    const text = new Form(req.body).text('ipAllow', MAX_IP_LIST_CHARS + 1);
+    const { value: text, overLong } = new Form(req.body).stored('ipAllow', MAX_IP_LIST_CHARS);
     const entries = text.split(/[\s,]+/).filter((e) => e !== '');
     const bad = entries.find((e) => !validCidr(e));
     let error: string | undefined;
     // Never a cut list: the entries past the cut would be dropped without a word.
-    if (entries.length > MAX_IP_ENTRIES || overLong(text, MAX_IP_LIST_CHARS)) error = `At most ${MAX_IP_ENTRIES} entries.`;
+    if (entries.length > MAX_IP_ENTRIES || overLong) error = `At most ${MAX_IP_ENTRIES} entries.`;
     else if (bad !== undefined) error = `"${bad.slice(0, 60)}" is not an IP address or CIDR block.`;
     const here = clientAddressOf(req.raw, ctx.config.trustedProxies);
     if (!error && entries.length > 0 && !addressInList(entries, here)) error = `The list must include the address you are connected from (${here}), or you would lock yourself out.`;
